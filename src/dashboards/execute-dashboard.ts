@@ -1,0 +1,157 @@
+/**
+ * `GET /api/v1/dashboards/{id}/data`: every panel's data, its annotations and the filter
+ * options in one response. Panels run in parallel; one that fails carries its error and the
+ * others are answered as usual.
+ */
+import { ERROR_CATALOG, isDashportError } from '../errors.js';
+import type { RawQuery } from '../engine/sql/query-types.js';
+import type { AggregateResponse, CellValue, ErrorBody, RowsResponse } from '../shared/api-types.js';
+import type {
+  DashboardDataResponse,
+  DashboardDefinition,
+  DashboardFilter,
+  DashboardPanel,
+  FilterOptions,
+  PanelAnnotationData,
+  PanelData,
+} from '../shared/dashboard-types.js';
+import {
+  type FilterValues,
+  annotationsQuery,
+  panelQuery,
+  resolveFilterValues,
+  toQueryString,
+} from './panel-query.js';
+
+/** Values a select filter lists, at most; a longer list is marked truncated. */
+export const FILTER_OPTIONS_LIMIT = 1000;
+
+/** What the executor needs from the engine: the dataset endpoints' logic, by URL-style query. */
+export interface DashboardQueries {
+  /** Column names of a dataset; throws (404, 503) when it cannot be queried. */
+  columns(dataset: string): Promise<readonly string[]>;
+  rows(dataset: string, raw: RawQuery): Promise<RowsResponse>;
+  aggregate(dataset: string, raw: RawQuery): Promise<AggregateResponse>;
+}
+
+/** Told about errors that are not deliberate DashportErrors (bugs, driver failures). */
+export type UnexpectedErrorHandler = (error: unknown, context: { dashboard: string; part: string }) => void;
+
+/** The JSON error body an error becomes, as the HTTP layer would answer it; internals stay hidden. */
+export function errorBody(error: unknown): ErrorBody {
+  if (isDashportError(error)) {
+    return {
+      statusCode: error.status,
+      error: ERROR_CATALOG[error.code].title,
+      message: error.message,
+      code: error.code,
+      ...(error.parameter !== undefined && { parameter: error.parameter }),
+    };
+  }
+  return {
+    statusCode: 500,
+    error: 'Internal Server Error',
+    message: 'the query failed; the server log has the details',
+    code: 'DASHPORT_ERR_INTERNAL',
+  };
+}
+
+function isoDate(value: number | null | undefined): CellValue {
+  return value === null || value === undefined ? null : new Date(value).toISOString().slice(0, 10);
+}
+
+export interface ExecuteOptions {
+  readonly queries: DashboardQueries;
+  readonly onUnexpectedError?: UnexpectedErrorHandler;
+}
+
+/** Run dashboard `definition` with the URL filter values in `query`. Throws 400 for an unknown filter. */
+export async function executeDashboard(
+  definition: DashboardDefinition,
+  query: RawQuery,
+  { queries, onUnexpectedError }: ExecuteOptions,
+): Promise<DashboardDataResponse> {
+  const values = resolveFilterValues(definition, query);
+  const columnsByDataset = new Map<string, Promise<readonly string[]>>();
+  const columnsOf = (dataset: string): Promise<readonly string[]> => {
+    let columns = columnsByDataset.get(dataset);
+    if (!columns) {
+      columns = queries.columns(dataset);
+      columnsByDataset.set(dataset, columns);
+    }
+    return columns;
+  };
+  const report = (part: string) => (error: unknown) => {
+    if (!isDashportError(error)) onUnexpectedError?.(error, { dashboard: definition.id, part });
+    return errorBody(error);
+  };
+
+  const panelEntries = definition.panels.map(async (panel): Promise<[string, PanelData]> => {
+    try {
+      const columns = await columnsOf(panel.dataset);
+      const { endpoint, raw } = panelQuery(panel, definition.filters, values, columns);
+      if (endpoint === 'rows') {
+        const data = await queries.rows(panel.dataset, raw);
+        return [panel.id, { kind: 'rows', dataset: panel.dataset, query: toQueryString(raw, ['limit', 'offset']), data }];
+      }
+      const [data, annotations] = await Promise.all([
+        queries.aggregate(panel.dataset, raw),
+        loadAnnotations(definition, panel, values, columnsOf, queries).catch(report(`panels.${panel.id}.annotations`)),
+      ]);
+      const base = { kind: 'aggregate' as const, dataset: panel.dataset, query: toQueryString(raw), data };
+      if (annotations === undefined) return [panel.id, base];
+      if ('statusCode' in annotations) return [panel.id, { ...base, annotationsError: annotations }];
+      return [panel.id, { ...base, annotations }];
+    } catch (error) {
+      return [panel.id, { kind: 'error', dataset: panel.dataset, error: report(`panels.${panel.id}`)(error) }];
+    }
+  });
+  const optionEntries = definition.filters.map(async (filter): Promise<[string, FilterOptions]> => {
+    try {
+      return [filter.column, await filterOptions(filter, queries)];
+    } catch (error) {
+      return [filter.column, { error: report(`filters.${filter.column}`)(error) }];
+    }
+  });
+  const [panels, options] = await Promise.all([Promise.all(panelEntries), Promise.all(optionEntries)]);
+  return {
+    dashboard: definition.id,
+    filters: values,
+    options: Object.fromEntries(options),
+    panels: Object.fromEntries(panels),
+  };
+}
+
+async function loadAnnotations(
+  definition: DashboardDefinition,
+  panel: DashboardPanel,
+  values: FilterValues,
+  columnsOf: (dataset: string) => Promise<readonly string[]>,
+  queries: DashboardQueries,
+): Promise<PanelAnnotationData | undefined> {
+  if (panel.annotations === undefined) return undefined;
+  const columns = await columnsOf(panel.annotations.dataset);
+  const raw = annotationsQuery(panel, definition.filters, values, columns);
+  if (raw === undefined) return undefined;
+  const result = await queries.rows(panel.annotations.dataset, raw);
+  return {
+    x: result.rows.map((row) => row[0] ?? null),
+    text: result.rows.map((row) => (row[1] === null || row[1] === undefined ? '' : String(row[1]))),
+  };
+}
+
+/** The values a select offers (every distinct value, by count query), or a date range's bounds. */
+export async function filterOptions(filter: DashboardFilter, queries: DashboardQueries): Promise<FilterOptions> {
+  if (filter.kind === 'date-range') {
+    const [min, max] = await Promise.all([
+      queries.aggregate(filter.dataset, { agg: 'min', y: filter.column }),
+      queries.aggregate(filter.dataset, { agg: 'max', y: filter.column }),
+    ]);
+    return { min: isoDate(min.series[0]?.y[0]), max: isoDate(max.series[0]?.y[0]) };
+  }
+  const counts = await queries.aggregate(filter.dataset, { x: filter.column, agg: 'count' });
+  const values = counts.x.filter((value) => value !== null);
+  return values.length > FILTER_OPTIONS_LIMIT
+    ? { values: values.slice(0, FILTER_OPTIONS_LIMIT), truncated: true }
+    : { values };
+}

@@ -1,0 +1,232 @@
+/**
+ * Builds (or verifies) the cache entry of one file dataset: fingerprint the sources, reuse the
+ * entry when nothing changed, else convert to Parquet, compute the analyses and commit a new
+ * manifest. A source that cannot be read fails this dataset alone, with file, line and reason.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { DataError } from '../errors.js';
+import type { ColumnInfo } from '../shared/api-types.js';
+import {
+  type BuildFailure,
+  type Manifest,
+  MANIFEST_FORMAT_VERSION,
+  type SourceFileState,
+  clearFailure,
+  datasetCacheDir,
+  readFailure,
+  readManifest,
+  sweepDatasetDir,
+  temporaryPath,
+  writeFailure,
+  writeFileAtomic,
+  writeManifest,
+} from './cache-store.js';
+import { DEFAULT_SAMPLES_PER_CLASS, computeAnalyses } from './compute-analyses.js';
+import type { DatasetSettings } from './dataset-settings.js';
+import type { FileSource } from './discover.js';
+import type { DuckDb } from './duckdb.js';
+import { castExpression, columnTypeOf, readerSql, sqlString, sqlTypeOf } from './source-sql.js';
+import { quoteIdent } from './sql/identifiers.js';
+import { stageSqliteTable } from './sqlite-source.js';
+
+export type BuildOutcome =
+  | { readonly status: 'fresh'; readonly manifest: Manifest }
+  | { readonly status: 'built'; readonly manifest: Manifest }
+  | { readonly status: 'failed'; readonly failure: BuildFailure; readonly manifest: Manifest | undefined };
+
+export interface BuildContext {
+  readonly db: DuckDb;
+  readonly cacheDir: string;
+  readonly version: string;
+  /** Rebuild even when the fingerprint matches (`cache build --force`). */
+  readonly force?: boolean;
+  readonly onPhase?: (phase: 'hashing' | 'converting' | 'analysing') => void;
+}
+
+export async function fingerprintFiles(files: readonly string[]): Promise<SourceFileState[]> {
+  return Promise.all(
+    files.map(async (file) => {
+      const info = await stat(file);
+      return { path: file, size: info.size, mtimeMs: info.mtimeMs };
+    }),
+  );
+}
+
+export async function hashFiles(files: readonly string[], extra = ''): Promise<string> {
+  const hash = createHash('sha256');
+  hash.update(extra);
+  for (const file of files) {
+    hash.update(`\0${path.basename(file)}\0`);
+    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  }
+  return hash.digest('hex');
+}
+
+/** The settings that change what is built; a change rebuilds the entry. */
+export function settingsHash(settings: DatasetSettings | undefined): string {
+  const relevant = {
+    types: settings?.types ?? {},
+    label: settings?.label_column ?? null,
+    samples: settings?.samples_per_class ?? DEFAULT_SAMPLES_PER_CLASS,
+  };
+  return createHash('sha256').update(JSON.stringify(relevant)).digest('hex').slice(0, 16);
+}
+
+function sameFiles(a: readonly SourceFileState[], b: readonly SourceFileState[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((x, i) => x.path === b[i]?.path && x.size === b[i]?.size && x.mtimeMs === b[i]?.mtimeMs)
+  );
+}
+
+/** `Line: 12`, `line 12`, `on line 12` in DuckDB's CSV and JSON errors. */
+export function lineFromMessage(message: string): number | undefined {
+  const match = /\bline(?: number)?\s*:?\s*(\d+)/i.exec(message);
+  return match ? Number(match[1]) : undefined;
+}
+
+function describeFailure(error: unknown, source: FileSource): BuildFailure {
+  const raw = error instanceof Error ? error.message : String(error);
+  const message = raw.split('\n').slice(0, 6).join(' ').replace(/\s+/g, ' ').trim();
+  const fileMatch = source.files.find((file) => raw.includes(file)) ?? source.files[0];
+  const line = lineFromMessage(raw);
+  return {
+    at: new Date().toISOString(),
+    message: `${source.location}${line === undefined ? '' : `:${line}`}: ${message}`,
+    ...(fileMatch === undefined ? {} : { file: fileMatch }),
+    ...(line === undefined ? {} : { line }),
+  };
+}
+
+export async function buildDataset(
+  source: FileSource,
+  settings: DatasetSettings | undefined,
+  context: BuildContext,
+): Promise<BuildOutcome> {
+  const { cacheDir, db } = context;
+  const previous = await readManifest(cacheDir, source.id);
+  const files = await fingerprintFiles(source.files);
+  const wantedSettings = settingsHash(settings);
+  const tableTag = source.table === undefined ? '' : `table:${source.table}`;
+
+  if (!context.force && previous && previous.settingsHash === wantedSettings && sameFiles(previous.sources, files)) {
+    return { status: 'fresh', manifest: previous };
+  }
+  context.onPhase?.('hashing');
+  const contentHash = await hashFiles(source.files, tableTag);
+  if (!context.force && previous && previous.settingsHash === wantedSettings && previous.contentHash === contentHash) {
+    // Touched but unchanged (a copy, a checkout): record the new mtimes, keep the data.
+    const manifest: Manifest = { ...previous, sources: files };
+    await writeManifest(cacheDir, manifest);
+    return { status: 'fresh', manifest };
+  }
+  const lastFailure = await readFailure(cacheDir, source.id);
+  if (!context.force && lastFailure?.contentHash === contentHash) {
+    return { status: 'failed', failure: lastFailure, manifest: previous };
+  }
+
+  const started = performance.now();
+  const dir = datasetCacheDir(cacheDir, source.id);
+  await mkdir(dir, { recursive: true });
+  const key = `${contentHash.slice(0, 12)}-${wantedSettings.slice(0, 6)}`;
+  const parquetFile = `${key}.parquet`;
+  const analysisFile = `${key}.analysis.json`;
+  const parquetPath = path.join(dir, parquetFile);
+  const temporaryParquet = temporaryPath(parquetPath);
+  let stagedCsv: string | undefined;
+  try {
+    context.onPhase?.('converting');
+    let reader: string;
+    if (source.kind === 'sqlite') {
+      if (source.table === undefined) throw new DataError(`${source.location}: no table named`);
+      stagedCsv = path.join(os.tmpdir(), `dashport-sqlite-${process.pid}-${Date.now()}.csv`);
+      const staged = await stageSqliteTable(source.files[0] ?? '', source.table, stagedCsv);
+      const types = staged.columns
+        .map((column) => `${sqlString(column.name)}: ${sqlString(sqlTypeOf(column.type))}`)
+        .join(', ');
+      reader = `read_csv(${sqlString(stagedCsv)}, header = true, columns = {${types}}, allow_quoted_nulls = false, auto_detect = false, delim = ',', quote = '"', escape = '"')`;
+    } else {
+      reader = readerSql(source);
+    }
+    const described = await db.query(`DESCRIBE SELECT * FROM ${reader}`);
+    const nameIndex = described.columns.indexOf('column_name');
+    const typeIndex = described.columns.indexOf('column_type');
+    const rawColumns = described.rows.map((row) => ({
+      name: String(row[nameIndex]),
+      duckType: String(row[typeIndex]),
+    }));
+    if (rawColumns.length === 0) throw new DataError(`${source.location}: no columns found`);
+    const overrides = settings?.types ?? {};
+    for (const name of Object.keys(overrides)) {
+      if (!rawColumns.some((column) => column.name === name)) {
+        throw new DataError(`dashport.yaml: datasets.${source.id}.types.${name}: no such column in ${source.location}`);
+      }
+    }
+    const projection = rawColumns
+      .map((column) => castExpression(column.name, column.duckType, overrides[column.name]))
+      .join(', ');
+    await db.run(
+      `COPY (SELECT ${projection} FROM ${reader}) TO ${sqlString(temporaryParquet)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`,
+    );
+    const parquetRelation = `read_parquet(${sqlString(temporaryParquet)})`;
+    const counted = await db.query(`SELECT count(*) FROM ${parquetRelation}`);
+    const rows = Number(counted.rows[0]?.[0] ?? 0);
+    const nullCounts = await db.query(
+      `SELECT ${rawColumns.map((c, i) => `count(*) - count("c${i}") AS "n${i}"`).join(', ')} FROM (SELECT ${rawColumns
+        .map((c, i) => `${quoteIdent(c.name)} AS "c${i}"`)
+        .join(', ')} FROM ${parquetRelation})`,
+    );
+    const columns: ColumnInfo[] = rawColumns.map((column, i) => ({
+      name: column.name,
+      type: overrides[column.name] ?? columnTypeOf(column.duckType),
+      nullable: Number(nullCounts.rows[0]?.[i] ?? 0) > 0,
+    }));
+
+    context.onPhase?.('analysing');
+    const analyses = await computeAnalyses(db, {
+      id: source.id,
+      parquetFile: temporaryParquet,
+      columns,
+      rows,
+      labelColumn: settings?.label_column,
+      samplesPerClass: settings?.samples_per_class ?? DEFAULT_SAMPLES_PER_CLASS,
+    });
+    await writeFileAtomic(path.join(dir, analysisFile), JSON.stringify(analyses));
+    await rename(temporaryParquet, parquetPath);
+    const manifest: Manifest = {
+      formatVersion: MANIFEST_FORMAT_VERSION,
+      id: source.id,
+      kind: source.kind,
+      location: source.location,
+      sources: files,
+      contentHash,
+      settingsHash: wantedSettings,
+      parquetFile,
+      analysisFile,
+      columns: columns.map((column) => {
+        const summary = analyses.summary.columns.find((c) => c.name === column.name);
+        return { ...column, stats: summary?.stats ?? null };
+      }),
+      rows,
+      parquetBytes: (await stat(parquetPath)).size,
+      builtAt: new Date().toISOString(),
+      buildSeconds: (performance.now() - started) / 1000,
+      dashportVersion: context.version,
+    };
+    await writeManifest(cacheDir, manifest);
+    await clearFailure(cacheDir, source.id);
+    await sweepDatasetDir(cacheDir, source.id, [parquetFile, analysisFile]);
+    return { status: 'built', manifest };
+  } catch (error) {
+    await rm(temporaryParquet, { force: true });
+    const failure = { ...describeFailure(error, source), contentHash };
+    await writeFailure(cacheDir, source.id, failure);
+    return { status: 'failed', failure, manifest: previous };
+  } finally {
+    if (stagedCsv !== undefined) await rm(stagedCsv, { force: true });
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * The serving side's view of the datasets: which exist, which are ready (a committed cache
+ * entry, registered as a DuckDB view over its Parquet file), which are still building or broken.
+ * It only reads the cache; building is the cache builder's job, possibly in another process,
+ * which tells us with `refresh(id)` when an entry was committed.
+ */
+import { stat } from 'node:fs/promises';
+import { NotFoundError, UnavailableError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { DatasetState, SourceKind } from '../shared/api-types.js';
+import {
+  type BuildFailure,
+  type Manifest,
+  datasetCacheDir,
+  readAnalysisFile,
+  readFailure,
+  readManifest,
+} from './cache-store.js';
+import { settingsHash } from './build-dataset.js';
+import type { Analyses } from './compute-analyses.js';
+import type { DatasetSettings } from './dataset-settings.js';
+import type { DuckDb } from './duckdb.js';
+import { type DatasetSources, loadDatasetSources } from './load-datasets.js';
+import { sqlString } from './source-sql.js';
+import { quoteIdent } from './sql/identifiers.js';
+import path from 'node:path';
+
+export interface DatasetEntry {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string | undefined;
+  readonly kind: SourceKind;
+  readonly location: string;
+  readonly files: readonly string[];
+  readonly settings: DatasetSettings | undefined;
+  state: DatasetState;
+  manifest: Manifest | undefined;
+  failure: BuildFailure | undefined;
+  /** The cache entry is older than the source; it serves until the rebuild commits. */
+  stale: boolean;
+  /** The DuckDB view (unquoted name) that queries read. */
+  relation: string | undefined;
+  /** Changes whenever the served data changes; part of every ETag. */
+  version: string;
+  /** Newest modification time of the data served, for Last-Modified. */
+  updatedAt: Date | undefined;
+}
+
+/** An entry that can answer queries now. */
+export type ReadyEntry = DatasetEntry & { relation: string; manifest: Manifest };
+
+export interface Catalog {
+  /** Discover the datasets and attach every committed cache entry. */
+  load(): Promise<void>;
+  /** Re-read one dataset's cache entry (or all) after a build committed or failed. */
+  refresh(id?: string): Promise<void>;
+  list(): DatasetEntry[];
+  /** The entry, or 404 naming the known ids. */
+  get(id: string): DatasetEntry;
+  /** The entry if it can answer queries now, else 503 with Retry-After (or 404). */
+  ready(id: string): ReadyEntry;
+  analyses(id: string): Promise<Analyses>;
+  /** 0..1 of datasets settled (ready or broken). */
+  progress(): number;
+  /** Every dataset is ready or broken and none is stale. */
+  warm(): boolean;
+  readonly dataDir: string;
+}
+
+export interface CatalogOptions {
+  readonly dataDir: string;
+  readonly cacheDir: string;
+  readonly db: DuckDb;
+  readonly logger: Logger;
+}
+
+function titleFromId(id: string): string {
+  const words = id.replace(/[-_.]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+export function createCatalog(options: CatalogOptions): Catalog {
+  const entries = new Map<string, DatasetEntry>();
+  const analysesCache = new Map<string, { version: string; analyses: Analyses }>();
+  let viewCounter = 0;
+
+  async function attach(entry: DatasetEntry): Promise<void> {
+    const manifest = await readManifest(options.cacheDir, entry.id);
+    const failure = await readFailure(options.cacheDir, entry.id);
+    entry.failure = failure;
+    if (manifest && manifest.settingsHash === settingsHash(entry.settings)) {
+      const parquet = path.join(datasetCacheDir(options.cacheDir, entry.id), manifest.parquetFile);
+      if (entry.manifest?.parquetFile !== manifest.parquetFile || entry.relation === undefined) {
+        const view = `dataset_${++viewCounter}`;
+        await options.db.run(
+          `CREATE OR REPLACE VIEW ${quoteIdent(view)} AS SELECT * FROM read_parquet(${sqlString(parquet)})`,
+        );
+        entry.relation = view;
+      }
+      entry.manifest = manifest;
+      entry.version = `${manifest.contentHash.slice(0, 16)}-${manifest.settingsHash.slice(0, 6)}`;
+      entry.updatedAt = new Date(Math.max(...manifest.sources.map((s) => s.mtimeMs), 0));
+      entry.stale = await isStale(manifest);
+      entry.state = 'ready';
+      return;
+    }
+    if (failure && !entry.manifest) {
+      entry.state = 'broken';
+      return;
+    }
+    if (!entry.manifest) entry.state = 'pending';
+  }
+
+  async function isStale(manifest: Manifest): Promise<boolean> {
+    try {
+      const now = await Promise.all(manifest.sources.map((s) => stat(s.path)));
+      return now.some((info, i) => info.size !== manifest.sources[i]?.size || info.mtimeMs !== manifest.sources[i]?.mtimeMs);
+    } catch {
+      return true;
+    }
+  }
+
+  function entryFrom(sources: DatasetSources, id: string): DatasetEntry {
+    const source = sources.sources.find((s) => s.id === id);
+    const settings = sources.settings[id];
+    return {
+      id,
+      title: settings?.title ?? titleFromId(id),
+      description: settings?.description,
+      kind: source?.kind ?? 'csv',
+      location: source?.location ?? id,
+      files: source?.files ?? [],
+      settings,
+      state: 'pending',
+      manifest: undefined,
+      failure: undefined,
+      stale: false,
+      relation: undefined,
+      version: 'pending',
+      updatedAt: undefined,
+    };
+  }
+
+  const catalog: Catalog = {
+    dataDir: options.dataDir,
+    async load() {
+      const sources = await loadDatasetSources(options.dataDir);
+      const fresh = new Map<string, DatasetEntry>();
+      for (const source of sources.sources) {
+        const entry = entries.get(source.id) ?? entryFrom(sources, source.id);
+        fresh.set(source.id, entry);
+      }
+      for (const problem of sources.problems) {
+        const entry = entryFrom(sources, problem.id);
+        entry.state = 'broken';
+        entry.failure = { at: new Date().toISOString(), message: problem.reason };
+        fresh.set(problem.id, entry);
+      }
+      entries.clear();
+      for (const [id, entry] of fresh) entries.set(id, entry);
+      await Promise.all([...entries.values()].filter((e) => e.state !== 'broken' || e.files.length > 0).map(attach));
+    },
+    async refresh(id) {
+      const targets = id === undefined ? [...entries.values()] : [entries.get(id)].filter((e) => e !== undefined);
+      await Promise.all(targets.map(attach));
+    },
+    list() {
+      return [...entries.values()].sort((a, b) => a.id.localeCompare(b.id));
+    },
+    get(id) {
+      const entry = entries.get(id);
+      if (!entry) {
+        const known = [...entries.keys()].sort();
+        throw new NotFoundError(
+          'DASHPORT_ERR_DATASET_NOT_FOUND',
+          `unknown dataset "${id}"; datasets are: ${known.slice(0, 50).join(', ') || '(none)'}`,
+        );
+      }
+      return entry;
+    },
+    ready(id) {
+      const entry = catalog.get(id);
+      if (entry.state === 'ready' && entry.relation !== undefined && entry.manifest !== undefined) {
+        return entry as ReadyEntry;
+      }
+      if (entry.state === 'broken') {
+        throw new UnavailableError(
+          'DASHPORT_ERR_DATASET_BROKEN',
+          `dataset "${id}" cannot be read: ${entry.failure?.message ?? 'unknown error'}`,
+          60,
+        );
+      }
+      throw new UnavailableError('DASHPORT_ERR_DATASET_NOT_READY', `dataset "${id}" is still being prepared; retry shortly`, 5);
+    },
+    async analyses(id) {
+      const entry = catalog.ready(id);
+      const cached = analysesCache.get(id);
+      if (cached && cached.version === entry.version) return cached.analyses;
+      const analyses = await readAnalysisFile<Analyses>(options.cacheDir, entry.manifest);
+      if (!analyses) {
+        throw new UnavailableError('DASHPORT_ERR_DATASET_NOT_READY', `analyses of dataset "${id}" are being rebuilt; retry shortly`);
+      }
+      analysesCache.set(id, { version: entry.version, analyses });
+      return analyses;
+    },
+    progress() {
+      const all = [...entries.values()];
+      if (all.length === 0) return 1;
+      return all.filter((e) => e.state === 'ready' || e.state === 'broken').length / all.length;
+    },
+    warm() {
+      return [...entries.values()].every((e) => (e.state === 'ready' && !e.stale) || e.state === 'broken');
+    },
+  };
+  return catalog;
+}

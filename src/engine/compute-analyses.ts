@@ -1,0 +1,300 @@
+/**
+ * Precomputes a dataset's analyses from its cached Parquet file at cache build: column
+ * statistics, histograms and top values in a few full scans in DuckDB; correlation and PCA on
+ * a reservoir sample in JS (exact statistics, sampled embeddings — the usual trade-off);
+ * per-class means over all rows and N sample rows per class for labelled datasets.
+ */
+import { correlationMatrix } from '../analysis/correlation.js';
+import { histogramEdges } from '../analysis/histogram.js';
+import { pca2d } from '../analysis/pca.js';
+import type {
+  CellValue,
+  ColumnInfo,
+  ColumnStats,
+  ColumnSummary,
+  CorrelationAnalysis,
+  PcaAnalysis,
+  ProfilesAnalysis,
+  SummaryAnalysis,
+  TopValue,
+} from '../shared/api-types.js';
+import type { Value } from './cell.js';
+import type { DuckDb } from './duckdb.js';
+import { sqlString } from './source-sql.js';
+import { quoteIdent } from './sql/identifiers.js';
+
+export const HISTOGRAM_BINS = 20;
+export const TOP_VALUES = 10;
+/** Rows sampled for correlation and PCA; enough for stable estimates, cheap to hold in memory. */
+export const ANALYSIS_SAMPLE_ROWS = 20_000;
+/** Points of the PCA scatter sent to browsers. */
+export const PCA_POINTS = 2_000;
+/** Correlation and PCA over more columns than this are not computed (the matrix would not be read). */
+export const MAX_ANALYSIS_COLUMNS = 400;
+export const DEFAULT_SAMPLES_PER_CLASS = 50;
+/** Columns per aggregate statement; keeps very wide tables from building huge plans. */
+const STATS_BATCH_COLUMNS = 64;
+
+export interface Analyses {
+  readonly summary: SummaryAnalysis;
+  readonly correlation: CorrelationAnalysis | { readonly notApplicable: string };
+  readonly pca: PcaAnalysis | { readonly notApplicable: string };
+  readonly profiles: ProfilesAnalysis | { readonly notApplicable: string };
+}
+
+export interface AnalysisInput {
+  readonly id: string;
+  /** The dataset's cached Parquet file. */
+  readonly parquetFile: string;
+  readonly columns: readonly ColumnInfo[];
+  readonly rows: number;
+  readonly labelColumn: string | undefined;
+  readonly samplesPerClass: number;
+}
+
+const isNumeric = (column: ColumnInfo): boolean => column.type === 'integer' || column.type === 'float';
+const toNumber = (value: Value | undefined): number | null => {
+  if (value === null || value === undefined || typeof value === 'object') return null;
+  if (typeof value === 'number') return value;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : null;
+};
+const toScalarCell = (value: Value | undefined): CellValue =>
+  value === undefined || (value !== null && typeof value === 'object') ? null : value;
+
+const relationOf = (input: AnalysisInput): string => `read_parquet(${sqlString(input.parquetFile)})`;
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+async function columnStats(db: DuckDb, input: AnalysisInput): Promise<Map<string, ColumnStats>> {
+  const stats = new Map<string, ColumnStats>();
+  for (const batch of chunk(input.columns, STATS_BATCH_COLUMNS)) {
+    const parts: string[] = [];
+    batch.forEach((column, i) => {
+      const c = quoteIdent(column.name);
+      parts.push(`count(${c}) AS "n${i}"`, `count(DISTINCT ${c}) AS "d${i}"`, `min(${c}) AS "lo${i}"`, `max(${c}) AS "hi${i}"`);
+      if (isNumeric(column)) {
+        parts.push(
+          `avg(${c}) AS "avg${i}"`,
+          `stddev_samp(${c}) AS "sd${i}"`,
+          `quantile_cont(${c}, [0.05, 0.25, 0.5, 0.75, 0.95]) AS "q${i}"`,
+        );
+      }
+    });
+    const result = await db.query(`SELECT count(*) AS total, ${parts.join(', ')} FROM ${relationOf(input)}`);
+    const row = result.rows[0] ?? [];
+    const value = (name: string): Value => {
+      const index = result.columns.indexOf(name);
+      return index >= 0 ? (row[index] ?? null) : null;
+    };
+    const total = toNumber(value('total')) ?? 0;
+    batch.forEach((column, i) => {
+      const count = toNumber(value(`n${i}`)) ?? 0;
+      const q = value(`q${i}`);
+      const quantiles = Array.isArray(q) ? (q as readonly Value[]).map((v) => toNumber(v)) : null;
+      stats.set(column.name, {
+        count,
+        nulls: total - count,
+        distinct: toNumber(value(`d${i}`)) ?? 0,
+        min: toScalarCell(value(`lo${i}`)),
+        max: toScalarCell(value(`hi${i}`)),
+        mean: isNumeric(column) ? toNumber(value(`avg${i}`)) : null,
+        std: isNumeric(column) ? toNumber(value(`sd${i}`)) : null,
+        quantiles:
+          quantiles && quantiles.length === 5
+            ? { p05: quantiles[0] ?? null, p25: quantiles[1] ?? null, p50: quantiles[2] ?? null, p75: quantiles[3] ?? null, p95: quantiles[4] ?? null }
+            : null,
+      });
+    });
+  }
+  return stats;
+}
+
+async function histograms(
+  db: DuckDb,
+  input: AnalysisInput,
+  stats: Map<string, ColumnStats>,
+): Promise<Map<string, { edges: number[]; counts: number[] }>> {
+  const out = new Map<string, { edges: number[]; counts: number[] }>();
+  const numeric = input.columns.filter((column) => {
+    const s = stats.get(column.name);
+    return isNumeric(column) && s !== undefined && typeof s.min === 'number' && typeof s.max === 'number';
+  });
+  for (const batch of chunk(numeric, STATS_BATCH_COLUMNS)) {
+    const edgesByColumn = batch.map((column) => {
+      const s = stats.get(column.name);
+      return histogramEdges(Number(s?.min), Number(s?.max), HISTOGRAM_BINS);
+    });
+    // histogram() returns a map bin → count in one pass per batch; the bounds are our own numbers.
+    const parts = batch.map((column, i) => {
+      const edges = edgesByColumn[i] ?? [];
+      const lo = edges[0] ?? 0;
+      const bins = edges.length - 1;
+      const width = bins > 0 ? ((edges[bins] ?? lo) - lo) / bins : 1;
+      const c = quoteIdent(column.name);
+      return `histogram(CAST(least(greatest(floor((${c} - ${lo}) / ${width || 1}), 0), ${bins - 1}) AS INTEGER)) AS "h${i}"`;
+    });
+    const result = await db.query(`SELECT ${parts.join(', ')} FROM ${relationOf(input)}`);
+    const row = result.rows[0] ?? [];
+    batch.forEach((column, i) => {
+      const edges = edgesByColumn[i] ?? [];
+      const counts = new Array<number>(Math.max(0, edges.length - 1)).fill(0);
+      const map = parseHistogramMap(row[i] ?? null);
+      for (const [bin, count] of map) if (bin >= 0 && bin < counts.length) counts[bin] = count;
+      out.set(column.name, { edges, counts });
+    });
+  }
+  return out;
+}
+
+/** DuckDB MAP values arrive as `[{ key, value }]`. */
+function parseHistogramMap(value: Value): [number, number][] {
+  if (!Array.isArray(value)) return [];
+  return (value as readonly Value[]).flatMap((entry) => {
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return [];
+    const record = entry as { readonly [key: string]: Value };
+    const bin = toNumber(record['key']);
+    const count = toNumber(record['value']);
+    return bin === null || count === null ? [] : [[bin, count] as [number, number]];
+  });
+}
+
+async function topValues(db: DuckDb, input: AnalysisInput): Promise<Map<string, TopValue[]>> {
+  const out = new Map<string, TopValue[]>();
+  for (const column of input.columns.filter((c) => !isNumeric(c))) {
+    const c = quoteIdent(column.name);
+    const result = await db.query(
+      `SELECT ${c} AS value, count(*) AS n FROM ${relationOf(input)} GROUP BY ALL ORDER BY n DESC, value NULLS LAST LIMIT ${TOP_VALUES}`,
+    );
+    out.set(
+      column.name,
+      result.rows.map((row) => ({ value: toScalarCell(row[0]), count: toNumber(row[1]) ?? 0 })),
+    );
+  }
+  return out;
+}
+
+async function numericSample(
+  db: DuckDb,
+  input: AnalysisInput,
+  columns: readonly ColumnInfo[],
+): Promise<{ rows: (number | null)[][]; labels: CellValue[] }> {
+  const label = input.labelColumn === undefined ? 'NULL' : quoteIdent(input.labelColumn);
+  const select = columns.map((column) => `CAST(${quoteIdent(column.name)} AS DOUBLE)`).join(', ');
+  // reservoir + a fixed seed: the same sample at every build of the same data.
+  const result = await db.query(
+    `SELECT ${label} AS __label, ${select} FROM ${relationOf(input)} USING SAMPLE reservoir(${ANALYSIS_SAMPLE_ROWS} ROWS) REPEATABLE (42)`,
+  );
+  const labels: CellValue[] = [];
+  const rows = result.rows.map((row) => {
+    labels.push(toScalarCell(row[0]));
+    return row.slice(1).map((value) => toNumber(value));
+  });
+  return { rows, labels };
+}
+
+async function profiles(
+  db: DuckDb,
+  input: AnalysisInput,
+  numeric: readonly ColumnInfo[],
+): Promise<ProfilesAnalysis | { notApplicable: string }> {
+  const labelColumn = input.labelColumn;
+  if (labelColumn === undefined) {
+    return { notApplicable: `dataset "${input.id}" has no label column; set label_column in dashport.yaml` };
+  }
+  if (!input.columns.some((c) => c.name === labelColumn)) {
+    return { notApplicable: `label column "${labelColumn}" is not a column of dataset "${input.id}"` };
+  }
+  const features = numeric.filter((c) => c.name !== labelColumn);
+  if (features.length === 0) return { notApplicable: `dataset "${input.id}" has no numeric columns to profile` };
+  const label = quoteIdent(labelColumn);
+  const means = features.map((c) => `avg(${quoteIdent(c.name)})`).join(', ');
+  const meanRows = await db.query(
+    `SELECT ${label}, count(*), ${means} FROM ${relationOf(input)} GROUP BY ${label} ORDER BY ${label} NULLS LAST`,
+  );
+  const values = features.map((c) => quoteIdent(c.name)).join(', ');
+  const sampleRows = await db.query(
+    `SELECT ${label}, ${values} FROM (SELECT *, row_number() OVER (PARTITION BY ${label} ORDER BY hash(file_row_number)) AS __rank FROM read_parquet(${sqlString(input.parquetFile)}, file_row_number = true)) WHERE __rank <= ${input.samplesPerClass} ORDER BY ${label} NULLS LAST, __rank`,
+  );
+  const samples = new Map<string, (number | null)[][]>();
+  for (const row of sampleRows.rows) {
+    const key = JSON.stringify(row[0] ?? null);
+    const list = samples.get(key) ?? [];
+    list.push(row.slice(1).map((v) => toNumber(v)));
+    samples.set(key, list);
+  }
+  return {
+    dataset: input.id,
+    labelColumn,
+    columns: features.map((c) => c.name),
+    samplesPerClass: input.samplesPerClass,
+    classes: meanRows.rows.map((row) => ({
+      label: toScalarCell(row[0]),
+      count: toNumber(row[1]) ?? 0,
+      mean: row.slice(2).map((v) => toNumber(v)),
+      samples: samples.get(JSON.stringify(row[0] ?? null)) ?? [],
+    })),
+  };
+}
+
+/** Every analysis of one dataset, read from its cached Parquet file. */
+export async function computeAnalyses(db: DuckDb, input: AnalysisInput): Promise<Analyses> {
+  const stats = await columnStats(db, input);
+  const hist = await histograms(db, input, stats);
+  const tops = await topValues(db, input);
+  const summaryColumns: ColumnSummary[] = input.columns.map((column) => ({
+    name: column.name,
+    type: column.type,
+    stats: stats.get(column.name) ?? emptyStats(),
+    histogram: hist.get(column.name) ?? null,
+    top: tops.get(column.name) ?? null,
+  }));
+  const summary: SummaryAnalysis = { dataset: input.id, rows: input.rows, columns: summaryColumns };
+
+  const numeric = input.columns.filter(
+    (column) => isNumeric(column) && column.name !== input.labelColumn && (stats.get(column.name)?.count ?? 0) > 0,
+  );
+  let correlation: Analyses['correlation'];
+  let pca: Analyses['pca'];
+  if (numeric.length < 2) {
+    const reason = `dataset "${input.id}" has fewer than two numeric columns`;
+    correlation = { notApplicable: reason };
+    pca = { notApplicable: reason };
+  } else if (numeric.length > MAX_ANALYSIS_COLUMNS) {
+    const reason = `dataset "${input.id}" has ${numeric.length} numeric columns; correlation and PCA are computed up to ${MAX_ANALYSIS_COLUMNS}`;
+    correlation = { notApplicable: reason };
+    pca = { notApplicable: reason };
+  } else {
+    const sample = await numericSample(db, input, numeric);
+    const byColumn = numeric.map((_, j) => sample.rows.map((row) => row[j] ?? null));
+    correlation = {
+      dataset: input.id,
+      columns: numeric.map((c) => c.name),
+      matrix: correlationMatrix(byColumn),
+      sampleRows: sample.rows.length,
+    };
+    const fitted = pca2d(sample.rows);
+    const shown = Math.min(PCA_POINTS, sample.rows.length);
+    pca = {
+      dataset: input.id,
+      columns: numeric.map((c) => c.name),
+      explainedVariance: fitted.explainedVariance,
+      points: {
+        x: fitted.points.x.slice(0, shown),
+        y: fitted.points.y.slice(0, shown),
+        label: input.labelColumn === undefined ? null : sample.labels.slice(0, shown),
+      },
+      labelColumn: input.labelColumn ?? null,
+      sampleRows: sample.rows.length,
+    };
+  }
+  return { summary, correlation, pca, profiles: await profiles(db, input, numeric) };
+}
+
+function emptyStats(): ColumnStats {
+  return { count: 0, nulls: 0, distinct: 0, min: null, max: null, mean: null, std: null, quantiles: null };
+}

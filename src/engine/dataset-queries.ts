@@ -1,0 +1,265 @@
+/**
+ * The data API's domain logic: dataset descriptions, rows, aggregates and analyses, from URL
+ * parameters to JSON-ready results. Plain factory, no HTTP: routes and dashboards call it.
+ * Results are cached in process, keyed by dataset version and the normalized query, so a
+ * changed dataset never serves an old answer.
+ */
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import { NotFoundError } from '../errors.js';
+import type {
+  AggregateResponse,
+  CellValue,
+  CorrelationAnalysis,
+  DatasetDetail,
+  DatasetSummary,
+  PcaAnalysis,
+  ProfilesAnalysis,
+  RowsResponse,
+  SummaryAnalysis,
+} from '../shared/api-types.js';
+import type { Catalog, DatasetEntry, ReadyEntry } from './catalog.js';
+import { type Value, toScalar } from './cell.js';
+import type { DuckDb } from './duckdb.js';
+import { buildAggregateSql } from './sql/build-aggregate-sql.js';
+import { buildRowsSql } from './sql/build-rows-sql.js';
+import { parseAggregateQuery } from './sql/parse-aggregate-query.js';
+import { parseRowsQuery } from './sql/parse-rows-query.js';
+import type { AggregateQuery, RawQuery, RowsQuery, SchemaColumn } from './sql/query-types.js';
+import { shapeAggregate } from './sql/shape-aggregate.js';
+import { histogramEdges } from '../analysis/histogram.js';
+import { exportArrow, exportParquet } from './export-rows.js';
+
+export type AnalysisKind = 'summary' | 'correlation' | 'pca' | 'profiles';
+export const ANALYSIS_KINDS: readonly AnalysisKind[] = ['summary', 'correlation', 'pca', 'profiles'];
+
+export interface QueryTimings {
+  /** Milliseconds spent in the engine, for Server-Timing and metrics. */
+  dbMs: number;
+  cached: boolean;
+}
+
+export interface ResultCache {
+  get(key: string): Promise<unknown>;
+  set(key: string, value: unknown): Promise<void>;
+}
+
+export interface DatasetQueriesOptions {
+  readonly catalog: Catalog;
+  readonly db: DuckDb;
+  /** Shared response cache (Redis-backed when configured); defaults to an in-process LRU. */
+  readonly cache?: ResultCache;
+  /** Called after each engine query: dataset id and milliseconds. */
+  readonly onQuery?: (dataset: string, ms: number) => void;
+}
+
+export interface DatasetQueries {
+  list(): DatasetSummary[];
+  describe(id: string): DatasetDetail;
+  /** Validate without running, so a bad request fails before a stream starts. */
+  parseRows(id: string, raw: RawQuery): { entry: ReadyEntry; query: RowsQuery };
+  rows(id: string, raw: RawQuery, timings?: QueryTimings): Promise<RowsResponse>;
+  /** Rows as chunks, for CSV/NDJSON streaming. */
+  streamRows(
+    id: string,
+    query: RowsQuery,
+  ): { columns: string[]; chunks: AsyncGenerator<CellValue[][]> };
+  /** The page of rows as a Parquet file or an Arrow IPC stream. */
+  exportRows(id: string, query: RowsQuery, format: 'parquet' | 'arrow'): Promise<Uint8Array>;
+  aggregate(id: string, raw: RawQuery, timings?: QueryTimings): Promise<AggregateResponse>;
+  analysis(
+    id: string,
+    kind: AnalysisKind,
+  ): Promise<SummaryAnalysis | CorrelationAnalysis | PcaAnalysis | ProfilesAnalysis>;
+  /** A string that changes whenever the answer to this query may change: the ETag's input. */
+  versionOf(id: string): string;
+}
+
+/** Query keys sorted and repeated values kept in order: `b=2&a=1` and `a=1&b=2` share a key. */
+export function normalizeQuery(raw: RawQuery): string {
+  return Object.keys(raw)
+    .filter((key) => raw[key] !== undefined)
+    .sort()
+    .map((key) => {
+      const value = raw[key];
+      return `${encodeURIComponent(key)}=${(Array.isArray(value) ? value : [value]).map((v) => encodeURIComponent(String(v))).join('&')}`;
+    })
+    .join('&');
+}
+
+export function resultKey(kind: string, id: string, version: string, raw: RawQuery): string {
+  const digest = createHash('sha256').update(normalizeQuery(raw)).digest('base64url').slice(0, 22);
+  return `${kind}:${id}:${version}:${digest}`;
+}
+
+/** An aggregate value: min/max of a string or date column stays text, booleans become 0/1. */
+function numericCell(value: Value | undefined): number | string | null {
+  const cell = toScalar(value ?? null);
+  if (typeof cell === 'boolean') return cell ? 1 : 0;
+  return cell;
+}
+
+function schemaOf(entry: DatasetEntry): SchemaColumn[] {
+  return (entry.manifest?.columns ?? []).map((column) => ({ name: column.name, type: column.type }));
+}
+
+export function summarize(entry: DatasetEntry): DatasetSummary {
+  return {
+    id: entry.id,
+    title: entry.title,
+    ...(entry.description === undefined ? {} : { description: entry.description }),
+    source: { kind: entry.kind, location: entry.location },
+    rows: entry.manifest?.rows ?? null,
+    columns: entry.manifest?.columns.length ?? null,
+    cached: entry.manifest !== undefined,
+    live: entry.settings?.live ?? false,
+    updatedAt: entry.updatedAt?.toISOString() ?? null,
+    state: entry.state,
+    ...(entry.settings?.time_column === undefined ? {} : { timeColumn: entry.settings.time_column }),
+    ...(entry.settings?.label_column === undefined ? {} : { labelColumn: entry.settings.label_column }),
+    ...(entry.failure === undefined ? {} : { error: entry.failure.message }),
+  };
+}
+
+export function createDatasetQueries(options: DatasetQueriesOptions): DatasetQueries {
+  const { catalog, db } = options;
+  const local = new LRUCache<string, { value: unknown }>({ max: 2000, maxSize: 64 * 1024 * 1024, sizeCalculation: (v) => JSON.stringify(v.value).length + 64 });
+  const cache: ResultCache = options.cache ?? {
+    async get(key) {
+      return local.get(key)?.value;
+    },
+    async set(key, value) {
+      local.set(key, { value });
+    },
+  };
+
+  async function timed<T>(id: string, timings: QueryTimings | undefined, work: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      const ms = performance.now() - started;
+      if (timings) timings.dbMs += ms;
+      options.onQuery?.(id, ms);
+    }
+  }
+
+  async function cached<T>(key: string, timings: QueryTimings | undefined, compute: () => Promise<T>): Promise<T> {
+    const hit = (await cache.get(key)) as T | undefined;
+    if (hit !== undefined) {
+      if (timings) timings.cached = true;
+      return hit;
+    }
+    const value = await compute();
+    await cache.set(key, value);
+    return value;
+  }
+
+  const queries: DatasetQueries = {
+    list() {
+      return catalog.list().map(summarize);
+    },
+    describe(id) {
+      const entry = catalog.get(id);
+      const summary = summarize(entry);
+      return {
+        ...summary,
+        columns: (entry.manifest?.columns ?? []).map((column) => ({ ...column, stats: column.stats ?? null })),
+        columnCount: entry.manifest?.columns.length ?? 0,
+      };
+    },
+    parseRows(id, raw) {
+      const entry = catalog.ready(id);
+      return { entry, query: parseRowsQuery(raw, schemaOf(entry)) };
+    },
+    async rows(id, raw, timings) {
+      const { entry, query } = queries.parseRows(id, raw);
+      return cached(resultKey('rows', id, entry.version, raw), timings, () =>
+        timed(id, timings, async () => {
+          const statement = buildRowsSql(entry.relation, query, schemaOf(entry), 'duckdb');
+          const result = await db.query(statement.sql, statement.params);
+          return {
+            columns: result.columns,
+            rows: result.rows.map((row) => row.map(toScalar)),
+            limit: query.limit,
+            offset: query.offset,
+          };
+        }),
+      );
+    },
+    streamRows(id, query) {
+      const entry = catalog.ready(id);
+      const statement = buildRowsSql(entry.relation, query, schemaOf(entry), 'duckdb');
+      const columns = query.select.length > 0 ? [...query.select] : schemaOf(entry).map((c) => c.name);
+      async function* chunks(): AsyncGenerator<CellValue[][]> {
+        for await (const chunk of db.stream(statement.sql, statement.params)) {
+          yield chunk.rows.map((row) => row.map(toScalar));
+        }
+      }
+      return { columns, chunks: chunks() };
+    },
+    async exportRows(id, query, format) {
+      const entry = catalog.ready(id);
+      const schema = schemaOf(entry);
+      const statement = buildRowsSql(entry.relation, query, schema, 'duckdb');
+      return timed(id, undefined, () =>
+        format === 'parquet'
+          ? exportParquet(db, statement)
+          : exportArrow(db, statement, new Map(schema.map((c) => [c.name, c.type]))),
+      );
+    },
+    async aggregate(id, raw, timings) {
+      const entry = catalog.ready(id);
+      const schema = schemaOf(entry);
+      const query: AggregateQuery = parseAggregateQuery(raw, schema);
+      const started = performance.now();
+      const result = await cached(resultKey('aggregate', id, entry.version, raw), timings, () =>
+        timed(id, timings, async () => {
+          let binRange: { min: number; max: number } | undefined;
+          let edges: number[] | undefined;
+          if (query.bins !== undefined && query.x !== undefined) {
+            const stats = entry.manifest.columns.find((c) => c.name === query.x)?.stats;
+            const min = Number(stats?.min ?? 0);
+            const max = Number(stats?.max ?? 0);
+            binRange = { min, max };
+            edges = histogramEdges(min, max, query.bins);
+          }
+          const statement = buildAggregateSql(entry.relation, query, schema, 'duckdb', binRange === undefined ? {} : { binRange });
+          const rows = await db.query(statement.sql, statement.params);
+          const shaped = shapeAggregate(
+            rows.rows.map((row) => ({
+              x: toScalar(row[0] ?? null),
+              g: row[1] === null || row[1] === undefined ? null : String(toScalar(row[1])),
+              v: numericCell(row[2]),
+              n: numericCell(row[3]) ?? 0,
+            })),
+            query,
+            edges,
+          );
+          return { x: shaped.x, series: shaped.series, rowsScanned: shaped.rowsScanned };
+        }),
+      );
+      return {
+        x: result.x,
+        series: result.series,
+        meta: {
+          rowsScanned: result.rowsScanned,
+          cached: timings?.cached ?? false,
+          durationMs: Math.round((performance.now() - started) * 100) / 100,
+        },
+      };
+    },
+    async analysis(id, kind) {
+      const analyses = await catalog.analyses(id);
+      const result = analyses[kind];
+      if ('notApplicable' in result) {
+        throw new NotFoundError('DASHPORT_ERR_ANALYSIS_NOT_APPLICABLE', `${kind} does not apply: ${result.notApplicable}`);
+      }
+      return result;
+    },
+    versionOf(id) {
+      return catalog.get(id).version;
+    },
+  };
+  return queries;
+}

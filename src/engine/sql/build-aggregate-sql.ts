@@ -1,0 +1,206 @@
+/**
+ * AggregateQuery → one SELECT returning chart cells `(x, g, v, n)`: x the raw, bucketed or
+ * binned x ('all' without x), g the group's label ('other' past the top N groups by row count,
+ * 'null' for a NULL group), v the aggregate as a float, n the rows in the cell.
+ */
+import { histogramEdges } from '../../analysis/histogram.js';
+import { buildConditions, whereClause } from './build-where-sql.js';
+import { doubleType, textType } from './dialect.js';
+import { quoteIdent, quoteRelation, resolveColumn } from './identifiers.js';
+import { TIME_BUCKETS } from './parse-aggregate-query.js';
+import type {
+  AggregateQuery,
+  SchemaColumn,
+  SqlDialect,
+  SqlStatement,
+  TimeBucket,
+} from './query-types.js';
+import { createSqlParams, type SqlParams } from './sql-params.js';
+
+/** Label of the cell that holds every group past the top N. */
+export const OTHER_GROUP = 'other';
+/** Label of the group whose value is NULL. */
+export const NULL_GROUP = 'null';
+/** The x of every cell when the query has no x. */
+export const ALL_X = 'all';
+
+/** The finite range of x over the filtered rows, which `bins` are laid over. */
+export interface BinRange {
+  readonly min: number;
+  readonly max: number;
+}
+
+/** Options of buildAggregateSql. */
+export interface AggregateSqlOptions {
+  /** Required with `bins`: usually the answer of buildBinRangeSql. */
+  readonly binRange?: BinRange;
+}
+
+/**
+ * The bin edges a `bins` query uses over `range` (from src/analysis/histogram.ts, so SQL and
+ * in-memory histograms agree); pass the same edges to shapeAggregate.
+ */
+export function aggregateBinEdges(q: AggregateQuery, range: BinRange): number[] {
+  if (q.bins === undefined) throw new TypeError('aggregateBinEdges: the query has no bins');
+  return histogramEdges(range.min, range.max, q.bins);
+}
+
+function column(schema: readonly SchemaColumn[], parameter: string, name: string): SchemaColumn {
+  return resolveColumn(parameter, name, schema);
+}
+
+function finiteDouble(name: string, dialect: SqlDialect): { expr: string; finite: string } {
+  const double = doubleType(dialect);
+  const expr = `CAST(${name} AS ${double})`;
+  // NaN sorts above +Infinity in both engines, so this also leaves NaN out.
+  return {
+    expr,
+    finite: `${expr} > CAST('-Infinity' AS ${double}) AND ${expr} < CAST('Infinity' AS ${double})`,
+  };
+}
+
+/**
+ * The smallest and largest finite x (as `min`, `max` floats; NULL without rows) over the rows
+ * that `q` filters: the range to pass to buildAggregateSql for `bins`.
+ */
+export function buildBinRangeSql(
+  table: string | readonly string[],
+  q: AggregateQuery,
+  schema: readonly SchemaColumn[],
+  dialect: SqlDialect,
+): SqlStatement {
+  if (q.x === undefined) throw new TypeError('buildBinRangeSql: the query has no x');
+  const params = createSqlParams();
+  const x = finiteDouble(quoteIdent(column(schema, 'x', q.x).name), dialect);
+  const conditions = [...buildConditions(q.filters, schema, dialect, params), x.finite];
+  const sql = `SELECT min(${x.expr}) AS min, max(${x.expr}) AS max FROM ${quoteRelation(table)}${whereClause(conditions)}`;
+  return { sql, params: params.values };
+}
+
+function bucketExpr(name: string, type: SchemaColumn['type'], bucket: TimeBucket, dialect: SqlDialect): string {
+  // The unit is a literal from the allow-list, never the request's text.
+  const unit = TIME_BUCKETS.find((candidate) => candidate === bucket);
+  if (unit === undefined) throw new TypeError(`unknown time bucket ${bucket}`);
+  // PostgreSQL's date_trunc on a date goes through timestamptz (session time zone); a plain
+  // timestamp keeps midnight where it is.
+  const source = dialect === 'postgres' && type === 'date' ? `CAST(${name} AS timestamp)` : name;
+  return `date_trunc('${unit}', ${source})`;
+}
+
+function valueExpr(q: AggregateQuery, schema: readonly SchemaColumn[], dialect: SqlDialect): string {
+  const double = doubleType(dialect);
+  const asDouble = (sql: string): string => `CAST(${sql} AS ${double})`;
+  if (q.agg === 'count') return asDouble('count(*)');
+  if (q.y === undefined) throw new TypeError(`agg=${q.agg} needs y`);
+  const y = column(schema, 'y', q.y);
+  switch (q.agg) {
+    case 'sum':
+      return asDouble('sum(y)');
+    case 'mean':
+      return asDouble('avg(y)');
+    case 'median':
+      return dialect === 'duckdb'
+        ? `median(${asDouble('y')})`
+        : `percentile_cont(0.5) WITHIN GROUP (ORDER BY ${asDouble('y')})`;
+    case 'distinct':
+      return asDouble('count(DISTINCT y)');
+    case 'min':
+    case 'max': {
+      if (y.type === 'boolean') return asDouble(`${q.agg}(CAST(y AS integer))`);
+      if (y.type !== 'date' && y.type !== 'timestamp') return asDouble(`${q.agg}(y)`);
+      // Series are numeric: dates and timestamps become epoch milliseconds.
+      if (dialect === 'duckdb') return asDouble(`epoch_ms(${q.agg}(y))`);
+      const value = y.type === 'date' ? `CAST(${q.agg}(y) AS timestamp)` : `${q.agg}(y)`;
+      return asDouble(`extract(epoch FROM ${value}) * 1000`);
+    }
+  }
+}
+
+/**
+ * CTEs ending in `filtered(x[, g][, y])`: binning happens in two steps so a value lying on an
+ * edge lands in the bin histogramEdges says (edges are recomputed with the same float arithmetic
+ * instead of trusting the rounded `(x - min) / width`).
+ */
+function filteredCtes(
+  table: string | readonly string[],
+  q: AggregateQuery,
+  schema: readonly SchemaColumn[],
+  dialect: SqlDialect,
+  params: SqlParams,
+  options: AggregateSqlOptions,
+): string {
+  const double = doubleType(dialect);
+  const g =
+    q.group === undefined
+      ? ''
+      : `, coalesce(CAST(${quoteIdent(column(schema, 'group', q.group).name)} AS ${textType(dialect)}), '${NULL_GROUP}') AS g`;
+  const y = q.agg === 'count' || q.y === undefined ? '' : `, ${quoteIdent(column(schema, 'y', q.y).name)} AS y`;
+  const from = `FROM ${quoteRelation(table)}`;
+  if (q.x === undefined || q.bins === undefined) {
+    const xColumn = q.x === undefined ? undefined : column(schema, 'x', q.x);
+    const x =
+      xColumn === undefined
+        ? `'${ALL_X}'`
+        : q.bucket === undefined
+          ? quoteIdent(xColumn.name)
+          : bucketExpr(quoteIdent(xColumn.name), xColumn.type, q.bucket, dialect);
+    const where = whereClause(buildConditions(q.filters, schema, dialect, params));
+    return `filtered AS (SELECT ${x} AS x${g}${y} ${from}${where})`;
+  }
+  if (options.binRange === undefined) throw new TypeError('bins need options.binRange');
+  const edges = aggregateBinEdges(q, options.binRange);
+  const bins = edges.length - 1;
+  const low = edges[0] as number;
+  const high = edges[bins] as number;
+  const xd = finiteDouble(quoteIdent(column(schema, 'x', q.x).name), dialect);
+  const typed = (value: number): string => `CAST(${params.add(value)} AS ${double})`;
+  const conditions = buildConditions(q.filters, schema, dialect, params);
+  const lowParam = typed(low);
+  conditions.push(`${xd.expr} BETWEEN ${lowParam} AND ${typed(high)}`);
+  const base = `base AS (SELECT ${xd.expr} AS xd${g}${y} ${from}${whereClause(conditions)})`;
+  const stepParam = typed((high - low) / bins);
+  const lastParam = typed(bins - 1);
+  const approx = `approx AS (SELECT *, least(floor((xd - ${lowParam}) / ${stepParam}), ${lastParam}) AS k FROM base)`;
+  // histogramEdges: edges[i] = min + (width * i) / bins.
+  const range = typed(high - low);
+  const count = typed(bins);
+  const edge = (index: string): string => `(${lowParam} + (${range} * ${index}) / ${count})`;
+  const bin =
+    `CASE WHEN xd < ${edge('k')} THEN k - 1 ` +
+    `WHEN k < ${lastParam} AND xd >= ${edge('(k + 1)')} THEN k + 1 ELSE k END`;
+  const keep = `${g === '' ? '' : ', g'}${y === '' ? '' : ', y'}`;
+  return `${base}, ${approx}, filtered AS (SELECT CAST(${bin} AS integer) AS x${keep} FROM approx)`;
+}
+
+/**
+ * The cells of the chart `q` asks for over `table`, ordered by x (NULL last) then group.
+ * With `bins`, x is the bin index (0-based) into aggregateBinEdges(q, options.binRange).
+ */
+export function buildAggregateSql(
+  table: string | readonly string[],
+  q: AggregateQuery,
+  schema: readonly SchemaColumn[],
+  dialect: SqlDialect,
+  options: AggregateSqlOptions = {},
+): SqlStatement {
+  const params = createSqlParams();
+  const filtered = filteredCtes(table, q, schema, dialect, params, options);
+  const v = valueExpr(q, schema, dialect);
+  if (q.group === undefined) {
+    const sql =
+      `WITH ${filtered} SELECT x, CAST(NULL AS ${textType(dialect)}) AS g, ${v} AS v, count(*) AS n ` +
+      'FROM filtered GROUP BY x ORDER BY x NULLS LAST';
+    return { sql, params: params.values };
+  }
+  const top = params.add(q.top);
+  const topTyped = dialect === 'duckdb' ? `CAST(${top} AS BIGINT)` : `${top}::bigint`;
+  // Ties in size are broken by label so the same groups make the top N every time.
+  const groups =
+    'top_groups AS (SELECT g, row_number() OVER (ORDER BY count(*) DESC, g) AS r FROM filtered GROUP BY g)';
+  const sql =
+    `WITH ${filtered}, ${groups} ` +
+    `SELECT filtered.x AS x, CASE WHEN top_groups.r <= ${topTyped} THEN filtered.g ELSE '${OTHER_GROUP}' END AS g, ` +
+    `${v} AS v, count(*) AS n FROM filtered JOIN top_groups ON filtered.g = top_groups.g ` +
+    'GROUP BY 1, 2 ORDER BY 1 NULLS LAST, 2';
+  return { sql, params: params.values };
+}

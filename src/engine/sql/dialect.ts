@@ -1,0 +1,47 @@
+/**
+ * The few places where DuckDB and PostgreSQL spell things differently. Everything else the
+ * builders write is common SQL that both accept.
+ */
+import type { ColumnType } from '../../shared/api-types.js';
+import type { SqlDialect } from './query-types.js';
+
+const DUCKDB_CASTS: Readonly<Record<ColumnType, string | undefined>> = {
+  integer: 'BIGINT',
+  float: 'DOUBLE',
+  boolean: 'BOOLEAN',
+  date: 'DATE',
+  timestamp: 'TIMESTAMP',
+  string: undefined,
+};
+
+// Timestamps stay untyped for PostgreSQL: it infers the parameter's type from the column it is
+// compared with, so the same `…Z` string is read correctly by `timestamp` columns (the zone is
+// ignored, and values are normalized to UTC) and by `timestamptz` columns (the zone is applied).
+const POSTGRES_CASTS: Readonly<Record<ColumnType, string | undefined>> = {
+  integer: 'bigint',
+  float: 'double precision',
+  boolean: 'boolean',
+  date: 'date',
+  timestamp: undefined,
+  string: undefined,
+};
+
+/** A placeholder typed for comparison with a column of `type`. */
+export function typedPlaceholder(dialect: SqlDialect, type: ColumnType, placeholder: string): string {
+  if (dialect === 'duckdb') {
+    const cast = DUCKDB_CASTS[type];
+    return cast === undefined ? placeholder : `CAST(${placeholder} AS ${cast})`;
+  }
+  const cast = POSTGRES_CASTS[type];
+  return cast === undefined ? placeholder : `${placeholder}::${cast}`;
+}
+
+/** The 64-bit float type's name. */
+export function doubleType(dialect: SqlDialect): string {
+  return dialect === 'duckdb' ? 'DOUBLE' : 'double precision';
+}
+
+/** The variable-length text type's name. */
+export function textType(dialect: SqlDialect): string {
+  return dialect === 'duckdb' ? 'VARCHAR' : 'text';
+}

@@ -1,0 +1,44 @@
+/**
+ * Identifiers in SQL text. Column names only ever reach SQL through `resolveColumn` (a lookup in
+ * the dataset's schema) and `quoteIdent`, so a name from a URL can never become SQL syntax.
+ */
+import { DataError, UnknownColumnError } from '../../errors.js';
+import type { SchemaColumn } from './query-types.js';
+
+/**
+ * A double-quoted identifier, valid in DuckDB and PostgreSQL: inner quotes doubled, so any
+ * name (spaces, quotes, unicode, keywords) stays one identifier.
+ */
+export function quoteIdent(name: string): string {
+  // Neither engine accepts NUL in an identifier, and a zero-length quoted identifier is a syntax
+  // error in PostgreSQL; both can only come from a broken source, never from a valid schema.
+  if (name.length === 0) throw new DataError('an identifier cannot be empty');
+  if (name.includes('\0')) {
+    throw new DataError(`identifier ${JSON.stringify(name)} contains a NUL character`);
+  }
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** A relation name, schema-qualified when given as several parts: `"public"."spots"`. */
+export function quoteRelation(relation: string | readonly string[]): string {
+  const parts = typeof relation === 'string' ? [relation] : relation;
+  if (parts.length === 0) throw new DataError('a relation name needs at least one part');
+  return parts.map(quoteIdent).join('.');
+}
+
+/** The schema column called `name` (exact, case-sensitive), or UnknownColumnError naming `parameter`. */
+export function resolveColumn(
+  parameter: string,
+  name: string,
+  schema: readonly SchemaColumn[],
+): SchemaColumn {
+  const column = schema.find((candidate) => candidate.name === name);
+  if (column === undefined) {
+    throw new UnknownColumnError(
+      parameter,
+      name,
+      schema.map((candidate) => candidate.name),
+    );
+  }
+  return column;
+}

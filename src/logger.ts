@@ -1,0 +1,59 @@
+/**
+ * The pino logger factory. JSON in production, one readable line per event in development.
+ * Secrets never reach a log line: known fields are redacted and URLs lose their passwords.
+ */
+import pino, { type Logger } from 'pino';
+import type { Config } from './config/config.js';
+
+export type { Logger } from 'pino';
+
+/** Paths pino censors wherever they appear in a log object. */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'headers.authorization',
+  'authorization',
+  'token',
+  'apiToken',
+  'password',
+  'config.apiToken',
+  'config.sentryDsn',
+  'config.databaseUrl',
+  'config.redisUrl',
+  'dsn',
+];
+
+/** Replace the password of any URL in a string by `***` (postgres://u:secret@h → postgres://u:***@h). */
+export function redactUrlSecrets(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)([^@\s/]+)@/gi, '$1***@');
+}
+
+export function createLogger(
+  config: Pick<Config, 'logLevel' | 'logFormat' | 'version'>,
+  bindings: Record<string, unknown> = {},
+): Logger {
+  const options: pino.LoggerOptions = {
+    level: config.logLevel,
+    base: { service: 'dashport', version: config.version, pid: process.pid, ...bindings },
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    hooks: {
+      logMethod(args, method) {
+        const redacted = args.map((arg) => (typeof arg === 'string' ? redactUrlSecrets(arg) : arg));
+        method.apply(this, redacted as Parameters<typeof method>);
+      },
+    },
+  };
+  if (config.logFormat === 'text') {
+    return pino({
+      ...options,
+      transport: {
+        target: 'pino-pretty',
+        options: { colorize: process.stdout.isTTY, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,service,version', singleLine: true },
+      },
+    });
+  }
+  return pino(options);
+}

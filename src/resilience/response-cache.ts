@@ -1,0 +1,229 @@
+/**
+ * The two-level response cache: an in-process LRU in front of Redis (shared by workers and
+ * replicas). Keys carry the dataset version, so a changed dataset is never answered from an
+ * older entry; `invalidate` frees the old entries of this process at once and Redis lets its
+ * own expire. Redis is reached through the breaker: while it is open the LRU alone serves.
+ * Concurrent misses of one key share a single computation.
+ */
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import type { RedisClient } from './redis-client.js';
+
+/** Defaults with their units. */
+export const RESPONSE_CACHE_DEFAULTS = {
+  /** In-process budget per worker. */
+  memoryMaxBytes: 64 * 1024 * 1024,
+  /** How long an entry lives in either layer; versions make older entries unreachable anyway. */
+  ttlMs: 10 * 60 * 1000,
+  /** Bodies larger than this are not cached (they would evict everything else). */
+  maxEntryBytes: 8 * 1024 * 1024,
+} as const;
+
+export type CacheLayer = 'memory' | 'redis';
+
+/** What identifies a cached response. */
+export interface ResponseCacheKey {
+  readonly dataset: string;
+  /** The dataset version the response was computed from. */
+  readonly version: string;
+  /** The endpoint: rows, aggregate, dashboard, … */
+  readonly kind: string;
+  /** The query, normalized with `normalizeQuery` (or any stable text). */
+  readonly query: string;
+}
+
+export interface CachedValue<T> {
+  readonly value: T;
+  /** When it was computed (ms since epoch), for Last-Modified and Age. */
+  readonly storedAt: number;
+}
+
+export interface CacheLookup<T> extends CachedValue<T> {
+  /** Where it came from; `computed` when it was a miss in both layers. */
+  readonly layer: CacheLayer | 'computed';
+}
+
+export interface LayerStats {
+  hits: number;
+  misses: number;
+}
+
+export interface ResponseCacheStats {
+  readonly memory: LayerStats & { readonly entries: number; readonly bytes: number };
+  readonly redis: LayerStats & { readonly errors: number; readonly skipped: number };
+}
+
+export interface ResponseCacheOptions {
+  /** Absent: in-process only. */
+  readonly redis?: RedisClient | undefined;
+  readonly memoryMaxBytes?: number;
+  readonly ttlMs?: number;
+  readonly maxEntryBytes?: number;
+  /** Called on every lookup of a layer, for the hit/miss metrics. */
+  readonly onLookup?: (layer: CacheLayer, outcome: 'hit' | 'miss') => void;
+  readonly now?: () => number;
+}
+
+export interface ResponseCache {
+  get<T>(key: ResponseCacheKey): Promise<CacheLookup<T> | undefined>;
+  set<T>(key: ResponseCacheKey, value: T): Promise<void>;
+  /** The cached value, or `compute()` stored in both layers; one computation per key at a time. */
+  getOrCompute<T>(key: ResponseCacheKey, compute: () => Promise<T>): Promise<CacheLookup<T>>;
+  /** Drops this process's entries of `dataset` (every version). */
+  invalidate(dataset: string): void;
+  stats(): ResponseCacheStats;
+}
+
+/**
+ * A stable text for a query string: keys sorted, repeated values kept in their order (they are
+ * ANDed filters, but `select` lists keep their meaning), empty values dropped.
+ */
+export function normalizeQuery(
+  query: Readonly<Record<string, string | readonly string[] | undefined>>,
+): string {
+  const parts: string[] = [];
+  for (const key of Object.keys(query).sort()) {
+    const value = query[key];
+    if (value === undefined) continue;
+    for (const item of typeof value === 'string' ? [value] : value) {
+      if (item === '') continue;
+      parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(item)}`);
+    }
+  }
+  return parts.join('&');
+}
+
+function memoryKey(key: ResponseCacheKey): string {
+  return `${key.dataset}\u0000${key.version}\u0000${key.kind}\u0000${key.query}`;
+}
+
+function redisKeyName(key: ResponseCacheKey): string {
+  const digest = createHash('sha256').update(memoryKey(key)).digest('base64url').slice(0, 32);
+  return `rc:${key.dataset}:${digest}`;
+}
+
+/** A two-level cache; without `redis` it is the LRU alone. */
+export function createResponseCache(options: ResponseCacheOptions = {}): ResponseCache {
+  const ttlMs = options.ttlMs ?? RESPONSE_CACHE_DEFAULTS.ttlMs;
+  const maxEntryBytes = options.maxEntryBytes ?? RESPONSE_CACHE_DEFAULTS.maxEntryBytes;
+  const now = options.now ?? Date.now;
+  const redis = options.redis;
+  const memory = new LRUCache<string, string>({
+    maxSize: options.memoryMaxBytes ?? RESPONSE_CACHE_DEFAULTS.memoryMaxBytes,
+    sizeCalculation: (text, key) => text.length + key.length,
+    ttl: ttlMs,
+    perf: { now },
+  });
+  const byDataset = new Map<string, Set<string>>();
+  const inflight = new Map<string, Promise<CacheLookup<unknown>>>();
+  const counters = {
+    memory: { hits: 0, misses: 0 },
+    redis: { hits: 0, misses: 0, errors: 0, skipped: 0 },
+  };
+
+  const count = (layer: CacheLayer, outcome: 'hit' | 'miss'): void => {
+    counters[layer][outcome === 'hit' ? 'hits' : 'misses'] += 1;
+    options.onLookup?.(layer, outcome);
+  };
+
+  const remember = (key: ResponseCacheKey, mkey: string, text: string): void => {
+    if (text.length > maxEntryBytes) return;
+    memory.set(mkey, text);
+    let keys = byDataset.get(key.dataset);
+    if (keys === undefined) {
+      keys = new Set();
+      byDataset.set(key.dataset, keys);
+    }
+    keys.add(mkey);
+    // The index only needs keys the LRU still holds; prune when it grows past them.
+    if (keys.size > 2 * memory.size + 64) {
+      for (const candidate of keys) if (!memory.has(candidate)) keys.delete(candidate);
+    }
+  };
+
+  const readRedis = async (key: ResponseCacheKey): Promise<string | undefined> => {
+    if (redis === undefined) return undefined;
+    if (!redis.available()) {
+      counters.redis.skipped += 1;
+      return undefined;
+    }
+    try {
+      const text = await redis.run((r) => r.get(redis.key(redisKeyName(key))));
+      count('redis', text === null ? 'miss' : 'hit');
+      return text ?? undefined;
+    } catch {
+      counters.redis.errors += 1;
+      return undefined;
+    }
+  };
+
+  const writeRedis = (key: ResponseCacheKey, text: string): Promise<void> => {
+    if (redis === undefined || !redis.available() || text.length > maxEntryBytes) {
+      return Promise.resolve();
+    }
+    return redis
+      .run((r) => r.set(redis.key(redisKeyName(key)), text, 'PX', ttlMs))
+      .then(
+        () => undefined,
+        () => {
+          counters.redis.errors += 1;
+        },
+      );
+  };
+
+  const cache: ResponseCache = {
+    async get<T>(key: ResponseCacheKey) {
+      const mkey = memoryKey(key);
+      const local = memory.get(mkey);
+      if (local !== undefined) {
+        count('memory', 'hit');
+        return { ...(JSON.parse(local) as CachedValue<T>), layer: 'memory' as const };
+      }
+      count('memory', 'miss');
+      const shared = await readRedis(key);
+      if (shared === undefined) return undefined;
+      remember(key, mkey, shared);
+      return { ...(JSON.parse(shared) as CachedValue<T>), layer: 'redis' as const };
+    },
+    async set<T>(key: ResponseCacheKey, value: T) {
+      const text = JSON.stringify({ value, storedAt: now() } satisfies CachedValue<T>);
+      remember(key, memoryKey(key), text);
+      await writeRedis(key, text);
+    },
+    getOrCompute<T>(key: ResponseCacheKey, compute: () => Promise<T>) {
+      const mkey = memoryKey(key);
+      const pending = inflight.get(mkey);
+      if (pending !== undefined) return pending as Promise<CacheLookup<T>>;
+      const run = (async (): Promise<CacheLookup<T>> => {
+        const found = await cache.get<T>(key);
+        if (found !== undefined) return found;
+        const value = await compute();
+        const storedAt = now();
+        const text = JSON.stringify({ value, storedAt } satisfies CachedValue<T>);
+        remember(key, mkey, text);
+        // Not awaited: the response need not wait for the shared copy.
+        void writeRedis(key, text);
+        return { value, storedAt, layer: 'computed' };
+      })();
+      inflight.set(mkey, run);
+      const clear = (): void => {
+        inflight.delete(mkey);
+      };
+      run.then(clear, clear);
+      return run;
+    },
+    invalidate(dataset) {
+      const keys = byDataset.get(dataset);
+      if (keys === undefined) return;
+      for (const mkey of keys) memory.delete(mkey);
+      byDataset.delete(dataset);
+    },
+    stats() {
+      return {
+        memory: { ...counters.memory, entries: memory.size, bytes: memory.calculatedSize },
+        redis: { ...counters.redis },
+      };
+    },
+  };
+  return cache;
+}
