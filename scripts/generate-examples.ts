@@ -169,16 +169,22 @@ export async function generateExamples(dir: string = EXAMPLES_DATA_DIR): Promise
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { out: { type: 'string', default: EXAMPLES_DATA_DIR } } });
+  const { values } = parseArgs({
+    options: { out: { type: 'string', default: EXAMPLES_DATA_DIR } },
+  });
   const dir = path.resolve(values.out);
   const files = await generateExamples(dir);
   const width = Math.max(...files.map((file) => file.name.length));
   for (const file of files) {
     const rows = file.name.endsWith('.yaml') ? '' : `${file.rows} rows`;
-    console.log(`${file.name.padEnd(width)}  ${rows.padStart(12)}  ${String(file.bytes).padStart(9)} bytes`);
+    console.log(
+      `${file.name.padEnd(width)}  ${rows.padStart(12)}  ${String(file.bytes).padStart(9)} bytes`,
+    );
   }
   const total = files.reduce((sum, file) => sum + file.bytes, 0);
-  console.log(`${'total'.padEnd(width)}  ${''.padStart(12)}  ${String(total).padStart(9)} bytes in ${dir}`);
+  console.log(
+    `${'total'.padEnd(width)}  ${''.padStart(12)}  ${String(total).padStart(9)} bytes in ${dir}`,
+  );
 }
 
 if (isEntryPoint(import.meta.url)) main().catch(failCli);

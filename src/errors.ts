@@ -46,6 +46,7 @@ export const ERROR_CATALOG = {
     title: 'Service Unavailable',
   },
   DASHPORT_ERR_QUERY_TIMEOUT: { status: 503, exitCode: EXIT_RUNTIME, title: 'Service Unavailable' },
+  DASHPORT_ERR_OUT_OF_MEMORY: { status: 503, exitCode: EXIT_RUNTIME, title: 'Service Unavailable' },
   DASHPORT_ERR_SHUTTING_DOWN: { status: 503, exitCode: EXIT_RUNTIME, title: 'Service Unavailable' },
   DASHPORT_ERR_DATA: { status: 500, exitCode: EXIT_RUNTIME, title: 'Internal Server Error' },
   DASHPORT_ERR_DUPLICATE_DATASET: {
@@ -135,6 +136,7 @@ export class UnavailableError extends DashportError {
       | 'DASHPORT_ERR_DATASET_BROKEN'
       | 'DASHPORT_ERR_SOURCE_UNAVAILABLE'
       | 'DASHPORT_ERR_QUERY_TIMEOUT'
+      | 'DASHPORT_ERR_OUT_OF_MEMORY'
       | 'DASHPORT_ERR_SHUTTING_DOWN'
       | 'DASHPORT_ERR_UNREACHABLE'
     >,

@@ -18,7 +18,12 @@ function entity(name: string, dx: number, spotter: number, prefixes: string): Dx
 
 /** Entities with relative weights; the weights need not sum to anything. */
 export const DXCC_ENTITIES: readonly DxccEntity[] = [
-  entity('United States', 16, 30, 'K# W# N# AA# AC# AD# AE# AF# AG# AJ# KB# KC# KD# KE# KF# KG# KI# KJ# KN# KO# WA# WB# WD#'),
+  entity(
+    'United States',
+    16,
+    30,
+    'K# W# N# AA# AC# AD# AE# AF# AG# AJ# KB# KC# KD# KE# KF# KG# KI# KJ# KN# KO# WA# WB# WD#',
+  ),
   entity('European Russia', 7, 3, 'RA1 RA3 RA6 UA3 UA4 UA6 RN3 RW3 RV1 RZ3 R3 R7'),
   entity('Fed. Rep. of Germany', 6.5, 12, 'DL# DJ# DK# DG# DH# DM# DO# DB# DC# DF# DD#'),
   entity('Japan', 6, 6, 'JA# JH# JR# JE# JF# JG# JI# JJ# JK# JL# JM# JN# JO# JP# 7K#'),

@@ -24,9 +24,13 @@ export function formatScientific18(value: number): string {
   return `${text.slice(0, e + 2)}${exponent.length < 2 ? `0${exponent}` : exponent}`;
 }
 
-/** `value` rounded to `decimals` without trailing zeros (`0.5`, `0`, `0.1234`). */
+/**
+ * `value` rounded to `decimals` without trailing zeros but always with a decimal point
+ * (`0.5`, `0.0`, `0.1234`), so a column of padding zeros is still read as floating point.
+ */
 export function formatRounded(value: number, decimals: number): string {
-  return String(Number(value.toFixed(decimals)));
+  const text = String(Number(value.toFixed(decimals)));
+  return text.includes('.') || text.includes('e') ? text : `${text}.0`;
 }
 
 /** One CSV line (with its newline) for a beat and its label. */

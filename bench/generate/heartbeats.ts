@@ -44,7 +44,7 @@ export async function generateHeartbeatsCsv(
     const closed = once(out, 'close');
     try {
       if (header) out.write(heartbeatHeader());
-      for (let done = 0; done < rows; ) {
+      for (let done = 0; done < rows;) {
         const batch: string[] = [];
         const end = Math.min(rows, done + ROWS_PER_WRITE);
         for (; done < end; done++) {

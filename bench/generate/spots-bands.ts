@@ -4,7 +4,18 @@
  * 40/80/160 m the night. These tables drive the spots generator's SQL.
  */
 
-export const SPOT_BANDS = ['160m', '80m', '40m', '30m', '20m', '17m', '15m', '12m', '10m', '6m'] as const;
+export const SPOT_BANDS = [
+  '160m',
+  '80m',
+  '40m',
+  '30m',
+  '20m',
+  '17m',
+  '15m',
+  '12m',
+  '10m',
+  '6m',
+] as const;
 export type SpotBand = (typeof SPOT_BANDS)[number];
 
 export const SPOT_MODES = ['CW', 'SSB', 'FT8', 'FT4', 'RTTY'] as const;
@@ -39,7 +50,12 @@ export const BAND_EDGES_KHZ: Readonly<Record<SpotBand, readonly [number, number]
 };
 
 // FT8/FT4 spots sit at the WSJT-X dial frequency plus a 0.2–2.9 kHz audio offset.
-function digital(band: SpotBand, mode: 'FT8' | 'FT4', dialKhz: number, weight: number): BandSegment {
+function digital(
+  band: SpotBand,
+  mode: 'FT8' | 'FT4',
+  dialKhz: number,
+  weight: number,
+): BandSegment {
   return { band, mode, lowKhz: dialKhz + 0.2, highKhz: dialKhz + 2.9, skew: 1, weight };
 }
 

@@ -53,7 +53,8 @@ function localDaylight(h: number): number {
 
 /** 0.1..1: how many operators are on the air at local hour `h` (evening peak, few at 4 am). */
 function localActivity(h: number): number {
-  const awake = Math.exp(-0.5 * ((h - 17) / 4.5) ** 2) + 0.6 * Math.exp(-0.5 * ((h - 9) / 2.5) ** 2);
+  const awake =
+    Math.exp(-0.5 * ((h - 17) / 4.5) ** 2) + 0.6 * Math.exp(-0.5 * ((h - 9) / 2.5) ** 2);
   return 0.1 + 0.9 * Math.min(1, awake);
 }
 
@@ -112,7 +113,8 @@ export function planSpots(rows: number, options: SpotsPlanOptions): SpotsPlan {
   const startMs = Date.parse(options.start);
   if (!Number.isFinite(startMs)) throw new RangeError(`start: not an ISO date: ${options.start}`);
   const random = createRandom(options.seed);
-  const contestDay = options.contestWeekend === false ? undefined : lastFullWeekend(startMs, options.days);
+  const contestDay =
+    options.contestWeekend === false ? undefined : lastFullWeekend(startMs, options.days);
   let solar = 1;
   const activity: number[] = [];
   const thresholds: number[][] = [];
@@ -144,4 +146,3 @@ export function planSpots(rows: number, options: SpotsPlanOptions): SpotsPlan {
     })),
   };
 }
-

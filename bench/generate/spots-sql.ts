@@ -1,8 +1,8 @@
 /**
  * The DuckDB query that materialises a spots plan: `range()` expands each hour into its spots
- * and `hash(seed, hour, n, salt)` stands in for a random stream, so the rows are the same on
- * every run (DuckDB's random() is per-thread and not reproducible in parallel) and millions of
- * rows take seconds. Stations and spotters are pools of callsigns with a fixed country each,
+ * and hashes of (seed, hour, spot number) stand in for a random stream, so the rows are the
+ * same on every run and any thread count (DuckDB's random() is per-thread state, not
+ * reproducible in parallel) and millions of rows take seconds. Stations and spotters are pools of callsigns with a fixed country each,
  * drawn with a skew so a few stations account for many spots, as on a real cluster.
  */
 import { BAND_SEGMENTS, CONTEST_BANDS, SPOT_BANDS } from './spots-bands.js';
@@ -20,9 +20,6 @@ export interface SpotsQueryOptions {
 /** Share of a contest hour's spots on the contest bands that are contest CW. */
 const CONTEST_CW_SHARE = 0.7;
 
-/** The output columns, in order. */
-export const SPOT_COLUMNS = ['ts', 'frequency', 'band', 'mode', 'spotter', 'callsign', 'country'];
-
 function sqlString(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
 }
@@ -37,8 +34,8 @@ function sqlNumber(value: number): string {
  * `hash(seed, key…)`). Re-hashing `base xor salt` keeps the draws independent: DuckDB combines
  * the arguments of a multi-argument hash so that `hash(…, 1)` and `hash(…, 2)` are correlated.
  */
-function draw(salt: number, base = 'base'): string {
-  return `((hash(xor(${base}, ${salt}::UBIGINT)) >> 11)::DOUBLE / 9007199254740992.0)`;
+function draw(salt: number): string {
+  return `((hash(xor(base, ${salt}::UBIGINT)) >> 11)::DOUBLE / 9007199254740992.0)`;
 }
 
 /** Countries with cumulative [low, high) bounds of their share, for one weight column. */
@@ -58,8 +55,14 @@ function countryValues(weightOf: (entity: DxccEntity) => number): string {
     .join(',\n    ');
 }
 
-/** A pool of `size` callsigns with their country, drawn by the weight column. */
-function callsignPool(name: string, size: number, weights: string, seed: number, salt: number): string {
+/** A pool of `size` callsigns (an SQL number) with their country, drawn by the weight column. */
+function callsignPool(
+  name: string,
+  size: string,
+  weights: string,
+  seed: number,
+  salt: number,
+): string {
   const letter = (shift: number): string => `chr(65 + ((p.hv >> ${shift}) % 26)::INTEGER)`;
   return `${name} AS (
   SELECT p.id, c.name AS country,
@@ -69,15 +72,17 @@ function callsignPool(name: string, size: number, weights: string, seed: number,
       AS callsign
   FROM (
     SELECT id, hash(xor(base, ${salt}::UBIGINT)) AS hv, ${draw(salt + 1)} AS u
-    FROM (SELECT id, hash(${seed}, id) AS base FROM range(${size}) r(id))
+    FROM (SELECT id, hash(${sqlNumber(seed)}, id) AS base FROM range(${size}) r(id))
   ) p
   JOIN ${weights} c ON p.u >= c.low AND p.u < c.high
 )`;
 }
 
-/** A SELECT returning the plan's spots, ordered by time, with SPOT_COLUMNS. */
+/** A SELECT of the plan's spots (ts, frequency, band, mode, spotter, callsign, country) in time order. */
 export function buildSpotsQuery(plan: SpotsPlan, options: SpotsQueryOptions): string {
   const { seed } = options;
+  const stations = sqlNumber(options.stations);
+  const spotters = sqlNumber(options.spotters);
   const thresholdColumns = SPOT_BANDS.slice(0, -1).map((_, index) => `b${index}`);
   const hourRows = plan.hours
     .filter((hour) => hour.spots > 0)
@@ -86,7 +91,9 @@ export function buildSpotsQuery(plan: SpotsPlan, options: SpotsQueryOptions): st
       return `(${hour.index}, ${hour.spots}, ${hour.contest}, ${bounds.join(', ')})`;
     });
   const bandCase = SPOT_BANDS.map((band, index) =>
-    index < thresholdColumns.length ? `WHEN u_band < b${index} THEN ${sqlString(band)}` : `ELSE ${sqlString(band)}`,
+    index < thresholdColumns.length
+      ? `WHEN u_band < b${index} THEN ${sqlString(band)}`
+      : `ELSE ${sqlString(band)}`,
   ).join(' ');
 
   const modeRows: string[] = [];
@@ -115,29 +122,34 @@ dx_weights(name, low, high, prefixes) AS (VALUES
     ${countryValues((entity) => entity.dx)}),
 spotter_weights(name, low, high, prefixes) AS (VALUES
     ${countryValues((entity) => entity.spotter)}),
-${callsignPool('stations', options.stations, 'dx_weights', seed, 101)},
-${callsignPool('spotter_pool', options.spotters, 'spotter_weights', seed, 201)},
+${callsignPool('stations', stations, 'dx_weights', seed, 101)},
+${callsignPool('spotter_pool', spotters, 'spotter_weights', seed, 201)},
 expanded AS (
   SELECT h, contest, ${thresholdColumns.join(', ')}, unnest(range(n)) AS k FROM hours
 ),
 keyed AS (
-  SELECT *, hash(${seed}, h, k) AS base FROM expanded
+  SELECT *, hash(${sqlNumber(seed)}, h, k) AS base FROM expanded
 ),
 draws AS (
-  SELECT h, k, contest,
+  SELECT h, k, contest, ${thresholdColumns.join(', ')},
     floor(${draw(1)} * 3600)::BIGINT AS second,
-    CASE ${bandCase.replaceAll('u_band', draw(2))} END AS band,
+    ${draw(2)} AS u_band,
     ${draw(3)} AS u_mode,
     ${draw(4)} < ${CONTEST_CW_SHARE} AS contest_cw,
     ${draw(5)} AS u_frequency,
-    floor(pow(${draw(6)}, 2) * ${options.stations})::BIGINT AS station,
-    floor(pow(${draw(7)}, 2) * ${options.spotters})::BIGINT AS spotter
+    floor(pow(${draw(6)}, 2) * ${stations})::BIGINT AS station,
+    floor(pow(${draw(7)}, 2) * ${spotters})::BIGINT AS spotter
   FROM keyed
+),
+banded AS (
+  SELECT h, k, contest, second, u_mode, contest_cw, u_frequency, station, spotter,
+    CASE ${bandCase} END AS band
+  FROM draws
 ),
 moded AS (
   SELECT d.*,
     CASE WHEN d.contest AND d.contest_cw AND d.band IN (${contestBands}) THEN 'CW' ELSE m.mode END AS mode
-  FROM draws d
+  FROM banded d
   JOIN segments m ON m.band = d.band AND d.u_mode >= m.low AND d.u_mode < m.high
 )
 SELECT

@@ -52,8 +52,11 @@ export async function generateSpots(
   if (!Number.isSafeInteger(rows) || rows < 1) {
     throw new RangeError(`rows: expected a positive integer, got ${rows}`);
   }
-  const { seed = SPOTS_DEFAULTS.seed, start = SPOTS_DEFAULTS.start, days = SPOTS_DEFAULTS.days } =
-    options;
+  const {
+    seed = SPOTS_DEFAULTS.seed,
+    start = SPOTS_DEFAULTS.start,
+    days = SPOTS_DEFAULTS.days,
+  } = options;
   const started = performance.now();
   const plan = planSpots(rows, { seed, start, days });
   const query = buildSpotsQuery(plan, {
@@ -61,6 +64,7 @@ export async function generateSpots(
     stations: clamp(rows / 12, 500, 200_000),
     spotters: clamp(rows / 200, 50, 5_000),
   });
+  // The default, stated because the byte-identical output depends on it.
   const settings: Record<string, string> = { preserve_insertion_order: 'true' };
   if (options.threads !== undefined) settings['threads'] = String(options.threads);
   const instance = await DuckDBInstance.create(':memory:', settings);

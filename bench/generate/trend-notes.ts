@@ -17,7 +17,7 @@ export const TREND_NOTES: readonly TrendNote[] = [
   {
     date: '1990-07-01',
     tool: 'Business Process Reengineering',
-    note: "Michael Hammer publishes \"Reengineering Work: Don't Automate, Obliterate\" in HBR",
+    note: 'Michael Hammer publishes "Reengineering Work: Don\'t Automate, Obliterate" in HBR',
   },
   {
     date: '1992-01-01',

@@ -137,12 +137,19 @@ function interpolate(points: readonly (readonly [number, number])[], t: number):
   return points[points.length - 1]?.[1] ?? 0;
 }
 
-function sourceValues(tool: TrendTool, source: TrendSource, ts: readonly number[], random: Random): number[] {
+function sourceValues(
+  tool: TrendTool,
+  source: TrendSource,
+  ts: readonly number[],
+  random: Random,
+): number[] {
   const curve = CURVES[tool];
   switch (source) {
     case 'google_trends': {
       const noise = noiseSeries(random, ts.length, 0.07);
-      return toIndex(ts.map((t, i) => popularity(curve, t) * searchSeasonality(t) * (noise[i] ?? 1)));
+      return toIndex(
+        ts.map((t, i) => popularity(curve, t) * searchSeasonality(t) * (noise[i] ?? 1)),
+      );
     }
     case 'crossref': {
       // Publishing grows every year; research follows practice by a few years and lets go slowly.
@@ -181,7 +188,12 @@ export function generateTrendRows(seed: number): TrendRow[] {
       const ts = months(span, source.startsWith('bain_') ? 1 : 12);
       const values = sourceValues(tool, source, ts, random);
       ts.forEach((t, i) => {
-        rows.push({ date: isoMonth(t), tool, source, value: Math.round((values[i] ?? 0) * 100) / 100 });
+        rows.push({
+          date: isoMonth(t),
+          tool,
+          source,
+          value: Math.round((values[i] ?? 0) * 100) / 100,
+        });
       });
     }
   }

@@ -89,6 +89,12 @@ function inapplicableKeys(panel: PanelInput): { key: string; accepts: string }[]
   const present = (keys: readonly string[]): string[] =>
     keys.filter((key) => panel[key as keyof PanelInput] !== undefined);
   switch (panel.type) {
+    case 'profiles':
+    case 'pca':
+    case 'correlation':
+      return present([...AGGREGATE_KEYS, ...ROWS_KEYS, 'limit', 'where', 'ignore_filters', 'stack', 'horizontal', 'annotations']).map(
+        (key) => ({ key, accepts: 'title, description, dataset, width (it shows a precomputed analysis)' }),
+      );
     case 'table':
       return present([...AGGREGATE_KEYS, 'stack', 'horizontal', 'annotations']).map((key) => ({
         key,

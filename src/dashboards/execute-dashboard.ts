@@ -5,15 +5,24 @@
  */
 import { ERROR_CATALOG, isDashportError } from '../errors.js';
 import type { RawQuery } from '../engine/sql/query-types.js';
-import type { AggregateResponse, CellValue, ErrorBody, RowsResponse } from '../shared/api-types.js';
 import type {
-  DashboardDataResponse,
-  DashboardDefinition,
-  DashboardFilter,
-  DashboardPanel,
-  FilterOptions,
-  PanelAnnotationData,
-  PanelData,
+  AggregateResponse,
+  CellValue,
+  CorrelationAnalysis,
+  ErrorBody,
+  PcaAnalysis,
+  ProfilesAnalysis,
+  RowsResponse,
+} from '../shared/api-types.js';
+import {
+  ANALYSIS_PANEL_TYPES,
+  type DashboardDataResponse,
+  type DashboardDefinition,
+  type DashboardFilter,
+  type DashboardPanel,
+  type FilterOptions,
+  type PanelAnnotationData,
+  type PanelData,
 } from '../shared/dashboard-types.js';
 import {
   type FilterValues,
@@ -32,6 +41,14 @@ export interface DashboardQueries {
   columns(dataset: string): Promise<readonly string[]>;
   rows(dataset: string, raw: RawQuery): Promise<RowsResponse>;
   aggregate(dataset: string, raw: RawQuery): Promise<AggregateResponse>;
+  analysis(dataset: string, kind: AnalysisPanelType): Promise<ProfilesAnalysis | PcaAnalysis | CorrelationAnalysis>;
+}
+
+/** The panel types that show a precomputed analysis, named like the analysis endpoint. */
+export type AnalysisPanelType = 'profiles' | 'pca' | 'correlation';
+
+function isAnalysisPanel(type: string): type is AnalysisPanelType {
+  return (ANALYSIS_PANEL_TYPES as readonly string[]).includes(type);
 }
 
 /** Told about errors that are not deliberate DashportErrors (bugs, driver failures). */
@@ -88,6 +105,10 @@ export async function executeDashboard(
 
   const panelEntries = definition.panels.map(async (panel): Promise<[string, PanelData]> => {
     try {
+      if (isAnalysisPanel(panel.type)) {
+        const data = await queries.analysis(panel.dataset, panel.type);
+        return [panel.id, { kind: 'analysis', dataset: panel.dataset, data }];
+      }
       const columns = await columnsOf(panel.dataset);
       const { endpoint, raw } = panelQuery(panel, definition.filters, values, columns);
       if (endpoint === 'rows') {

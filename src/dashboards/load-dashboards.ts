@@ -48,6 +48,7 @@ function entryOf(definition: DashboardDefinition): DashboardListEntry {
     dataset: definition.dataset,
     panels: definition.panels.length,
     problems: [],
+    definition,
   };
 }
 

@@ -10,6 +10,7 @@ import {
   equalityValue,
   inListValue,
   toFilterExpression,
+  upperBound,
 } from '../shared/dashboard-types.js';
 import type { DashboardFile } from './dashboard-schema.js';
 
@@ -26,7 +27,7 @@ export function defaultValues(filter: FileFilter): string[] {
   if (typeof value === 'object' && !Array.isArray(value)) {
     const bounds: string[] = [];
     if (value.from !== undefined) bounds.push(`gte.${value.from}`);
-    if (value.to !== undefined) bounds.push(`lte.${value.to}`);
+    if (value.to !== undefined) bounds.push(upperBound(value.to));
     return bounds;
   }
   if (filter.multiple) {
@@ -45,6 +46,9 @@ function humanize(column: string): string {
 export function panelTitle(panel: FilePanel): string {
   if (panel.title !== undefined && panel.title.trim() !== '') return panel.title;
   if (panel.type === 'table') return 'Rows';
+  if (panel.type === 'profiles') return 'Class profiles';
+  if (panel.type === 'pca') return 'PCA';
+  if (panel.type === 'correlation') return 'Correlation';
   if (panel.type === 'scatter') return `${humanize(panel.y ?? '')} by ${panel.x ?? ''}`;
   if (panel.type === 'histogram') return `Distribution of ${panel.x ?? ''}`;
   const agg = panel.agg ?? 'count';

@@ -95,7 +95,9 @@ export function panelQuery(
     set(raw, 'order', panel.order);
     set(raw, 'limit', panel.limit ?? DEFAULT_TABLE_LIMIT);
   }
-  applyFilters(raw, filters, values, columns, panel.ignoreFilters);
+  // A panel's fixed filter on a column replaces the dashboard's filter on that column.
+  const fixed = Object.keys(panel.where ?? {});
+  applyFilters(raw, filters, values, columns, [...(panel.ignoreFilters ?? []), ...fixed]);
   for (const [column, expressions] of Object.entries(panel.where ?? {})) addFilter(raw, column, expressions);
   return { endpoint, raw };
 }

@@ -52,7 +52,7 @@ export function parseDashboardFile(text: string, file: string, id: string): Pars
     const problems = doc.errors.map((error) => ({
       file,
       path: '',
-      ...(error.linePos?.[0] && { line: error.linePos[0].line }),
+      line: counter.linePos(error.pos[0]).line,
       message: `not valid YAML: ${error.message.split('\n')[0] ?? error.code}`,
     }));
     return { ok: false, problems, title: undefined };

@@ -32,6 +32,7 @@ import type { DuckDb } from './duckdb.js';
 import { castExpression, columnTypeOf, readerSql, sqlString, sqlTypeOf } from './source-sql.js';
 import { quoteIdent } from './sql/identifiers.js';
 import { stageSqliteTable } from './sqlite-source.js';
+import { findUnterminatedQuote } from './csv-quote-scan.js';
 
 export type BuildOutcome =
   | { readonly status: 'fresh'; readonly manifest: Manifest }
@@ -92,11 +93,12 @@ export function lineFromMessage(message: string): number | undefined {
 function describeFailure(error: unknown, source: FileSource): BuildFailure {
   const raw = error instanceof Error ? error.message : String(error);
   const message = raw.split('\n').slice(0, 6).join(' ').replace(/\s+/g, ' ').trim();
-  const fileMatch = source.files.find((file) => raw.includes(file)) ?? source.files[0];
-  const line = lineFromMessage(raw);
+  const fileMatch =
+    (error instanceof DataError ? error.file : undefined) ?? source.files.find((file) => raw.includes(file)) ?? source.files[0];
+  const line = (error instanceof DataError ? error.line : undefined) ?? lineFromMessage(raw);
   return {
     at: new Date().toISOString(),
-    message: `${source.location}${line === undefined ? '' : `:${line}`}: ${message}`,
+    message: `${fileMatch === undefined ? source.location : path.relative(path.dirname(source.files[0] ?? ''), fileMatch) || source.location}${line === undefined ? '' : `:${line}`}: ${message}`,
     ...(fileMatch === undefined ? {} : { file: fileMatch }),
     ...(line === undefined ? {} : { line }),
   };
@@ -138,6 +140,7 @@ export async function buildDataset(
   const parquetPath = path.join(dir, parquetFile);
   const temporaryParquet = temporaryPath(parquetPath);
   let stagedCsv: string | undefined;
+  const rejectTables = { table: `rejects_${process.pid}_${++rejectCounter}`, scan: `rejects_scan_${process.pid}_${rejectCounter}` };
   try {
     context.onPhase?.('converting');
     let reader: string;
@@ -149,6 +152,9 @@ export async function buildDataset(
         .map((column) => `${sqlString(column.name)}: ${sqlString(sqlTypeOf(column.type))}`)
         .join(', ');
       reader = `read_csv(${sqlString(stagedCsv)}, header = true, columns = {${types}}, allow_quoted_nulls = false, auto_detect = false, delim = ',', quote = '"', escape = '"')`;
+    } else if (source.kind === 'csv') {
+      const delimiter = await csvDelimiter(db, source.files);
+      reader = readerSql(source, { ...(delimiter === undefined ? {} : { delimiter }), rejects: rejectTables });
     } else {
       reader = readerSql(source);
     }
@@ -170,8 +176,9 @@ export async function buildDataset(
       .map((column) => castExpression(column.name, column.duckType, overrides[column.name]))
       .join(', ');
     await db.run(
-      `COPY (SELECT ${projection} FROM ${reader}) TO ${sqlString(temporaryParquet)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`,
+      `COPY (SELECT ${projection} FROM ${reader}) TO ${sqlString(temporaryParquet)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${rowGroupSize(rawColumns.length)})`,
     );
+    if (source.kind === 'csv') await assertNoRejects(db, rejectTables);
     const parquetRelation = `read_parquet(${sqlString(temporaryParquet)})`;
     const counted = await db.query(`SELECT count(*) FROM ${parquetRelation}`);
     const rows = Number(counted.rows[0]?.[0] ?? 0);
@@ -223,10 +230,74 @@ export async function buildDataset(
     return { status: 'built', manifest };
   } catch (error) {
     await rm(temporaryParquet, { force: true });
-    const failure = { ...describeFailure(error, source), contentHash };
+    const located = source.kind === 'csv' ? await locateSnifferFailure(error, source) : error;
+    const failure = { ...describeFailure(located, source), contentHash };
     await writeFailure(cacheDir, source.id, failure);
     return { status: 'failed', failure, manifest: previous };
   } finally {
     if (stagedCsv !== undefined) await rm(stagedCsv, { force: true });
+    await db.run(`DROP TABLE IF EXISTS ${quoteIdent(rejectTables.table)}`).catch(() => undefined);
+    await db.run(`DROP TABLE IF EXISTS ${quoteIdent(rejectTables.scan)}`).catch(() => undefined);
   }
+}
+
+let rejectCounter = 0;
+
+/** Decoded bytes a row group may take: a query reads whole row groups, so wide tables get fewer rows each. */
+const ROW_GROUP_TARGET_BYTES = 16 * 1024 * 1024;
+
+/** Rows per Parquet row group: DuckDB's default for narrow tables, fewer for wide ones. */
+export function rowGroupSize(columns: number): number {
+  return Math.max(2048, Math.min(122_880, Math.floor(ROW_GROUP_TARGET_BYTES / (8 * Math.max(1, columns)))));
+}
+
+/** DuckDB's sniffer fails without a line on an unterminated quote: find that line ourselves. */
+async function locateSnifferFailure(error: unknown, source: FileSource): Promise<unknown> {
+  if (!(error instanceof Error) || !/sniffing file/i.test(error.message)) return error;
+  for (const file of source.files) {
+    const line = await findUnterminatedQuote(file).catch(() => undefined);
+    if (line !== undefined) {
+      return new DataError(`line ${line}: unterminated quoted field (a " opens a field that never closes)`, { file, line });
+    }
+  }
+  return new DataError(
+    `not a consistent CSV file: DuckDB could not detect its delimiter, quoting and columns (${error.message.split('\n')[0] ?? ''})`,
+    { ...(source.files[0] === undefined ? {} : { file: source.files[0] }) },
+  );
+}
+
+/**
+ * The delimiter of a CSV file. DuckDB's sniffer, faced with a malformed file, may "detect" an
+ * exotic delimiter that makes every line one column; a header with commas means the file is
+ * comma-separated and broken, which we want reported, not silently read as one column.
+ */
+async function csvDelimiter(db: DuckDb, files: readonly string[]): Promise<string | undefined> {
+  const first = files[0];
+  if (first === undefined) return undefined;
+  if (/\.tsv(\.gz)?$/i.test(first)) return '\t';
+  try {
+    const sniffed = await db.query(`SELECT Delimiter, len(Columns) FROM sniff_csv(${sqlString(first)})`);
+    const delimiter = sniffed.rows[0]?.[0];
+    const columns = Number(sniffed.rows[0]?.[1] ?? 0);
+    if (typeof delimiter === 'string' && [',', ';', '\t', '|'].includes(delimiter) && columns > 1) return delimiter;
+    if (typeof delimiter === 'string' && delimiter.length === 1 && columns > 1 && delimiter !== '|') return delimiter;
+  } catch {
+    // The sniffer gave up: read it as standard CSV and let the reader name the bad line.
+  }
+  return ',';
+}
+
+/** Fail the build with file, line and reason when the reader rejected any line. */
+async function assertNoRejects(db: DuckDb, tables: { table: string; scan: string }): Promise<void> {
+  const result = await db.query(
+    `SELECT s.file_path, e.line, e.column_name, e.error_type, e.error_message FROM ${quoteIdent(tables.table)} e JOIN ${quoteIdent(tables.scan)} s USING (scan_id, file_id) ORDER BY s.file_path, e.line LIMIT 1`,
+  );
+  const row = result.rows[0];
+  if (!row) return;
+  const [file, line, column, type, message] = row;
+  const where = column === null || column === undefined || column === '' ? '' : ` (column ${String(column)})`;
+  throw new DataError(`line ${String(line)}${where}: ${String(type).toLowerCase()}: ${String(message)}`, {
+    file: String(file),
+    line: Number(line),
+  });
 }

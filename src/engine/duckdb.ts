@@ -53,7 +53,12 @@ export async function createDuckDb(options: DuckDbOptions): Promise<DuckDb> {
   settings['autoload_known_extensions'] = 'true';
   const instance = await DuckDBInstance.create(':memory:', settings);
   const idle: DuckDBConnection[] = [];
-  for (let i = 0; i < Math.max(1, options.connections); i++) idle.push(await instance.connect());
+  for (let i = 0; i < Math.max(1, options.connections); i++) {
+    const connection = await instance.connect();
+    // Timestamps are UTC end to end: filters bind UTC values, responses print ISO-8601 with Z.
+    await connection.run("SET TimeZone = 'UTC'");
+    idle.push(connection);
+  }
   const waiters: ((connection: DuckDBConnection) => void)[] = [];
   let closed = false;
 
@@ -83,6 +88,13 @@ export async function createDuckDb(options: DuckDbOptions): Promise<DuckDb> {
         throw new UnavailableError(
           'DASHPORT_ERR_QUERY_TIMEOUT',
           `query interrupted after ${options.queryTimeoutMs} ms; narrow it with filters or a smaller limit`,
+        );
+      }
+      if (error instanceof Error && error.message.startsWith('Out of Memory Error')) {
+        throw new UnavailableError(
+          'DASHPORT_ERR_OUT_OF_MEMORY',
+          'the query needs more memory than this worker may use; select fewer columns or rows, or raise DASHPORT_WORKER_MEMORY_MB',
+          5,
         );
       }
       throw error;

@@ -17,12 +17,26 @@ function fileList(files: readonly string[]): string {
   return `[${files.map(sqlString).join(', ')}]`;
 }
 
+export interface ReaderOptions {
+  /** CSV: the delimiter, when it must not be sniffed. */
+  readonly delimiter?: string;
+  /** CSV: tables that collect rejected lines (file, line, reason) instead of guessing past them. */
+  readonly rejects?: { readonly table: string; readonly scan: string };
+}
+
 /** The table expression that reads a file source (SQLite sources are staged as CSV first). */
-export function readerSql(source: Pick<FileSource, 'kind' | 'files'>): string {
+export function readerSql(source: Pick<FileSource, 'kind' | 'files'>, options: ReaderOptions = {}): string {
   const files = fileList(source.files);
   switch (source.kind) {
-    case 'csv':
-      return `read_csv(${files}, union_by_name = true, filename = false)`;
+    case 'csv': {
+      // Folders of CSV files must share one schema: DuckDB cannot collect rejects across union_by_name.
+      const delimiter = options.delimiter === undefined ? '' : `, delim = ${sqlString(options.delimiter)}`;
+      const rejects =
+        options.rejects === undefined
+          ? ''
+          : `, store_rejects = true, rejects_table = ${sqlString(options.rejects.table)}, rejects_scan = ${sqlString(options.rejects.scan)}`;
+      return `read_csv(${files}${delimiter}, quote = '"', escape = '"'${rejects})`;
+    }
     case 'parquet':
       return `read_parquet(${files}, union_by_name = true)`;
     case 'json':

@@ -26,6 +26,8 @@ export interface RateLimitCount {
 export interface RateLimitCounters {
   /** Counts one request of `key` in a window of `windowMs`. */
   incr(key: string, windowMs: number): Promise<RateLimitCount>;
+  /** Requests counted in each place since start. */
+  stats(): { readonly redis: number; readonly local: number };
 }
 
 export interface RateLimitCountersOptions {
@@ -85,17 +87,22 @@ export function createRateLimitCounters(options: RateLimitCountersOptions = {}):
     return { current, ttl, source: 'redis' as const };
   };
 
+  const counted = { redis: 0, local: 0 };
   return {
     async incr(key, windowMs) {
       if (redis !== undefined && redis.available()) {
         try {
-          return await incrRedis(redis, key, windowMs);
+          const count = await incrRedis(redis, key, windowMs);
+          counted.redis += 1;
+          return count;
         } catch {
           // Counted in-process instead; the breaker has recorded the failure.
         }
       }
+      counted.local += 1;
       return incrLocal(key, windowMs);
     },
+    stats: () => ({ ...counted }),
   };
 }
 

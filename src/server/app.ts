@@ -11,9 +11,11 @@ import type { DatasetQueries } from '../engine/dataset-queries.js';
 import type { Logger } from '../logger.js';
 import errorHandler from './plugins/error-handler.js';
 import serverTiming from './plugins/server-timing.js';
+import { dashboardRoutes } from './routes/dashboards/index.js';
 import { datasetRoutes } from './routes/datasets/index.js';
 import { docsRoutes } from './routes/docs/index.js';
 import { healthRoutes } from './routes/health/index.js';
+import { webRoutes } from './routes/web/index.js';
 import type { RuntimeState } from './runtime-state.js';
 
 export interface AppDeps {
@@ -67,6 +69,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       tags: [
         { name: 'datasets', description: 'Datasets and their rows and aggregates' },
         { name: 'analysis', description: 'Precomputed analyses' },
+        { name: 'dashboards', description: 'Declarative dashboards and their data' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -74,6 +77,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes, { config, catalog: deps.catalog, state: deps.state });
   await app.register(datasetRoutes, { queries: deps.queries });
+  await app.register(dashboardRoutes, {
+    queries: deps.queries,
+    dir: config.dashboardsDir,
+    // `dashport dev` (and a development serve) pick up an edited dashboard without a restart.
+    watch: config.env === 'development',
+  });
   await app.register(docsRoutes);
+  await app.register(webRoutes, {});
   return app;
 }

@@ -53,7 +53,7 @@ export async function createServerDeps(options: ServerOptions): Promise<AppDeps 
     connections: 4,
     queryTimeoutMs: queryTimeoutMs(config),
     // Data lives in Parquet; DuckDB's buffers stay within the worker's budget and spill past it.
-    memoryLimit: `${Math.max(64, Math.floor(config.workerMemoryMb * 0.6))}MB`,
+    memoryLimit: `${Math.max(128, config.workerMemoryMb)}MB`,
   });
   const catalog = createCatalog({ dataDir: config.dataDir, cacheDir: config.cacheDir, db, logger });
   await catalog.load();

@@ -2,7 +2,15 @@
  * Shapes of the declarative dashboards API (`/api/v1/dashboards…`), shared by the server and
  * the web app. Plain types only: no Node or DOM types, so both sides compile against them.
  */
-import type { AggregateResponse, CellValue, ErrorBody, RowsResponse } from './api-types.js';
+import type {
+  AggregateResponse,
+  CellValue,
+  CorrelationAnalysis,
+  ErrorBody,
+  PcaAnalysis,
+  ProfilesAnalysis,
+  RowsResponse,
+} from './api-types.js';
 
 export type PanelType =
   | 'line'
@@ -12,7 +20,10 @@ export type PanelType =
   | 'histogram'
   | 'heatmap'
   | 'table'
-  | 'number';
+  | 'number'
+  | 'profiles'
+  | 'pca'
+  | 'correlation';
 
 /** Every panel type, in the order the docs list them. */
 export const PANEL_TYPES: readonly PanelType[] = [
@@ -24,9 +35,15 @@ export const PANEL_TYPES: readonly PanelType[] = [
   'heatmap',
   'table',
   'number',
+  'profiles',
+  'pca',
+  'correlation',
 ];
 
-/** Panels answered by `/aggregate`; the others (`table`, `scatter`) by `/rows`. */
+/** Panels showing a precomputed analysis of their dataset (`/analysis/{type}`); filters do not apply. */
+export const ANALYSIS_PANEL_TYPES: readonly PanelType[] = ['profiles', 'pca', 'correlation'];
+
+/** Panels answered by `/aggregate`; `table` and `scatter` by `/rows`. */
 export const AGGREGATE_PANEL_TYPES: readonly PanelType[] = [
   'line',
   'area',
@@ -116,6 +133,8 @@ export interface DashboardListEntry {
   readonly dataset?: string;
   readonly panels: number;
   readonly problems: readonly DashboardProblem[];
+  /** The full definition of a valid dashboard, so a client needs no second request. */
+  readonly definition?: DashboardDefinition;
 }
 
 export interface DashboardListResponse {
@@ -145,6 +164,11 @@ export type PanelData =
       /** The query string of the panel's `/rows` request without limit and offset. */
       readonly query: string;
       readonly data: RowsResponse;
+    }
+  | {
+      readonly kind: 'analysis';
+      readonly dataset: string;
+      readonly data: ProfilesAnalysis | PcaAnalysis | CorrelationAnalysis;
     }
   | { readonly kind: 'error'; readonly dataset: string; readonly error: ErrorBody };
 
@@ -229,4 +253,39 @@ export function inListOperands(urlValue: string): string[] | undefined {
   if (quoted) return undefined;
   items.push(current);
   return items;
+}
+
+const PLAIN_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function shiftDay(date: string, days: number): string | undefined {
+  const match = PLAIN_DATE.exec(date);
+  if (!match) return undefined;
+  const shifted = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + days));
+  return Number.isNaN(shifted.getTime()) ? undefined : shifted.toISOString().slice(0, 10);
+}
+
+/** The URL value starting a date range on day `from`, inclusive. */
+export function lowerBound(from: string): string {
+  return `gte.${from}`;
+}
+
+/**
+ * The URL value ending a date range on day `to`, inclusive: `lt.<next day>` for a plain date,
+ * so that a timestamp column keeps the whole last day; any other text as `lte.<to>`.
+ */
+export function upperBound(to: string): string {
+  const next = shiftDay(to, 1);
+  return next === undefined ? `lte.${to}` : `lt.${next}`;
+}
+
+/** The inclusive days a date range's URL values select (the inverse of lowerBound/upperBound). */
+export function dateRangeOf(values: readonly string[]): { from?: string; to?: string } {
+  const range: { from?: string; to?: string } = {};
+  for (const value of values) {
+    if (value.startsWith('gte.')) range.from = value.slice(4);
+    else if (value.startsWith('gt.')) range.from = shiftDay(value.slice(3), 1) ?? value.slice(3);
+    else if (value.startsWith('lte.')) range.to = value.slice(4);
+    else if (value.startsWith('lt.')) range.to = shiftDay(value.slice(3), -1) ?? value.slice(3);
+  }
+  return range;
 }

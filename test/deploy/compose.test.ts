@@ -52,7 +52,8 @@ function composeConfig(file: string, extra: readonly string[] = []): ComposeConf
 
 function service(config: ComposeConfig, name: string): ComposeService {
   const found = config.services[name];
-  if (found === undefined) throw new Error(`service ${name} missing from the rendered compose file`);
+  if (found === undefined)
+    throw new Error(`service ${name} missing from the rendered compose file`);
   return found;
 }
 
@@ -67,7 +68,12 @@ describe('deploy/docker-compose.yml (docker-compose config)', () => {
   it('validates without a profile and with the proxy profile', () => {
     composeConfig(file);
     const withProxy = composeConfig(file, ['--profile', 'proxy']);
-    expect(Object.keys(withProxy.services).sort()).toEqual(['dashport', 'nginx', 'postgres', 'redis']);
+    expect(Object.keys(withProxy.services).sort()).toEqual([
+      'dashport',
+      'nginx',
+      'postgres',
+      'redis',
+    ]);
     expect(service(withProxy, 'nginx').profiles).toEqual(['proxy']);
   });
 
@@ -78,7 +84,9 @@ describe('deploy/docker-compose.yml (docker-compose config)', () => {
       postgres: { condition: 'service_healthy' },
       redis: { condition: 'service_healthy' },
     });
-    expect(service(config, 'nginx').depends_on).toEqual({ dashport: { condition: 'service_healthy' } });
+    expect(service(config, 'nginx').depends_on).toEqual({
+      dashport: { condition: 'service_healthy' },
+    });
     for (const [name, svc] of Object.entries(config.services)) {
       expect(svc.healthcheck, `${name} has a healthcheck`).toBeDefined();
       expect(svc.restart, `${name} restart policy`).toBe('unless-stopped');
@@ -91,7 +99,11 @@ describe('deploy/docker-compose.yml (docker-compose config)', () => {
 
   it('keeps the cache, the database and Redis on named volumes; the data dir read-only', () => {
     const config = composeConfig(file);
-    expect(Object.keys(config.volumes ?? {}).sort()).toEqual(['dashport-cache', 'postgres-data', 'redis-data']);
+    expect(Object.keys(config.volumes ?? {}).sort()).toEqual([
+      'dashport-cache',
+      'postgres-data',
+      'redis-data',
+    ]);
     expect(service(config, 'dashport').volumes).toEqual([
       'dashport-cache:/app/data_cache:rw',
       `${path.join(REPO_ROOT, 'examples', 'data')}:/data:ro`,
@@ -124,7 +136,10 @@ describe('deploy/docker-compose.yml (docker-compose config)', () => {
   it('fails the same check on a broken copy (the validator is real)', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'dashport-compose-'));
     tempDirs.push(dir);
-    const broken = readFileSync(file, 'utf8').replace('condition: service_healthy', 'condition: healthy');
+    const broken = readFileSync(file, 'utf8').replace(
+      'condition: service_healthy',
+      'condition: healthy',
+    );
     writeFileSync(path.join(dir, 'docker-compose.yml'), broken);
     const tool = requireTool('docker-compose', 'docker-compose');
     const result = runCommand(tool, ['-f', path.join(dir, 'docker-compose.yml'), 'config', '-q'], {
@@ -142,8 +157,19 @@ describe('deploy/docker-compose.dev.yml (docker-compose config)', () => {
     const config = composeConfig(file);
     const dev = service(config, 'dashport-dev');
     expect(dev.build).toMatchObject({ dockerfile: 'deploy/Dockerfile', target: 'deps' });
-    expect(dev.command).toEqual(['npx', 'tsx', 'watch', '--clear-screen=false', 'src/main.ts', 'dev']);
-    expect(dev.volumes).toEqual([`${REPO_ROOT}:/app:rw`, '/app/node_modules', 'dev-cache:/app/data_cache:rw']);
+    expect(dev.command).toEqual([
+      'npx',
+      'tsx',
+      'watch',
+      '--clear-screen=false',
+      'src/main.ts',
+      'dev',
+    ]);
+    expect(dev.volumes).toEqual([
+      `${REPO_ROOT}:/app:rw`,
+      '/app/node_modules',
+      'dev-cache:/app/data_cache:rw',
+    ]);
     expect(dev.environment?.HOST).toBe('0.0.0.0');
   });
 

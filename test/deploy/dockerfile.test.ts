@@ -30,13 +30,18 @@ describe('deploy/Dockerfile', () => {
   });
 
   it('installs production dependencies only into the runtime image, without lifecycle scripts', () => {
-    const prodDeps = byName('prod-deps').instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args);
+    const prodDeps = byName('prod-deps')
+      .instructions.filter((i) => i.keyword === 'RUN')
+      .map((i) => i.args);
     expect(prodDeps.join(' ')).toMatch(/npm ci --omit=dev --ignore-scripts/);
     const copies = runtime.instructions.filter((i) => i.keyword === 'COPY').map((i) => i.args);
     expect(copies).toContain('--from=prod-deps /app/node_modules ./node_modules');
     expect(copies.filter((c) => c.includes('node_modules'))).toHaveLength(1);
     for (const needed of ['/app/dist', '/app/package.json', '/app/examples']) {
-      expect(copies.some((c) => c.startsWith(`--from=build ${needed} `)), needed).toBe(true);
+      expect(
+        copies.some((c) => c.startsWith(`--from=build ${needed} `)),
+        needed,
+      ).toBe(true);
     }
   });
 
@@ -45,9 +50,15 @@ describe('deploy/Dockerfile', () => {
     expect(lastInstruction(runtime, 'EXPOSE')?.args).toBe('8050');
     expect(execForm(lastInstruction(runtime, 'VOLUME'))).toEqual(['/app/data_cache']);
     expect(execForm(lastInstruction(runtime, 'ENTRYPOINT'))).toEqual(['/usr/bin/tini', '--']);
-    expect(execForm(lastInstruction(runtime, 'CMD'))).toEqual(['node', 'dist/src/main.js', 'serve']);
+    expect(execForm(lastInstruction(runtime, 'CMD'))).toEqual([
+      'node',
+      'dist/src/main.js',
+      'serve',
+    ]);
     expect(lastInstruction(runtime, 'WORKDIR')?.args).toBe('/app');
-    const installsTini = runtime.instructions.some((i) => i.keyword === 'RUN' && /apt-get install .*\btini\b/.test(i.args));
+    const installsTini = runtime.instructions.some(
+      (i) => i.keyword === 'RUN' && /apt-get install .*\btini\b/.test(i.args),
+    );
     expect(installsTini).toBe(true);
   });
 
@@ -81,11 +92,27 @@ describe('.dockerignore and Procfile', () => {
       .split('\n')
       .map((line) => line.trim())
       .filter((line) => line !== '' && !line.startsWith('#'));
-    for (const entry of ['.git', '**/node_modules', 'dist', 'data_cache', 'bench', 'test-artifacts', '.env']) {
+    for (const entry of [
+      '.git',
+      '**/node_modules',
+      'dist',
+      'data_cache',
+      'bench',
+      'test-artifacts',
+      '.env',
+    ]) {
       expect(ignored, entry).toContain(entry);
     }
     // What the build stage copies and needs must stay in the context.
-    for (const kept of ['package.json', 'package-lock.json', 'src', 'web', 'examples', 'tsconfig.json', 'deploy/Dockerfile']) {
+    for (const kept of [
+      'package.json',
+      'package-lock.json',
+      'src',
+      'web',
+      'examples',
+      'tsconfig.json',
+      'deploy/Dockerfile',
+    ]) {
       expect(ignored, kept).not.toContain(kept);
     }
   });

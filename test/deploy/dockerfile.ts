@@ -78,12 +78,17 @@ export function execForm(instruction: Instruction | undefined): string[] {
 }
 
 /** HEALTHCHECK options (`--start-period=120s` → startPeriodS: 120) and its command. */
-export function healthcheck(stage: Stage): { startPeriodS: number; intervalS: number; command: string[] } {
+export function healthcheck(stage: Stage): {
+  startPeriodS: number;
+  intervalS: number;
+  command: string[];
+} {
   const instruction = lastInstruction(stage, 'HEALTHCHECK');
   if (instruction === undefined) throw new Error('no HEALTHCHECK');
   const cmdAt = instruction.args.indexOf('CMD ');
   const options = instruction.args.slice(0, cmdAt);
-  const seconds = (name: string): number => Number(new RegExp(`--${name}=(\\d+)s`).exec(options)?.[1] ?? NaN);
+  const seconds = (name: string): number =>
+    Number(new RegExp(`--${name}=(\\d+)s`).exec(options)?.[1] ?? NaN);
   return {
     startPeriodS: seconds('start-period'),
     intervalS: seconds('interval'),

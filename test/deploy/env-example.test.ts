@@ -90,7 +90,11 @@ describe('.env.example', () => {
       let above = entry.line - 1;
       while (above >= 0 && /^# ?[A-Z][A-Z0-9_]*=/.test(lines[above] ?? '')) above -= 1;
       const comment: string[] = [];
-      while (above >= 0 && /^# (?!-{5,})\S/.test(lines[above] ?? '') && !/^# ?[A-Z][A-Z0-9_]*=/.test(lines[above] ?? '')) {
+      while (
+        above >= 0 &&
+        /^# (?!-{5,})\S/.test(lines[above] ?? '') &&
+        !/^# ?[A-Z][A-Z0-9_]*=/.test(lines[above] ?? '')
+      ) {
         comment.unshift((lines[above] ?? '').slice(2));
         above -= 1;
       }

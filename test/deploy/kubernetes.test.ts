@@ -135,7 +135,9 @@ describe('deploy/k8s base (kubectl kustomize + kubernetes-models)', () => {
     expect(container.startupProbe?.httpGet).toEqual({ path: '/health', port: 'http' });
     // A first start builds caches: the startup probe must allow minutes, not seconds.
     const startup = container.startupProbe;
-    expect((startup?.failureThreshold ?? 0) * (startup?.periodSeconds ?? 0)).toBeGreaterThanOrEqual(120);
+    expect((startup?.failureThreshold ?? 0) * (startup?.periodSeconds ?? 0)).toBeGreaterThanOrEqual(
+      120,
+    );
   });
 
   it('runs non-root with a read-only root filesystem and no capabilities', () => {
@@ -148,9 +150,14 @@ describe('deploy/k8s base (kubectl kustomize + kubernetes-models)', () => {
         runAsNonRoot: true,
         capabilities: { drop: ['ALL'] },
       });
-      const mounts = Object.fromEntries((container.volumeMounts ?? []).map((m) => [m.mountPath, m.name]));
+      const mounts = Object.fromEntries(
+        (container.volumeMounts ?? []).map((m) => [m.mountPath, m.name]),
+      );
       expect(mounts, container.name).toEqual({ '/app/data_cache': 'cache', '/tmp': 'tmp' });
-      expect(container.resources?.requests?.cpu, `${container.name} CPU request (HPA)`).toBeDefined();
+      expect(
+        container.resources?.requests?.cpu,
+        `${container.name} CPU request (HPA)`,
+      ).toBeDefined();
       expect(container.resources?.limits?.memory, `${container.name} memory limit`).toBeDefined();
     }
     const volumes = Object.fromEntries((pod.volumes ?? []).map((v) => [v.name, v]));
@@ -165,9 +172,13 @@ describe('deploy/k8s base (kubectl kustomize + kubernetes-models)', () => {
     expect(preStop[0]).toBe('sleep');
     const data = configMapData(objects);
     const needed =
-      Number(preStop[1]) + Number(data.DASHPORT_SHUTDOWN_DELAY) + Number(data.DASHPORT_GRACEFUL_TIMEOUT);
+      Number(preStop[1]) +
+      Number(data.DASHPORT_SHUTDOWN_DELAY) +
+      Number(data.DASHPORT_GRACEFUL_TIMEOUT);
     expect(Number.isFinite(needed)).toBe(true);
-    expect(deployment.spec.template.spec.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(needed);
+    expect(deployment.spec.template.spec.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(
+      needed,
+    );
   });
 
   it('builds the cache in an init container with the same image, settings and volume', () => {
@@ -182,31 +193,41 @@ describe('deploy/k8s base (kubectl kustomize + kubernetes-models)', () => {
   });
 
   it('autoscales 2-8 replicas at 70% CPU and leaves the count to the autoscaler', () => {
-    const hpa = only<K8sObject & { spec: Record<string, unknown> }>(objects, 'HorizontalPodAutoscaler');
+    const hpa = only<K8sObject & { spec: Record<string, unknown> }>(
+      objects,
+      'HorizontalPodAutoscaler',
+    );
     expect(hpa.apiVersion).toBe('autoscaling/v2');
     expect(hpa.spec).toMatchObject({
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.metadata.name },
       minReplicas: 2,
       maxReplicas: 8,
-      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
+      metrics: [
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } },
+        },
+      ],
     });
     expect(deployment.spec.replicas).toBeUndefined();
   });
 
   it('selects the pods from the Service and the PodDisruptionBudget', () => {
     const podLabels = deployment.spec.template.metadata.labels;
-    const service = only<K8sObject & { spec: { selector: Record<string, string>; ports: unknown[] } }>(
-      objects,
-      'Service',
-    );
-    const pdb = only<K8sObject & { spec: { minAvailable: number; selector: { matchLabels: Record<string, string> } } }>(
-      objects,
-      'PodDisruptionBudget',
-    );
+    const service = only<
+      K8sObject & { spec: { selector: Record<string, string>; ports: unknown[] } }
+    >(objects, 'Service');
+    const pdb = only<
+      K8sObject & {
+        spec: { minAvailable: number; selector: { matchLabels: Record<string, string> } };
+      }
+    >(objects, 'PodDisruptionBudget');
     expect(podLabels).toMatchObject(service.spec.selector);
     expect(podLabels).toMatchObject(pdb.spec.selector.matchLabels);
     expect(podLabels).toMatchObject(deployment.spec.selector.matchLabels);
-    expect(service.spec.ports).toEqual([{ name: 'http', port: 80, protocol: 'TCP', targetPort: 'http' }]);
+    expect(service.spec.ports).toEqual([
+      { name: 'http', port: 80, protocol: 'TCP', targetPort: 'http' },
+    ]);
     expect(pdb.spec.minAvailable).toBe(1);
   });
 
@@ -218,12 +239,19 @@ describe('deploy/k8s base (kubectl kustomize + kubernetes-models)', () => {
   });
 
   it('ships a Secret example that validates and names only configuration variables', async () => {
-    const secret = parse(readFileSync(path.join(K8S_DIR, 'base', 'secret.example.yaml'), 'utf8')) as K8sObject & {
+    const secret = parse(
+      readFileSync(path.join(K8S_DIR, 'base', 'secret.example.yaml'), 'utf8'),
+    ) as K8sObject & {
       stringData: Record<string, string>;
     };
     await validateObject(secret);
     expect(secret.metadata.name).toBe(mainContainer(deployment).envFrom?.[1]?.secretRef?.name);
-    expect(Object.keys(secret.stringData).sort()).toEqual(['DASHPORT_API_TOKEN', 'DATABASE_URL', 'REDIS_URL', 'SENTRY_DSN']);
+    expect(Object.keys(secret.stringData).sort()).toEqual([
+      'DASHPORT_API_TOKEN',
+      'DATABASE_URL',
+      'REDIS_URL',
+      'SENTRY_DSN',
+    ]);
   });
 });
 
@@ -255,11 +283,20 @@ describe('deploy/k8s/overlays/production', () => {
     const pod = deployment.spec.template.spec;
     for (const container of [...pod.containers, ...(pod.initContainers ?? [])]) {
       expect(container.image, container.name).toBe('registry.example.com/dashport:0.1.0');
-      expect(container.envFrom?.[1]?.secretRef, container.name).toEqual({ name: 'dashport-secrets', optional: false });
+      expect(container.envFrom?.[1]?.secretRef, container.name).toEqual({
+        name: 'dashport-secrets',
+        optional: false,
+      });
     }
     const cache = pod.volumes?.find((v) => v.name === 'cache');
-    expect(cache).toEqual({ name: 'cache', persistentVolumeClaim: { claimName: 'dashport-cache' } });
-    const pvc = only<K8sObject & { spec: { accessModes: string[] } }>(objects, 'PersistentVolumeClaim');
+    expect(cache).toEqual({
+      name: 'cache',
+      persistentVolumeClaim: { claimName: 'dashport-cache' },
+    });
+    const pvc = only<K8sObject & { spec: { accessModes: string[] } }>(
+      objects,
+      'PersistentVolumeClaim',
+    );
     expect(pvc.spec.accessModes).toEqual(['ReadWriteMany']);
     const hpa = only<K8sObject & { spec: { minReplicas: number; maxReplicas: number } }>(
       objects,
@@ -269,12 +306,17 @@ describe('deploy/k8s/overlays/production', () => {
   });
 
   it("routes the ingress to the Service with the nginx site's SSE and body settings", () => {
-    const ingress = only<K8sObject & { metadata: { annotations: Record<string, string> } }>(objects, 'Ingress');
+    const ingress = only<K8sObject & { metadata: { annotations: Record<string, string> } }>(
+      objects,
+      'Ingress',
+    );
     expect(ingress.metadata.annotations).toMatchObject({
       'nginx.ingress.kubernetes.io/proxy-body-size': '16m',
       'nginx.ingress.kubernetes.io/proxy-buffering': 'off',
     });
-    expect(JSON.stringify(ingress)).toContain('"service":{"name":"dashport","port":{"name":"http"}}');
+    expect(JSON.stringify(ingress)).toContain(
+      '"service":{"name":"dashport","port":{"name":"http"}}',
+    );
     const data = configMapData(objects);
     expect(buildConfig(data, { cwd: '/app', version: 'test' }).logLevel).toBe('warn');
   });

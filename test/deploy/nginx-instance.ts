@@ -18,7 +18,8 @@ const UPSTREAM_LINE = 'server 127.0.0.1:8050 ';
 /** The site with its listen address and upstream replaced; throws when either line moved. */
 export function adaptSite(site: string, listenPort: number, upstreamPort: number): string {
   for (const line of [LISTEN_LINE, UPSTREAM_LINE]) {
-    if (site.split(line).length !== 2) throw new Error(`expected exactly one "${line}" in ${SITE_PATH}`);
+    if (site.split(line).length !== 2)
+      throw new Error(`expected exactly one "${line}" in ${SITE_PATH}`);
   }
   return site
     .replace(LISTEN_LINE, `listen 127.0.0.1:${listenPort};`)
@@ -73,7 +74,15 @@ export function createNginxPrefix(siteText: string): NginxPrefix {
 /** `nginx -t` on a prefix: exit status and output. */
 export function testNginxConfig(prefix: NginxPrefix): { ok: boolean; output: string } {
   const nginx = requireTool('nginx', 'nginx-light');
-  const result = runCommand(nginx, ['-t', '-e', prefix.errorLogPath, '-p', prefix.dir, '-c', prefix.confPath]);
+  const result = runCommand(nginx, [
+    '-t',
+    '-e',
+    prefix.errorLogPath,
+    '-p',
+    prefix.dir,
+    '-c',
+    prefix.confPath,
+  ]);
   return { ok: result.status === 0, output: result.output };
 }
 

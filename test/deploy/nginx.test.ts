@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type NginxPrefix, adaptSite, createNginxPrefix, readSite, testNginxConfig } from './nginx-instance.js';
+import {
+  type NginxPrefix,
+  adaptSite,
+  createNginxPrefix,
+  readSite,
+  testNginxConfig,
+} from './nginx-instance.js';
 
 const prefixes: NginxPrefix[] = [];
 afterEach(() => {
@@ -33,7 +39,8 @@ describe('deploy/nginx/dashport.conf (nginx -t)', () => {
 
   it('streams SSE unbuffered, caches fingerprinted assets and forwards the client', () => {
     const site = readSite();
-    const events = /location ~ \^\/api\/v1\/datasets\/\[\^\/\]\+\/events\$ \{([^}]*)\}/.exec(site)?.[1] ?? '';
+    const events =
+      /location ~ \^\/api\/v1\/datasets\/\[\^\/\]\+\/events\$ \{([^}]*)\}/.exec(site)?.[1] ?? '';
     expect(events).toContain('proxy_buffering off;');
     expect(events).toContain('gzip off;');
     expect(events).toMatch(/proxy_read_timeout \d+h;/);

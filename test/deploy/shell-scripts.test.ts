@@ -20,7 +20,10 @@ afterAll(() => {
 });
 
 describe('shell scripts (shellcheck)', () => {
-  const scripts = [...shellScripts(path.join(REPO_ROOT, 'deploy')), ...shellScripts(path.join(REPO_ROOT, 'scripts'))];
+  const scripts = [
+    ...shellScripts(path.join(REPO_ROOT, 'deploy')),
+    ...shellScripts(path.join(REPO_ROOT, 'scripts')),
+  ];
 
   it('finds the scripts it checks', () => {
     expect(scripts).toContain(MANAGE);
@@ -51,7 +54,17 @@ describe('deploy/manage.sh', () => {
   it('lists every command in --help and exits 0', () => {
     const result = runCommand('bash', [MANAGE, '--help'], { env });
     expect(result.status).toBe(0);
-    for (const command of ['build', 'start', 'stop', 'restart', 'logs', 'status', 'dev', 'db-shell', 'cleanup']) {
+    for (const command of [
+      'build',
+      'start',
+      'stop',
+      'restart',
+      'logs',
+      'status',
+      'dev',
+      'db-shell',
+      'cleanup',
+    ]) {
       expect(result.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     }
   });
@@ -59,7 +72,9 @@ describe('deploy/manage.sh', () => {
   it('answers a usage error with exit code 2 and the accepted values, without colour off a TTY', () => {
     const unknown = runCommand('bash', [MANAGE, 'deploy-everything'], { env });
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toContain('unknown command "deploy-everything" (accepted: build, start, stop');
+    expect(unknown.stderr).toContain(
+      'unknown command "deploy-everything" (accepted: build, start, stop',
+    );
     expect(unknown.output).not.toContain('\u001b[');
     const option = runCommand('bash', [MANAGE, '--force', 'start'], { env });
     expect(option.status).toBe(2);
@@ -74,14 +89,17 @@ describe('deploy/manage.sh', () => {
     const bin = mkdtempSync(path.join(tmpdir(), 'dashport-path-'));
     tempDirs.push(bin);
     symlinkSync(requireTool('dirname', 'coreutils'), path.join(bin, 'dirname'));
-    const result = runCommand('/bin/bash', [MANAGE, 'status'], { env: { PATH: bin, HOME: tmpdir() } });
+    const result = runCommand('/bin/bash', [MANAGE, 'status'], {
+      env: { PATH: bin, HOME: tmpdir() },
+    });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('no compose tool found');
   });
 
   it('refuses a destructive cleanup without a TTY or --yes', () => {
     const compose = findTool('docker-compose');
-    if (compose === undefined) throw new Error('docker-compose missing: run scripts/ensure-test-deps.sh');
+    if (compose === undefined)
+      throw new Error('docker-compose missing: run scripts/ensure-test-deps.sh');
     // A stand-in engine that answers, so that the script reaches the confirmation.
     const bin = mkdtempSync(path.join(tmpdir(), 'dashport-engine-'));
     tempDirs.push(bin);
@@ -106,9 +124,13 @@ describe('scripts/ensure-test-deps.sh', () => {
     expect(elapsedMs).toBeLessThan(2_000);
     if (process.getuid?.() === 0) {
       const setpriv = requireTool('setpriv', 'util-linux');
-      const asNobody = runCommand(setpriv, ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'bash', ENSURE_DEPS], {
-        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', DASHPORT_SKIP_CONTAINER_TEST: '1' },
-      });
+      const asNobody = runCommand(
+        setpriv,
+        ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'bash', ENSURE_DEPS],
+        {
+          env: { PATH: process.env.PATH ?? '/usr/bin:/bin', DASHPORT_SKIP_CONTAINER_TEST: '1' },
+        },
+      );
       expect(asNobody.status, asNobody.output).toBe(0);
     }
   });

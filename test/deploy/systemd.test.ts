@@ -35,7 +35,9 @@ function writeUnit(name: string, text: string): string {
 
 /** systemd-analyze verify, where any warning ("Unknown key…, ignoring") is a failure too. */
 function verify(file: string): { ok: boolean; output: string } {
-  const result = runCommand(systemdAnalyze, ['verify', '--man=no', file], { cwd: path.dirname(file) });
+  const result = runCommand(systemdAnalyze, ['verify', '--man=no', file], {
+    cwd: path.dirname(file),
+  });
   return { ok: result.status === 0 && result.output.trim() === '', output: result.output };
 }
 
@@ -51,13 +53,20 @@ describe('deploy/systemd/dashport.service', () => {
   });
 
   it('fails the same check when a directive is misspelt or the program is missing', () => {
-    const misspelt = verify(writeUnit('misspelt', unitText.replace('NoNewPrivileges=yes', 'NoNewPrivilege=yes')));
+    const misspelt = verify(
+      writeUnit('misspelt', unitText.replace('NoNewPrivileges=yes', 'NoNewPrivilege=yes')),
+    );
     expect(misspelt.ok).toBe(false);
     expect(misspelt.output).toContain("Unknown key 'NoNewPrivilege'");
-    const badValue = verify(writeUnit('bad-value', unitText.replace('ProtectSystem=strict', 'ProtectSystem=strickt')));
+    const badValue = verify(
+      writeUnit('bad-value', unitText.replace('ProtectSystem=strict', 'ProtectSystem=strickt')),
+    );
     expect(badValue.ok).toBe(false);
     const missing = verify(
-      writeUnit('missing-program', unitText.replace(/^ExecStart=\S+/m, 'ExecStart=/nonexistent/node')),
+      writeUnit(
+        'missing-program',
+        unitText.replace(/^ExecStart=\S+/m, 'ExecStart=/nonexistent/node'),
+      ),
     );
     expect(missing.ok).toBe(false);
     expect(missing.output).toContain('/nonexistent/node');

@@ -5,7 +5,7 @@
  */
 import { histogramEdges } from '../../analysis/histogram.js';
 import { buildConditions, whereClause } from './build-where-sql.js';
-import { doubleType, textType } from './dialect.js';
+import { doubleType, textType, typedPlaceholder } from './dialect.js';
 import { quoteIdent, quoteRelation, resolveColumn } from './identifiers.js';
 import { TIME_BUCKETS } from './parse-aggregate-query.js';
 import type {
@@ -45,10 +45,6 @@ export function aggregateBinEdges(q: AggregateQuery, range: BinRange): number[] 
   return histogramEdges(range.min, range.max, q.bins);
 }
 
-function column(schema: readonly SchemaColumn[], parameter: string, name: string): SchemaColumn {
-  return resolveColumn(parameter, name, schema);
-}
-
 function finiteDouble(name: string, dialect: SqlDialect): { expr: string; finite: string } {
   const double = doubleType(dialect);
   const expr = `CAST(${name} AS ${double})`;
@@ -71,13 +67,18 @@ export function buildBinRangeSql(
 ): SqlStatement {
   if (q.x === undefined) throw new TypeError('buildBinRangeSql: the query has no x');
   const params = createSqlParams();
-  const x = finiteDouble(quoteIdent(column(schema, 'x', q.x).name), dialect);
+  const x = finiteDouble(quoteIdent(resolveColumn('x', q.x, schema).name), dialect);
   const conditions = [...buildConditions(q.filters, schema, dialect, params), x.finite];
   const sql = `SELECT min(${x.expr}) AS min, max(${x.expr}) AS max FROM ${quoteRelation(table)}${whereClause(conditions)}`;
   return { sql, params: params.values };
 }
 
-function bucketExpr(name: string, type: SchemaColumn['type'], bucket: TimeBucket, dialect: SqlDialect): string {
+function bucketExpr(
+  name: string,
+  type: SchemaColumn['type'],
+  bucket: TimeBucket,
+  dialect: SqlDialect,
+): string {
   // The unit is a literal from the allow-list, never the request's text.
   const unit = TIME_BUCKETS.find((candidate) => candidate === bucket);
   if (unit === undefined) throw new TypeError(`unknown time bucket ${bucket}`);
@@ -87,12 +88,16 @@ function bucketExpr(name: string, type: SchemaColumn['type'], bucket: TimeBucket
   return `date_trunc('${unit}', ${source})`;
 }
 
-function valueExpr(q: AggregateQuery, schema: readonly SchemaColumn[], dialect: SqlDialect): string {
+function valueExpr(
+  q: AggregateQuery,
+  schema: readonly SchemaColumn[],
+  dialect: SqlDialect,
+): string {
   const double = doubleType(dialect);
   const asDouble = (sql: string): string => `CAST(${sql} AS ${double})`;
   if (q.agg === 'count') return asDouble('count(*)');
   if (q.y === undefined) throw new TypeError(`agg=${q.agg} needs y`);
-  const y = column(schema, 'y', q.y);
+  const y = resolveColumn('y', q.y, schema);
   switch (q.agg) {
     case 'sum':
       return asDouble('sum(y)');
@@ -116,59 +121,86 @@ function valueExpr(q: AggregateQuery, schema: readonly SchemaColumn[], dialect: 
   }
 }
 
-/**
- * CTEs ending in `filtered(x[, g][, y])`: binning happens in two steps so a value lying on an
- * edge lands in the bin histogramEdges says (edges are recomputed with the same float arithmetic
- * instead of trusting the rounded `(x - min) / width`).
- */
-function filteredCtes(
+/** The parts of the filtered rows every shape of query shares: the group label and y. */
+interface Selected {
+  readonly table: string;
+  /** `, <expr> AS g` or nothing. */
+  readonly g: string;
+  /** `, <column> AS y` or nothing. */
+  readonly y: string;
+}
+
+function selected(
   table: string | readonly string[],
   q: AggregateQuery,
   schema: readonly SchemaColumn[],
   dialect: SqlDialect,
+): Selected {
+  const group = q.group === undefined ? undefined : resolveColumn('group', q.group, schema);
+  const y = q.agg === 'count' || q.y === undefined ? undefined : resolveColumn('y', q.y, schema);
+  return {
+    table: quoteRelation(table),
+    g:
+      group === undefined
+        ? ''
+        : `, coalesce(CAST(${quoteIdent(group.name)} AS ${textType(dialect)}), '${NULL_GROUP}') AS g`,
+    y: y === undefined ? '' : `, ${quoteIdent(y.name)} AS y`,
+  };
+}
+
+/** `filtered(x[, g][, y])` with x as it is, bucketed, or the constant 'all'. */
+function plainCte(
+  parts: Selected,
+  q: AggregateQuery,
+  schema: readonly SchemaColumn[],
+  dialect: SqlDialect,
   params: SqlParams,
-  options: AggregateSqlOptions,
 ): string {
-  const double = doubleType(dialect);
-  const g =
-    q.group === undefined
-      ? ''
-      : `, coalesce(CAST(${quoteIdent(column(schema, 'group', q.group).name)} AS ${textType(dialect)}), '${NULL_GROUP}') AS g`;
-  const y = q.agg === 'count' || q.y === undefined ? '' : `, ${quoteIdent(column(schema, 'y', q.y).name)} AS y`;
-  const from = `FROM ${quoteRelation(table)}`;
-  if (q.x === undefined || q.bins === undefined) {
-    const xColumn = q.x === undefined ? undefined : column(schema, 'x', q.x);
-    const x =
-      xColumn === undefined
-        ? `'${ALL_X}'`
-        : q.bucket === undefined
-          ? quoteIdent(xColumn.name)
-          : bucketExpr(quoteIdent(xColumn.name), xColumn.type, q.bucket, dialect);
-    const where = whereClause(buildConditions(q.filters, schema, dialect, params));
-    return `filtered AS (SELECT ${x} AS x${g}${y} ${from}${where})`;
-  }
-  if (options.binRange === undefined) throw new TypeError('bins need options.binRange');
-  const edges = aggregateBinEdges(q, options.binRange);
+  const xColumn = q.x === undefined ? undefined : resolveColumn('x', q.x, schema);
+  const x =
+    xColumn === undefined
+      ? `'${ALL_X}'`
+      : q.bucket === undefined
+        ? quoteIdent(xColumn.name)
+        : bucketExpr(quoteIdent(xColumn.name), xColumn.type, q.bucket, dialect);
+  const where = whereClause(buildConditions(q.filters, schema, dialect, params));
+  return `filtered AS (SELECT ${x} AS x${parts.g}${parts.y} FROM ${parts.table}${where})`;
+}
+
+/**
+ * CTEs ending in `filtered(x[, g][, y])` with x the bin index. Binning takes two steps so that
+ * a value lying on an edge lands in the bin histogramEdges says: the rounded `(x - min) / step`
+ * is corrected against edges recomputed with histogramEdges' own float arithmetic.
+ */
+function binnedCtes(
+  parts: Selected,
+  q: AggregateQuery & { readonly x: string },
+  schema: readonly SchemaColumn[],
+  dialect: SqlDialect,
+  params: SqlParams,
+  binRange: BinRange,
+): string {
+  const edges = aggregateBinEdges(q, binRange);
   const bins = edges.length - 1;
   const low = edges[0] as number;
   const high = edges[bins] as number;
-  const xd = finiteDouble(quoteIdent(column(schema, 'x', q.x).name), dialect);
-  const typed = (value: number): string => `CAST(${params.add(value)} AS ${double})`;
+  const xd = finiteDouble(quoteIdent(resolveColumn('x', q.x, schema).name), dialect);
+  const typed = (value: number): string => typedPlaceholder(dialect, 'float', params.add(value));
   const conditions = buildConditions(q.filters, schema, dialect, params);
   const lowParam = typed(low);
   conditions.push(`${xd.expr} BETWEEN ${lowParam} AND ${typed(high)}`);
-  const base = `base AS (SELECT ${xd.expr} AS xd${g}${y} ${from}${whereClause(conditions)})`;
+  const base = `base AS (SELECT ${xd.expr} AS xd${parts.g}${parts.y} FROM ${parts.table}${whereClause(conditions)})`;
   const stepParam = typed((high - low) / bins);
   const lastParam = typed(bins - 1);
   const approx = `approx AS (SELECT *, least(floor((xd - ${lowParam}) / ${stepParam}), ${lastParam}) AS k FROM base)`;
   // histogramEdges: edges[i] = min + (width * i) / bins.
-  const range = typed(high - low);
+  const width = typed(high - low);
   const count = typed(bins);
-  const edge = (index: string): string => `(${lowParam} + (${range} * ${index}) / ${count})`;
+  const edge = (index: string): string => `(${lowParam} + (${width} * ${index}) / ${count})`;
   const bin =
     `CASE WHEN xd < ${edge('k')} THEN k - 1 ` +
     `WHEN k < ${lastParam} AND xd >= ${edge('(k + 1)')} THEN k + 1 ELSE k END`;
-  const keep = `${g === '' ? '' : ', g'}${y === '' ? '' : ', y'}`;
+  const keep = `${parts.g === '' ? '' : ', g'}${parts.y === '' ? '' : ', y'}`;
   return `${base}, ${approx}, filtered AS (SELECT CAST(${bin} AS integer) AS x${keep} FROM approx)`;
 }
 
@@ -184,7 +216,15 @@ export function buildAggregateSql(
   options: AggregateSqlOptions = {},
 ): SqlStatement {
   const params = createSqlParams();
-  const filtered = filteredCtes(table, q, schema, dialect, params, options);
+  const parts = selected(table, q, schema, dialect);
+  let filtered: string;
+  if (q.x === undefined || q.bins === undefined) {
+    filtered = plainCte(parts, q, schema, dialect, params);
+  } else if (options.binRange === undefined) {
+    throw new TypeError('bins need options.binRange');
+  } else {
+    filtered = binnedCtes(parts, { ...q, x: q.x }, schema, dialect, params, options.binRange);
+  }
   const v = valueExpr(q, schema, dialect);
   if (q.group === undefined) {
     const sql =
@@ -193,7 +233,7 @@ export function buildAggregateSql(
     return { sql, params: params.values };
   }
   const top = params.add(q.top);
-  const topTyped = dialect === 'duckdb' ? `CAST(${top} AS BIGINT)` : `${top}::bigint`;
+  const topTyped = typedPlaceholder(dialect, 'integer', top);
   // Ties in size are broken by label so the same groups make the top N every time.
   const groups =
     'top_groups AS (SELECT g, row_number() OVER (ORDER BY count(*) DESC, g) AS r FROM filtered GROUP BY g)';

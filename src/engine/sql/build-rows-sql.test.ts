@@ -38,7 +38,14 @@ describe('buildRowsSql', () => {
 
   it('writes select, filters, order and paging in placeholder order', () => {
     expect(
-      rowsSql({ select: 'name,id', id: 'gt.5', name: 'like.a*', order: 'price.desc,id', limit: '10', offset: '20' }),
+      rowsSql({
+        select: 'name,id',
+        id: 'gt.5',
+        name: 'like.a*',
+        order: 'price.desc,id',
+        limit: '10',
+        offset: '20',
+      }),
     ).toEqual({
       sql:
         `SELECT "name", "id" FROM "items" WHERE "id" > CAST($1 AS BIGINT) AND "name" LIKE $2 ESCAPE '\\' ` +
@@ -61,9 +68,14 @@ describe('buildRowsSql', () => {
   });
 
   it('quotes schema-qualified relations', () => {
-    expect(buildRowsSql(['public', 'my "items"'], parseRowsQuery({ select: 'id' }, schema), schema, 'postgres').sql).toBe(
-      'SELECT "id" FROM "public"."my ""items""" LIMIT $1 OFFSET $2',
-    );
+    expect(
+      buildRowsSql(
+        ['public', 'my "items"'],
+        parseRowsQuery({ select: 'id' }, schema),
+        schema,
+        'postgres',
+      ).sql,
+    ).toBe('SELECT "id" FROM "public"."my ""items""" LIMIT $1 OFFSET $2');
   });
 
   it('quotes weird column names wherever they appear', () => {
@@ -83,7 +95,11 @@ describe('buildRowsSql', () => {
   it.each(INJECTIONS)('binds %j as a parameter, never as SQL text', (evil) => {
     for (const dialect of ['duckdb', 'postgres'] as const) {
       const statement = rowsSql(
-        { select: 'id', name: [`eq.${evil}`, `like.${evil}`, `ilike.${evil}`], 'my col': `in.(${JSON.stringify(evil)},b)` },
+        {
+          select: 'id',
+          name: [`eq.${evil}`, `like.${evil}`, `ilike.${evil}`],
+          'my col': `in.(${JSON.stringify(evil)},b)`,
+        },
         dialect,
       );
       expect(statement.sql).not.toContain(evil);
@@ -96,7 +112,14 @@ describe('buildRowsSql', () => {
     expect(() =>
       buildRowsSql(
         'items',
-        { select: ['id; DROP TABLE items'], order: [], limit: 1, offset: 0, filters: [], format: 'json' },
+        {
+          select: ['id; DROP TABLE items'],
+          order: [],
+          limit: 1,
+          offset: 0,
+          filters: [],
+          format: 'json',
+        },
         schema,
         'duckdb',
       ),
@@ -104,7 +127,14 @@ describe('buildRowsSql', () => {
     expect(() =>
       buildRowsSql(
         'items',
-        { select: ['id'], order: [{ column: 'x"', direction: 'asc' }], limit: 1, offset: 0, filters: [], format: 'json' },
+        {
+          select: ['id'],
+          order: [{ column: 'x"', direction: 'asc' }],
+          limit: 1,
+          offset: 0,
+          filters: [],
+          format: 'json',
+        },
         schema,
         'duckdb',
       ),
@@ -114,7 +144,14 @@ describe('buildRowsSql', () => {
 
 describe('buildCountSql', () => {
   it('counts the filtered rows', () => {
-    expect(buildCountSql('items', parseRowsQuery({ price: 'gte.1', name: 'is.null' }, schema), schema, 'postgres')).toEqual({
+    expect(
+      buildCountSql(
+        'items',
+        parseRowsQuery({ price: 'gte.1', name: 'is.null' }, schema),
+        schema,
+        'postgres',
+      ),
+    ).toEqual({
       sql: 'SELECT count(*) AS n FROM "items" WHERE "price" >= $1::double precision AND "name" IS NULL',
       params: [1],
     });

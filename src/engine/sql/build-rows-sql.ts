@@ -4,7 +4,13 @@
  */
 import { buildConditions, whereClause } from './build-where-sql.js';
 import { quoteIdent, quoteRelation, resolveColumn } from './identifiers.js';
-import type { OrderTerm, RowsQuery, SchemaColumn, SqlDialect, SqlStatement } from './query-types.js';
+import type {
+  OrderTerm,
+  RowsQuery,
+  SchemaColumn,
+  SqlDialect,
+  SqlStatement,
+} from './query-types.js';
 import { createSqlParams } from './sql-params.js';
 
 /**
@@ -51,5 +57,8 @@ export function buildCountSql(
 ): SqlStatement {
   const params = createSqlParams();
   const where = whereClause(buildConditions(q.filters, schema, dialect, params));
-  return { sql: `SELECT count(*) AS n FROM ${quoteRelation(table)}${where}`, params: params.values };
+  return {
+    sql: `SELECT count(*) AS n FROM ${quoteRelation(table)}${where}`,
+    params: params.values,
+  };
 }

@@ -100,16 +100,18 @@ describe('buildConditions', () => {
   });
 
   it('negates with NOT ( … )', () => {
-    expect(build([f('n', 'eq', [5], true), f('s', 'is', [null], true), f('s', 'in', [], true)]).conditions).toEqual([
-      'NOT ("n" = CAST($1 AS BIGINT))',
-      'NOT ("s" IS NULL)',
-      'NOT (FALSE)',
-    ]);
+    expect(
+      build([f('n', 'eq', [5], true), f('s', 'is', [null], true), f('s', 'in', [], true)])
+        .conditions,
+    ).toEqual(['NOT ("n" = CAST($1 AS BIGINT))', 'NOT ("s" IS NULL)', 'NOT (FALSE)']);
   });
 
   it('quotes odd column names and keeps values out of the SQL', () => {
     const evil = `x' OR '1'='1'; DROP TABLE t; --`;
-    const { conditions, params } = build([f('we"ird; --', 'eq', [evil]), f('s', 'in', [evil, 'ok'])]);
+    const { conditions, params } = build([
+      f('we"ird; --', 'eq', [evil]),
+      f('s', 'in', [evil, 'ok']),
+    ]);
     expect(conditions).toEqual(['"we""ird; --" = $1', '"s" IN ($2, $3)']);
     expect(params).toEqual([evil, evil, 'ok']);
     expect(conditions.join(' ')).not.toContain('DROP');

@@ -46,7 +46,9 @@ function condition(
       return `${name} ${filter.op.toUpperCase()} ${params.add(onlyValue(filter))} ${LIKE_ESCAPE}`;
     case 'in':
       // `IN ()` is a syntax error; an empty list (PostgREST `in.()`) matches nothing.
-      return filter.values.length === 0 ? 'FALSE' : `${name} IN (${filter.values.map(bind).join(', ')})`;
+      return filter.values.length === 0
+        ? 'FALSE'
+        : `${name} IN (${filter.values.map(bind).join(', ')})`;
     case 'is': {
       const value = onlyValue(filter);
       if (value === true) return `${name} IS TRUE`;

@@ -58,7 +58,14 @@ describe('coerceValue', () => {
   it('validates calendar dates', () => {
     expect(coerce('date', '2024-02-29')).toBe('2024-02-29');
     expect(coerce('date', '2000-02-29')).toBe('2000-02-29');
-    for (const text of ['2023-02-29', '1900-02-29', '2024-13-01', '2024-04-31', '2024-1-1', '2024-01-01T00:00']) {
+    for (const text of [
+      '2023-02-29',
+      '1900-02-29',
+      '2024-13-01',
+      '2024-04-31',
+      '2024-1-1',
+      '2024-01-01T00:00',
+    ]) {
       expect(() => coerce('date', text), text).toThrow(/is not a valid date/);
     }
   });
@@ -67,7 +74,9 @@ describe('coerceValue', () => {
     expect(coerce('timestamp', '2024-01-02')).toBe('2024-01-02T00:00:00Z');
     expect(coerce('timestamp', '2024-01-02T03:04')).toBe('2024-01-02T03:04:00Z');
     expect(coerce('timestamp', '2024-01-02 03:04:05')).toBe('2024-01-02T03:04:05Z');
-    expect(coerce('timestamp', '2024-01-02T03:04:05.123456789Z')).toBe('2024-01-02T03:04:05.123456Z');
+    expect(coerce('timestamp', '2024-01-02T03:04:05.123456789Z')).toBe(
+      '2024-01-02T03:04:05.123456Z',
+    );
     expect(coerce('timestamp', '2024-01-02T03:04:05+02:00')).toBe('2024-01-02T01:04:05Z');
     expect(coerce('timestamp', '2024-01-01T01:00:00+0230')).toBe('2023-12-31T22:30:00Z');
     expect(coerce('timestamp', '2024-12-31T23:00:00-05')).toBe('2025-01-01T04:00:00Z');

@@ -39,8 +39,7 @@ const DESCRIPTIONS: Readonly<Record<ColumnType, string>> = {
 
 /** `value` quoted for an error message, shortened when long. */
 export function showValue(value: string): string {
-  const shown =
-    value.length > SHOWN_VALUE_CHARS ? `${value.slice(0, SHOWN_VALUE_CHARS)}…` : value;
+  const shown = value.length > SHOWN_VALUE_CHARS ? `${value.slice(0, SHOWN_VALUE_CHARS)}…` : value;
   return JSON.stringify(shown);
 }
 

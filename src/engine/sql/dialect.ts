@@ -27,7 +27,11 @@ const POSTGRES_CASTS: Readonly<Record<ColumnType, string | undefined>> = {
 };
 
 /** A placeholder typed for comparison with a column of `type`. */
-export function typedPlaceholder(dialect: SqlDialect, type: ColumnType, placeholder: string): string {
+export function typedPlaceholder(
+  dialect: SqlDialect,
+  type: ColumnType,
+  placeholder: string,
+): string {
   if (dialect === 'duckdb') {
     const cast = DUCKDB_CASTS[type];
     return cast === undefined ? placeholder : `CAST(${placeholder} AS ${cast})`;

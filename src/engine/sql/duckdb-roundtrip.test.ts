@@ -18,6 +18,16 @@ import type { RawQuery, SchemaColumn, SqlStatement } from './query-types.js';
 import { shapeAggregate, type AggregateRow } from './shape-aggregate.js';
 
 const EVIL = '"; DROP TABLE x; --';
+
+/** How many of `values` fall in each bin of `edges`, by histogram.ts's own rule. */
+function countBins(values: readonly number[], edges: readonly number[]): number[] {
+  const counts = new Array<number>(edges.length - 1).fill(0);
+  for (const value of values) {
+    const index = binIndex(value, edges);
+    counts[index] = (counts[index] ?? 0) + 1;
+  }
+  return counts;
+}
 const schema: readonly SchemaColumn[] = [
   { name: 'id', type: 'integer' },
   { name: 'name', type: 'string' },
@@ -129,7 +139,11 @@ describe('rows statements in DuckDB', () => {
   it('selects, filters and orders odd column names', async () => {
     const quotedEvil = `"${EVIL.replaceAll('"', '\\"')}"`;
     const q = parseRowsQuery(
-      { select: `id,${quotedEvil},my col`, [`filter.${EVIL}`]: 'not.is.null', order: `${quotedEvil}.desc` },
+      {
+        select: `id,${quotedEvil},my col`,
+        [`filter.${EVIL}`]: 'not.is.null',
+        order: `${quotedEvil}.desc`,
+      },
       schema,
     );
     const rows = await run(buildRowsSql('items', q, schema, 'duckdb'));
@@ -162,7 +176,11 @@ describe('aggregate statements in DuckDB', () => {
   it('counts everything without x', async () => {
     const { q, rows } = await aggregate({});
     expect(rows).toEqual([{ x: 'all', g: null, v: 6, n: 6n }]);
-    expect(shapeAggregate(rows, q)).toEqual({ x: ['all'], series: [{ name: 'count', y: [6] }], rowsScanned: 6 });
+    expect(shapeAggregate(rows, q)).toEqual({
+      x: ['all'],
+      series: [{ name: 'count', y: [6] }],
+      rowsScanned: 6,
+    });
   });
 
   it('buckets time and groups with a top N and other', async () => {
@@ -219,8 +237,7 @@ describe('aggregate statements in DuckDB', () => {
     const binRange = range as unknown as BinRange;
     const { rows } = await aggregate({ x: 'price', bins: '3' }, binRange);
     const edges = aggregateBinEdges(q, binRange);
-    const expected = [0, 0, 0];
-    for (const price of [1.5, 2.5, 10, 0.3, 7]) expected[binIndex(price, edges)] += 1;
+    const expected = countBins([1.5, 2.5, 10, 0.3, 7], edges);
     expect(shapeAggregate(rows, q, edges)).toEqual({
       x: edges.slice(0, -1),
       series: [{ name: 'count', y: expected }],
@@ -231,11 +248,17 @@ describe('aggregate statements in DuckDB', () => {
   it('puts values lying on a bin edge where histogramEdges says', async () => {
     const stepsSchema: readonly SchemaColumn[] = [{ name: 'v', type: 'float' }];
     const q = parseAggregateQuery({ x: 'v', bins: '10' }, stepsSchema);
-    const rows = await run(buildAggregateSql('steps', q, stepsSchema, 'duckdb', { binRange: { min: 0, max: 1 } }));
+    const rows = await run(
+      buildAggregateSql('steps', q, stepsSchema, 'duckdb', { binRange: { min: 0, max: 1 } }),
+    );
     const edges = aggregateBinEdges(q, { min: 0, max: 1 });
-    const expected = new Array<number>(10).fill(0);
-    for (let i = 0; i <= 10; i += 1) expected[binIndex(i / 10, edges)] += 1;
-    expect(shapeAggregate(rows as unknown as AggregateRow[], q, edges).series[0]?.y).toEqual(expected);
+    const expected = countBins(
+      Array.from({ length: 11 }, (_, i) => i / 10),
+      edges,
+    );
+    expect(shapeAggregate(rows as unknown as AggregateRow[], q, edges).series[0]?.y).toEqual(
+      expected,
+    );
     expect(expected).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 2]);
   });
 

@@ -11,18 +11,18 @@ const day: SchemaColumn = { name: 'day', type: 'date' };
 const ts: SchemaColumn = { name: 'ts', type: 'timestamp' };
 
 describe('parseFilter', () => {
-  it.each([
-    ['eq', '='],
-    ['neq', '<>'],
-    ['gt', '>'],
-    ['gte', '>='],
-    ['lt', '<'],
-    ['lte', '<='],
-  ] as const)('reads %s with a typed value', (op) => {
-    expect(parseFilter('qty', qty, `${op}.5`)).toEqual({ column: 'qty', op, negate: false, values: [5] });
+  it.each(['eq', 'neq', 'gt', 'gte', 'lt', 'lte'] as const)('reads %s with a typed value', (op) => {
+    expect(parseFilter('qty', qty, `${op}.5`)).toEqual({
+      column: 'qty',
+      op,
+      negate: false,
+      values: [5],
+    });
     expect(parseFilter('price', price, `${op}.2.5`).values).toEqual([2.5]);
     expect(parseFilter('day', day, `${op}.2024-03-01`).values).toEqual(['2024-03-01']);
-    expect(parseFilter('ts', ts, `${op}.2024-03-01T10:00:00Z`).values).toEqual(['2024-03-01T10:00:00Z']);
+    expect(parseFilter('ts', ts, `${op}.2024-03-01T10:00:00Z`).values).toEqual([
+      '2024-03-01T10:00:00Z',
+    ]);
   });
 
   it('keeps everything after the operator as the value, dots included', () => {
@@ -32,8 +32,17 @@ describe('parseFilter', () => {
   });
 
   it('reads not. as negation', () => {
-    expect(parseFilter('qty', qty, 'not.eq.5')).toEqual({ column: 'qty', op: 'eq', negate: true, values: [5] });
-    expect(parseFilter('qty', qty, 'not.is.null')).toMatchObject({ op: 'is', negate: true, values: [null] });
+    expect(parseFilter('qty', qty, 'not.eq.5')).toEqual({
+      column: 'qty',
+      op: 'eq',
+      negate: true,
+      values: [5],
+    });
+    expect(parseFilter('qty', qty, 'not.is.null')).toMatchObject({
+      op: 'is',
+      negate: true,
+      values: [null],
+    });
     expect(() => parseFilter('qty', qty, 'not.not.eq.5')).toThrow(/unknown operator "not"/);
   });
 
@@ -47,14 +56,19 @@ describe('parseFilter', () => {
     ]);
     expect(parseFilter('name', name, 'in.()').values).toEqual([]);
     expect(parseFilter('name', name, 'in.("a)(b")').values).toEqual(['a)(b']);
-    expect(parseFilter('active', active, 'not.in.(true)')).toMatchObject({ negate: true, values: [true] });
+    expect(parseFilter('active', active, 'not.in.(true)')).toMatchObject({
+      negate: true,
+      values: [true],
+    });
   });
 
   it('types every in item and says which form is expected', () => {
     expect(() => parseFilter('qty', qty, 'in.(1,x)')).toThrow(
       'qty: "x" is not an integer; in.(<integer>,…) expected',
     );
-    expect(() => parseFilter('qty', qty, 'in.1,2')).toThrow(/qty: in.\(<value>,<value>,…\) expected/);
+    expect(() => parseFilter('qty', qty, 'in.1,2')).toThrow(
+      /qty: in.\(<value>,<value>,…\) expected/,
+    );
     expect(() => parseFilter('name', name, 'in.("a)')).toThrow(/unterminated double quote/);
   });
 
@@ -65,11 +79,18 @@ describe('parseFilter', () => {
     expect(() => parseFilter('name', name, 'is.true')).toThrow(
       'name: is.null expected for string column "name", got "is.true"',
     );
-    expect(() => parseFilter('active', active, 'is.maybe')).toThrow(/is.null, is.true or is.false expected/);
+    expect(() => parseFilter('active', active, 'is.maybe')).toThrow(
+      /is.null, is.true or is.false expected/,
+    );
   });
 
   it('reads like and ilike on strings, * as a wildcard', () => {
-    expect(parseFilter('name', name, 'like.ab*')).toEqual({ column: 'name', op: 'like', negate: false, values: ['ab%'] });
+    expect(parseFilter('name', name, 'like.ab*')).toEqual({
+      column: 'name',
+      op: 'like',
+      negate: false,
+      values: ['ab%'],
+    });
     expect(parseFilter('name', name, 'ilike.*x%y_').values).toEqual(['%x%y_']);
     expect(() => parseFilter('price', price, 'like.1*')).toThrow(
       'price: like applies to string columns only; "price" is a float column',
@@ -85,11 +106,14 @@ describe('parseFilter', () => {
   });
 
   it('names the parameter and lists the operators for unknown ones', () => {
-    const expected = 'expected [not.]<op>.<value> with <op> one of eq, neq, gt, gte, lt, lte, like, ilike, in, is';
+    const expected =
+      'expected [not.]<op>.<value> with <op> one of eq, neq, gt, gte, lt, lte, like, ilike, in, is';
     expect(() => parseFilter('filter.price', price, 'between.1')).toThrow(
       `filter.price: unknown operator "between"; ${expected}, e.g. eq.<value>`,
     );
-    expect(() => parseFilter('price', price, '5')).toThrow(`price: "5" is not a filter; ${expected}`);
+    expect(() => parseFilter('price', price, '5')).toThrow(
+      `price: "5" is not a filter; ${expected}`,
+    );
     expect(() => parseFilter('price', price, 'eq.abc')).toThrow(
       'price: "abc" is not a finite number; eq.<number> expected',
     );
@@ -99,7 +123,18 @@ describe('parseFilter', () => {
   });
 
   it('covers every operator', () => {
-    expect(FILTER_OPS).toEqual(['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'like', 'ilike', 'in', 'is']);
+    expect(FILTER_OPS).toEqual([
+      'eq',
+      'neq',
+      'gt',
+      'gte',
+      'lt',
+      'lte',
+      'like',
+      'ilike',
+      'in',
+      'is',
+    ]);
   });
 });
 
@@ -113,6 +148,8 @@ describe('likePattern', () => {
   });
 
   it('rejects a trailing lone backslash', () => {
-    expect(() => likePattern('name', 'ab\\')).toThrow(/name: a like pattern cannot end with a lone backslash/);
+    expect(() => likePattern('name', 'ab\\')).toThrow(
+      /name: a like pattern cannot end with a lone backslash/,
+    );
   });
 });

@@ -113,7 +113,8 @@ export function parseFilter(parameter: string, column: SchemaColumn, expression:
   const dot = rest.indexOf('.');
   const op = dot === -1 ? rest : rest.slice(0, dot);
   if (dot === -1 || !isFilterOp(op)) {
-    const what = dot === -1 ? `${showValue(expression)} is not a filter` : `unknown operator "${op}"`;
+    const what =
+      dot === -1 ? `${showValue(expression)} is not a filter` : `unknown operator "${op}"`;
     throw new BadParameterError(parameter, `${parameter}: ${what}; ${opsHelp()}, e.g. eq.<value>`);
   }
   checkOpApplies(parameter, column, op);
@@ -123,7 +124,9 @@ export function parseFilter(parameter: string, column: SchemaColumn, expression:
   else if (op === 'is') values = [parseIs(parameter, column, text)];
   else if (op === 'like' || op === 'ilike') values = [likePattern(parameter, text)];
   else {
-    values = [coerceValue(parameter, column.type, text, `${op}.${VALUE_PLACEHOLDERS[column.type]}`)];
+    values = [
+      coerceValue(parameter, column.type, text, `${op}.${VALUE_PLACEHOLDERS[column.type]}`),
+    ];
   }
   return { column: column.name, op, negate, values };
 }

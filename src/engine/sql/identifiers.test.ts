@@ -54,9 +54,9 @@ describe('resolveColumn', () => {
     expect(() => resolveColumn('select', 'PRICE', schema)).toThrow(UnknownColumnError);
     expect(() => resolveColumn('select', 'PRICE', schema)).toThrow(
       expect.objectContaining({
-      parameter: 'select',
-      code: 'DASHPORT_ERR_UNKNOWN_COLUMN',
-      status: 400,
+        parameter: 'select',
+        code: 'DASHPORT_ERR_UNKNOWN_COLUMN',
+        status: 400,
         message: 'select: unknown column "PRICE"; columns are: price, Price, my col',
       }),
     );

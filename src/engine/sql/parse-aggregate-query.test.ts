@@ -32,7 +32,16 @@ describe('parseAggregateQuery', () => {
   it('reads a full query', () => {
     expect(
       parseAggregateQuery(
-        { x: 'ts', bucket: 'week', y: 'snr', agg: 'mean', group: 'band', top: '5', points: '500', freq: 'gt.7' },
+        {
+          x: 'ts',
+          bucket: 'week',
+          y: 'snr',
+          agg: 'mean',
+          group: 'band',
+          top: '5',
+          points: '500',
+          freq: 'gt.7',
+        },
         schema,
       ),
     ).toEqual({
@@ -49,12 +58,17 @@ describe('parseAggregateQuery', () => {
   });
 
   it('groups a time x by its raw value without bucket', () => {
-    expect(parseAggregateQuery({ x: 'day' }, schema)).toMatchObject({ x: 'day', bucket: undefined });
+    expect(parseAggregateQuery({ x: 'day' }, schema)).toMatchObject({
+      x: 'day',
+      bucket: undefined,
+    });
   });
 
   it('rejects unknown columns as the parameter that named them', () => {
     for (const key of ['x', 'y', 'group']) {
-      expect(() => parseAggregateQuery({ [key]: 'nope', agg: 'max' }, schema), key).toThrow(UnknownColumnError);
+      expect(() => parseAggregateQuery({ [key]: 'nope', agg: 'max' }, schema), key).toThrow(
+        UnknownColumnError,
+      );
       expect(() => parseAggregateQuery({ [key]: 'nope', agg: 'max' }, schema), key).toThrow(
         expect.objectContaining({ parameter: key }),
       );
@@ -72,28 +86,39 @@ describe('parseAggregateQuery', () => {
     expect(() => parseAggregateQuery({ x: 'freq', bucket: 'day' }, schema)).toThrow(
       'bucket applies to a date or timestamp x; "freq" is a float column',
     );
-    expect(() => parseAggregateQuery({ bucket: 'day' }, schema)).toThrow('bucket needs x=<date or timestamp column>');
+    expect(() => parseAggregateQuery({ bucket: 'day' }, schema)).toThrow(
+      'bucket needs x=<date or timestamp column>',
+    );
   });
 
   it('accepts bins on a numeric x only, not with bucket', () => {
     expect(parseAggregateQuery({ x: 'freq', bins: '20' }, schema).bins).toBe(20);
     expect(parseAggregateQuery({ x: 'snr', bins: '1000' }, schema).bins).toBe(1000);
-    expect(() => parseAggregateQuery({ x: 'snr', bins: '1001' }, schema)).toThrow('bins must be an integer 1-1000, got "1001"');
+    expect(() => parseAggregateQuery({ x: 'snr', bins: '1001' }, schema)).toThrow(
+      'bins must be an integer 1-1000, got "1001"',
+    );
     expect(() => parseAggregateQuery({ x: 'snr', bins: '0' }, schema)).toThrow(BadParameterError);
     expect(() => parseAggregateQuery({ x: 'band', bins: '10' }, schema)).toThrow(
       'bins applies to an integer or float x; "band" is a string column',
     );
-    expect(() => parseAggregateQuery({ bins: '10' }, schema)).toThrow('bins needs x=<integer or float column>');
+    expect(() => parseAggregateQuery({ bins: '10' }, schema)).toThrow(
+      'bins needs x=<integer or float column>',
+    );
     expect(() => parseAggregateQuery({ x: 'ts', bins: '10', bucket: 'day' }, schema)).toThrow(
       /^bins and bucket cannot be combined/,
     );
   });
 
   it('needs a y of the right type for every agg but count', () => {
-    expect(parseAggregateQuery({ agg: 'count', y: 'band' }, schema)).toMatchObject({ agg: 'count', y: 'band' });
+    expect(parseAggregateQuery({ agg: 'count', y: 'band' }, schema)).toMatchObject({
+      agg: 'count',
+      y: 'band',
+    });
     for (const agg of ['sum', 'mean', 'median']) {
       expect(parseAggregateQuery({ agg, y: 'freq' }, schema).agg).toBe(agg);
-      expect(() => parseAggregateQuery({ agg }, schema)).toThrow(`agg=${agg} needs y=<integer or float column>`);
+      expect(() => parseAggregateQuery({ agg }, schema)).toThrow(
+        `agg=${agg} needs y=<integer or float column>`,
+      );
       expect(() => parseAggregateQuery({ agg, y: 'ts' }, schema)).toThrow(
         `agg=${agg} needs a y of type integer or float; "ts" is a timestamp column`,
       );
@@ -115,14 +140,24 @@ describe('parseAggregateQuery', () => {
   });
 
   it('bounds top and points', () => {
-    expect(parseAggregateQuery({ top: '100', points: '3' }, schema)).toMatchObject({ top: 100, points: 3 });
-    expect(() => parseAggregateQuery({ top: '0' }, schema)).toThrow('top must be an integer 1-100, got "0"');
-    expect(() => parseAggregateQuery({ points: '2' }, schema)).toThrow('points must be an integer 3-100000, got "2"');
+    expect(parseAggregateQuery({ top: '100', points: '3' }, schema)).toMatchObject({
+      top: 100,
+      points: 3,
+    });
+    expect(() => parseAggregateQuery({ top: '0' }, schema)).toThrow(
+      'top must be an integer 1-100, got "0"',
+    );
+    expect(() => parseAggregateQuery({ points: '2' }, schema)).toThrow(
+      'points must be an integer 3-100000, got "2"',
+    );
     expect(() => parseAggregateQuery({ points: '100001' }, schema)).toThrow(BadParameterError);
   });
 
   it('lets aggregate parameters win over columns of the same name', () => {
-    const q = parseAggregateQuery({ top: '3', 'filter.top': 'lt.9', x: 'band', 'filter.x': 'eq.a' }, schema);
+    const q = parseAggregateQuery(
+      { top: '3', 'filter.top': 'lt.9', x: 'band', 'filter.x': 'eq.a' },
+      schema,
+    );
     expect(q.top).toBe(3);
     expect(q.x).toBe('band');
     expect(q.filters).toEqual([
@@ -135,6 +170,8 @@ describe('parseAggregateQuery', () => {
     expect(() => parseAggregateQuery({ limit: '5' }, schema)).toThrow(
       /^unknown parameter "limit": the parameters are x, bucket, bins, y, agg, group, top, points, and a column/,
     );
-    expect(() => parseAggregateQuery({ x: ['ts', 'day'] }, schema)).toThrow('x was given 2 times; give it once');
+    expect(() => parseAggregateQuery({ x: ['ts', 'day'] }, schema)).toThrow(
+      'x was given 2 times; give it once',
+    );
   });
 });

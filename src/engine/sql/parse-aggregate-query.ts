@@ -74,12 +74,15 @@ function optionalInteger(raw: RawQuery, key: string, min: number, max: number): 
 }
 
 function describeTypes(types: readonly ColumnType[]): string {
-  return types.length === 1 ? (types[0] as string) : `${types.slice(0, -1).join(', ')} or ${types.at(-1)}`;
+  return types.length === 1
+    ? (types[0] as string)
+    : `${types.slice(0, -1).join(', ')} or ${types.at(-1)}`;
 }
 
 function checkBucket(x: SchemaColumn | undefined, bucket: TimeBucket | undefined): void {
   if (bucket === undefined) return;
-  if (x === undefined) throw new BadParameterError('bucket', 'bucket needs x=<date or timestamp column>');
+  if (x === undefined)
+    throw new BadParameterError('bucket', 'bucket needs x=<date or timestamp column>');
   if (!TIME.includes(x.type)) {
     throw new BadParameterError(
       'bucket',
@@ -100,7 +103,8 @@ function checkBins(
       'bins and bucket cannot be combined: bucket groups a date or timestamp x, bins histograms a numeric x',
     );
   }
-  if (x === undefined) throw new BadParameterError('bins', 'bins needs x=<integer or float column>');
+  if (x === undefined)
+    throw new BadParameterError('bins', 'bins needs x=<integer or float column>');
   if (!NUMERIC.includes(x.type)) {
     throw new BadParameterError(
       'bins',
@@ -127,12 +131,16 @@ function checkY(y: SchemaColumn | undefined, agg: AggFunction): void {
  * The validated aggregate query for `raw`. `y` is ignored by `agg=count` (rows are counted),
  * so a chart can switch between count and another function without dropping it.
  */
-export function parseAggregateQuery(raw: RawQuery, schema: readonly SchemaColumn[]): AggregateQuery {
+export function parseAggregateQuery(
+  raw: RawQuery,
+  schema: readonly SchemaColumn[],
+): AggregateQuery {
   const x = optionalColumn(raw, 'x', schema);
   const y = optionalColumn(raw, 'y', schema);
   const group = optionalColumn(raw, 'group', schema);
   const bucketText = singleValue(raw, 'bucket');
-  const bucket = bucketText === undefined ? undefined : parseChoice('bucket', bucketText, TIME_BUCKETS);
+  const bucket =
+    bucketText === undefined ? undefined : parseChoice('bucket', bucketText, TIME_BUCKETS);
   const aggText = singleValue(raw, 'agg');
   const agg = aggText === undefined ? 'count' : parseChoice('agg', aggText, AGG_FUNCTIONS);
   const bins = optionalInteger(raw, 'bins', 1, AGGREGATE_MAX_BINS);

@@ -39,12 +39,17 @@ describe('parseRowsQuery', () => {
   it('rejects unknown select columns as the select parameter', () => {
     expect(() => parseRowsQuery({ select: 'id,nope' }, schema)).toThrow(UnknownColumnError);
     expect(() => parseRowsQuery({ select: 'id,nope' }, schema)).toThrow(
-      expect.objectContaining({ parameter: 'select', message: expect.stringMatching(/^select: unknown column "nope"/) }),
+      expect.objectContaining({
+        parameter: 'select',
+        message: expect.stringMatching(/^select: unknown column "nope"/),
+      }),
     );
   });
 
   it('reads PostgREST order terms', () => {
-    expect(parseRowsQuery({ order: 'price.desc,id,name.asc.nullslast,x.nullsfirst' }, schema).order).toEqual([
+    expect(
+      parseRowsQuery({ order: 'price.desc,id,name.asc.nullslast,x.nullsfirst' }, schema).order,
+    ).toEqual([
       { column: 'price', direction: 'desc' },
       { column: 'id', direction: 'asc' },
       { column: 'name', direction: 'asc', nulls: 'last' },
@@ -64,20 +69,31 @@ describe('parseRowsQuery', () => {
   });
 
   it('rejects bad order terms', () => {
-    expect(() => parseRowsQuery({ order: 'nope.desc' }, schema)).toThrow(/^order: unknown column "nope"/);
-    expect(() => parseRowsQuery({ order: 'id.up' }, schema)).toThrow(/^order: unknown column "id.up"/);
+    expect(() => parseRowsQuery({ order: 'nope.desc' }, schema)).toThrow(
+      /^order: unknown column "nope"/,
+    );
+    expect(() => parseRowsQuery({ order: 'id.up' }, schema)).toThrow(
+      /^order: unknown column "id.up"/,
+    );
     expect(() => parseRowsQuery({ order: 'id.nullslast.desc' }, schema)).toThrow(
       /^order: cannot read "id.nullslast.desc"; order=<column>\[.asc\|.desc\]/,
     );
     expect(() => parseRowsQuery({ order: 'id,' }, schema)).toThrow(/^order: empty item/);
-    expect(() => parseRowsQuery({ order: '"id"x' }, schema)).toThrow(/^order: cannot read "\\"id\\"x"/);
+    expect(() => parseRowsQuery({ order: '"id"x' }, schema)).toThrow(
+      /^order: cannot read "\\"id\\"x"/,
+    );
     expect(() => parseRowsQuery({ order: '"id".asc.desc' }, schema)).toThrow(/^order: cannot read/);
   });
 
   it('bounds limit and offset', () => {
-    expect(parseRowsQuery({ limit: '0', offset: '20' }, schema)).toMatchObject({ limit: 0, offset: 20 });
+    expect(parseRowsQuery({ limit: '0', offset: '20' }, schema)).toMatchObject({
+      limit: 0,
+      offset: 20,
+    });
     expect(parseRowsQuery({ limit: '10000' }, schema).limit).toBe(10000);
-    expect(() => parseRowsQuery({ limit: '10001' }, schema)).toThrow('limit must be an integer 0-10000, got "10001"');
+    expect(() => parseRowsQuery({ limit: '10001' }, schema)).toThrow(
+      'limit must be an integer 0-10000, got "10001"',
+    );
     expect(() => parseRowsQuery({ limit: 'ten' }, schema)).toThrow(BadParameterError);
     expect(() => parseRowsQuery({ offset: '-1' }, schema)).toThrow(/^offset must be an integer 0-/);
   });
@@ -92,7 +108,9 @@ describe('parseRowsQuery', () => {
   });
 
   it('rejects repeated parameters', () => {
-    expect(() => parseRowsQuery({ limit: ['1', '2'] }, schema)).toThrow('limit was given 2 times; give it once');
+    expect(() => parseRowsQuery({ limit: ['1', '2'] }, schema)).toThrow(
+      'limit was given 2 times; give it once',
+    );
     expect(() => parseRowsQuery({ select: ['id', 'name'] }, schema)).toThrow(BadParameterError);
   });
 
@@ -110,7 +128,10 @@ describe('parseRowsQuery', () => {
   });
 
   it('ANDs repeated filters and reads every key as written', () => {
-    const q = parseRowsQuery({ price: ['gte.1', 'lt.9'], 'filter.name': 'like.a*', id: 'in.(1,2)' }, schema);
+    const q = parseRowsQuery(
+      { price: ['gte.1', 'lt.9'], 'filter.name': 'like.a*', id: 'in.(1,2)' },
+      schema,
+    );
     expect(q.filters).toEqual([
       { column: 'price', op: 'gte', negate: false, values: [1] },
       { column: 'price', op: 'lt', negate: false, values: [9] },
@@ -132,7 +153,9 @@ describe('parseRowsQuery', () => {
   });
 
   it('names the filter key in value errors', () => {
-    expect(() => parseRowsQuery({ id: 'eq.abc' }, schema)).toThrow('id: "abc" is not an integer; eq.<integer> expected');
+    expect(() => parseRowsQuery({ id: 'eq.abc' }, schema)).toThrow(
+      'id: "abc" is not an integer; eq.<integer> expected',
+    );
     expect(() => parseRowsQuery({ 'filter.id': 'eq.abc' }, schema)).toThrow(
       expect.objectContaining({ parameter: 'filter.id' }),
     );

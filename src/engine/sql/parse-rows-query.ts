@@ -97,11 +97,11 @@ export function parseRowsQuery(raw: RawQuery, schema: readonly SchemaColumn[]): 
     select: parseSelect(singleValue(raw, 'select'), schema),
     order: parseOrder(singleValue(raw, 'order'), schema),
     limit:
-      limit === undefined ? ROWS_DEFAULT_LIMIT : parseBoundedInteger('limit', limit, 0, ROWS_MAX_LIMIT),
+      limit === undefined
+        ? ROWS_DEFAULT_LIMIT
+        : parseBoundedInteger('limit', limit, 0, ROWS_MAX_LIMIT),
     offset:
-      offset === undefined
-        ? 0
-        : parseBoundedInteger('offset', offset, 0, Number.MAX_SAFE_INTEGER),
+      offset === undefined ? 0 : parseBoundedInteger('offset', offset, 0, Number.MAX_SAFE_INTEGER),
     filters: parseFilters(raw, schema, ROWS_PARAMETERS),
     format: format === undefined ? 'json' : parseChoice('format', format, ROWS_FORMATS),
   };

@@ -21,6 +21,16 @@ import { shapeAggregate, type AggregateRow } from './shape-aggregate.js';
 const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const TIMESTAMP_OID = 1114;
 const EVIL = '"; DROP TABLE x; --';
+
+/** How many of `values` fall in each bin of `edges`, by histogram.ts's own rule. */
+function countBins(values: readonly number[], edges: readonly number[]): number[] {
+  const counts = new Array<number>(edges.length - 1).fill(0);
+  for (const value of values) {
+    const index = binIndex(value, edges);
+    counts[index] = (counts[index] ?? 0) + 1;
+  }
+  return counts;
+}
 const schema: readonly SchemaColumn[] = [
   { name: 'id', type: 'integer' },
   { name: 'name', type: 'string' },
@@ -67,7 +77,11 @@ async function aggregate(raw: RawQuery, binRange?: BinRange) {
   const q = parseAggregateQuery(raw, schema);
   const options = binRange === undefined ? {} : { binRange };
   const rows = await run(buildAggregateSql('items', q, schema, 'postgres', options));
-  return shapeAggregate(rows as unknown as AggregateRow[], q, binRange && aggregateBinEdges(q, binRange));
+  return shapeAggregate(
+    rows as unknown as AggregateRow[],
+    q,
+    binRange && aggregateBinEdges(q, binRange),
+  );
 }
 
 beforeAll(async () => {
@@ -76,6 +90,7 @@ beforeAll(async () => {
   } catch (error) {
     throw new Error(
       `PostgreSQL is not reachable (TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test): ${String(error)}`,
+      { cause: error },
     );
   }
   await client.query(`SET TimeZone = 'UTC'`);
@@ -124,9 +139,17 @@ describe('rows statements in PostgreSQL', () => {
       expect(await ids({ name: `eq.${evil}` })).toEqual([]);
     }
     expect(await ids({ [`filter.${EVIL}`]: 'in.(x,z)' })).toEqual([1, 4]);
-    const q = parseRowsQuery({ select: `"${EVIL.replaceAll('"', '\\"')}"`, order: 'id.desc', limit: '2' }, schema);
-    expect(await run(buildRowsSql('items', q, schema, 'postgres'))).toEqual([{ [EVIL]: 'v' }, { [EVIL]: 'w' }]);
-    expect(await run(buildCountSql('items', { filters: [] }, schema, 'postgres'))).toEqual([{ n: '6' }]);
+    const q = parseRowsQuery(
+      { select: `"${EVIL.replaceAll('"', '\\"')}"`, order: 'id.desc', limit: '2' },
+      schema,
+    );
+    expect(await run(buildRowsSql('items', q, schema, 'postgres'))).toEqual([
+      { [EVIL]: 'v' },
+      { [EVIL]: 'w' },
+    ]);
+    expect(await run(buildCountSql('items', { filters: [] }, schema, 'postgres'))).toEqual([
+      { n: '6' },
+    ]);
   });
 
   it('pages and puts nulls last unless asked', async () => {
@@ -186,15 +209,22 @@ describe('aggregate statements in PostgreSQL', () => {
     expect(range).toEqual({ min: 0.3, max: 10 });
     const binRange = range as unknown as BinRange;
     const edges = aggregateBinEdges(q, binRange);
-    const expected = [0, 0, 0];
-    for (const price of [1.5, 2.5, 10, 0.3, 7]) expected[binIndex(price, edges)] += 1;
-    expect((await aggregate({ x: 'price', bins: '3' }, binRange)).series).toEqual([{ name: 'count', y: expected }]);
+    const expected = countBins([1.5, 2.5, 10, 0.3, 7], edges);
+    expect((await aggregate({ x: 'price', bins: '3' }, binRange)).series).toEqual([
+      { name: 'count', y: expected },
+    ]);
 
     const stepsSchema: readonly SchemaColumn[] = [{ name: 'v', type: 'float' }];
     const steps = parseAggregateQuery({ x: 'v', bins: '10' }, stepsSchema);
     const stepRange = { min: 0, max: 1 };
-    const rows = await run(buildAggregateSql('steps', steps, stepsSchema, 'postgres', { binRange: stepRange }));
-    const shaped = shapeAggregate(rows as unknown as AggregateRow[], steps, aggregateBinEdges(steps, stepRange));
+    const rows = await run(
+      buildAggregateSql('steps', steps, stepsSchema, 'postgres', { binRange: stepRange }),
+    );
+    const shaped = shapeAggregate(
+      rows as unknown as AggregateRow[],
+      steps,
+      aggregateBinEdges(steps, stepRange),
+    );
     expect(shaped.series[0]?.y).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 2]);
   });
 });

@@ -60,7 +60,9 @@ describe('parseFilters', () => {
   });
 
   it('reads the rest of a filter. key as the column name', () => {
-    expect(parseFilters({ 'filter.filter.x': 'eq.a' }, schema, [])).toMatchObject([{ column: 'filter.x' }]);
+    expect(parseFilters({ 'filter.filter.x': 'eq.a' }, schema, [])).toMatchObject([
+      { column: 'filter.x' },
+    ]);
     expect(() => parseFilters({ 'filter.x': 'eq.a' }, schema, [])).toThrow(UnknownColumnError);
     expect(() => parseFilters({ 'filter.x': 'eq.a' }, schema, [])).toThrow(
       'filter.x: unknown column "x"; columns are: price, limit, filter.x',
@@ -75,7 +77,9 @@ describe('parseFilters', () => {
   });
 
   it('names an unknown key, the parameters and how to filter', () => {
-    expect(() => parseFilters({ colour: 'eq.red' }, schema, ['select', 'limit'])).toThrow(BadParameterError);
+    expect(() => parseFilters({ colour: 'eq.red' }, schema, ['select', 'limit'])).toThrow(
+      BadParameterError,
+    );
     expect(() => parseFilters({ colour: 'eq.red' }, schema, ['select', 'limit'])).toThrow(
       'unknown parameter "colour": the parameters are select, limit, and a column is filtered as ' +
         '<column>=<op>.<value> or filter.<column>=<op>.<value> (columns: price, limit, filter.x)',

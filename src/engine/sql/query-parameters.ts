@@ -31,7 +31,10 @@ export function singleValue(raw: RawQuery, key: string): string | undefined {
 export function parseBoundedInteger(key: string, text: string, min: number, max: number): number {
   const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!(value >= min && value <= max)) {
-    throw new BadParameterError(key, `${key} must be an integer ${min}-${max}, got ${showValue(text)}`);
+    throw new BadParameterError(
+      key,
+      `${key} must be an integer ${min}-${max}, got ${showValue(text)}`,
+    );
   }
   return value;
 }

@@ -75,7 +75,16 @@ export const AGGREGATE_MAX_BINS = 1000;
 export const AGGREGATE_MAX_POINTS = 100_000;
 /** Parameter names of the endpoints; they win over column names of the same name. */
 export const ROWS_PARAMETERS = ['select', 'order', 'limit', 'offset', 'format'] as const;
-export const AGGREGATE_PARAMETERS = ['x', 'bucket', 'bins', 'y', 'agg', 'group', 'top', 'points'] as const;
+export const AGGREGATE_PARAMETERS = [
+  'x',
+  'bucket',
+  'bins',
+  'y',
+  'agg',
+  'group',
+  'top',
+  'points',
+] as const;
 
 /** The SQL the builders write: DuckDB (file datasets) or PostgreSQL (pushdown). */
 export type SqlDialect = 'duckdb' | 'postgres';

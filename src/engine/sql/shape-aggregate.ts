@@ -26,7 +26,8 @@ export interface ShapedAggregate {
 
 // Over zero rows these are 0, not unknown, so an empty cell or bin reads as 0.
 const ZERO_WHEN_EMPTY: ReadonlySet<AggFunction> = new Set(['count', 'sum', 'distinct']);
-const TIME_TEXT = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$/;
+const TIME_TEXT =
+  /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$/;
 
 /** The series name without a group: `count`, or `<agg>(<y>)` such as `mean(value)`. */
 export function seriesLabel(q: Pick<AggregateQuery, 'agg' | 'y'>): string {
@@ -92,10 +93,7 @@ function axisOf(
   return { x, indexOf: (value) => positions.get(cellKey(value)) ?? -1 };
 }
 
-function orderSeries(
-  totals: ReadonlyMap<string, number>,
-  grouped: boolean,
-): string[] {
+function orderSeries(totals: ReadonlyMap<string, number>, grouped: boolean): string[] {
   const names = [...totals.keys()];
   if (!grouped) return names;
   return names.sort((a, b) => {
@@ -106,7 +104,11 @@ function orderSeries(
 }
 
 /** The indices of x to keep for at most `points` points, or undefined to keep all. */
-function keptIndices(x: readonly CellValue[], ys: readonly (number | null)[][], points: number): number[] | undefined {
+function keptIndices(
+  x: readonly CellValue[],
+  ys: readonly (number | null)[][],
+  points: number,
+): number[] | undefined {
   if (x.length <= points) return undefined;
   const positions: number[] = [];
   const nullIndices: number[] = [];
@@ -120,11 +122,12 @@ function keptIndices(x: readonly CellValue[], ys: readonly (number | null)[][], 
     if (position === undefined) return undefined;
     positions.push(position);
   }
-  // Nulls sort last, so the drawable points are the prefix of the axis.
+  // Nulls sort last, so the drawable points are the prefix of the axis; the null point keeps
+  // its slot, except that LTTB needs 3 points to do anything.
   const picked = downsample(
     positions,
     ys.map((y) => y.slice(0, positions.length)),
-    points - nullIndices.length,
+    Math.max(3, points - nullIndices.length),
   );
   return [...picked, ...nullIndices];
 }
@@ -165,7 +168,13 @@ export function shapeAggregate(
   const names = orderSeries(totals, grouped);
   const series = names.map((name) => ({ name, y: ys.get(name) ?? [] }));
   const kept =
-    q.points === undefined ? undefined : keptIndices(x, series.map((s) => s.y), q.points);
+    q.points === undefined
+      ? undefined
+      : keptIndices(
+          x,
+          series.map((s) => s.y),
+          q.points,
+        );
   if (kept === undefined) return { x, series, rowsScanned };
   return {
     x: kept.map((index) => x[index] ?? null),

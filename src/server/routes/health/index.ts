@@ -1,105 +1,104 @@
 /**
- * Probes: /livez (the event loop answers; touches nothing), /readyz (warm and not draining),
- * /health (every check, with its latency) and /health/quick (the last status, cached).
+ * The operations endpoints (SPEC §5): /livez (the event loop answers; touches nothing),
+ * /readyz (warm, not draining, the database reachable when datasets live in it), /health
+ * (every check with its latency and the status rules), /health/quick (the last status, at most
+ * QUICK_HEALTH_TTL_MS old) and /metrics. No rate limit and no auth: probes must always get in.
  */
-import { accessSync, constants } from 'node:fs';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Catalog } from '../../../engine/catalog.js';
 import type { Config } from '../../../config/config.js';
+import { type Operations, createSingleProcessOperations } from '../../../observability/operations.js';
+import { detectMemoryLimit } from '../../../resilience/memory-limit.js';
 import type { RuntimeState } from '../../runtime-state.js';
+import { metricsRoutes } from '../operations/metrics.js';
+import { gatherHealth, timed } from './gather-health.js';
+import { type HealthReport, buildHealthReport, httpStatusOf } from './health-report.js';
 
 export interface HealthRoutesOptions {
   readonly config: Config;
   readonly catalog: Catalog;
   readonly state: RuntimeState;
+  /** Metrics, the server view and dependency probes; this process alone when not given. */
+  readonly operations?: Operations;
 }
 
 /** /health/quick may serve a status this old. */
 export const QUICK_HEALTH_TTL_MS = 5_000;
 
-type Status = 'starting' | 'healthy' | 'degraded' | 'unhealthy';
+const JSON_TYPE = 'application/json; charset=utf-8';
+const LIVE_BODY = JSON.stringify({ status: 'ok' });
 
-function isReadableDir(dir: string): boolean {
-  try {
-    accessSync(dir, constants.R_OK | constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
+interface QuickStatus {
+  readonly at: number;
+  readonly code: 200 | 503;
+  readonly body: string;
 }
 
 export async function healthRoutes(app: FastifyInstance, options: HealthRoutesOptions): Promise<void> {
   const { config, catalog, state } = options;
-  let last: { status: Status; timestamp: string; at: number } | undefined;
-
-  function computeHealth() {
-    const started = performance.now();
-    const entries = catalog.list();
-    const datasets = Object.fromEntries(
-      entries.map((entry) => [
-        entry.id,
-        {
-          exists: entry.manifest !== undefined,
-          size_bytes: entry.manifest?.parquetBytes ?? 0,
-          fresh: entry.state === 'ready' && !entry.stale,
-          state: entry.state,
-          ...(entry.failure ? { error: entry.failure.message } : {}),
-        },
-      ]),
-    );
-    const dataReadable = isReadableDir(config.dataDir);
-    const warm = catalog.warm();
-    const broken = entries.filter((e) => e.failure !== undefined);
-    let status: Status = 'healthy';
-    if (!dataReadable) status = 'unhealthy';
-    else if (!warm && entries.some((e) => e.manifest === undefined && e.state !== 'broken')) status = 'starting';
-    else if (!warm || broken.length > 0) status = 'degraded';
-    const checks = {
-      data: {
-        status: dataReadable ? 'pass' : 'fail',
-        data_dir: config.usingBundledExamples ? 'bundled examples' : config.dataDir,
-        datasets: entries.length,
-        failed: broken.map((e) => ({ id: e.id, error: e.failure?.message })),
-        response_time_ms: Number((performance.now() - started).toFixed(3)),
-      },
-      cache: { status: warm ? 'pass' : 'warn', datasets, all_caches_warm: warm },
-    };
-    const passed = Object.values(checks).filter((c) => c.status === 'pass').length;
-    return {
-      status,
-      ...(status === 'starting' ? { progress: Number(catalog.progress().toFixed(3)) } : {}),
-      timestamp: new Date().toISOString(),
+  const operations =
+    options.operations ??
+    createSingleProcessOperations({
       version: config.version,
-      service: 'dashport',
-      environment: config.env,
-      uptime_seconds: Math.round((Date.now() - state.startedAt) / 1000),
-      checks,
-      summary: { total_checks: Object.keys(checks).length, passed, failed: Object.keys(checks).length - passed },
+      memoryLimit: await detectMemoryLimit(config.memoryLimitMb),
+      thresholds: { warnPercent: config.memoryWarnPercent, criticalPercent: config.memoryCriticalPercent },
+    });
+  const sources = { config, catalog, state, operations };
+
+  let quick: QuickStatus | undefined;
+  let refreshing: Promise<QuickStatus> | undefined;
+
+  async function fullReport(): Promise<HealthReport> {
+    const report = buildHealthReport(await gatherHealth(sources));
+    quick = {
+      at: Date.now(),
+      code: httpStatusOf(report.status),
+      body: JSON.stringify({ status: report.status, timestamp: report.timestamp }),
     };
+    return report;
   }
 
-  app.get('/livez', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  /** One refresh at a time, however many probes arrive while it runs. */
+  function refreshQuick(): Promise<QuickStatus> {
+    refreshing ??= fullReport()
+      .then(() => quick as QuickStatus)
+      .finally(() => {
+        refreshing = undefined;
+      });
+    return refreshing;
+  }
+
+  const noStore = (reply: FastifyReply): FastifyReply =>
+    reply.header('cache-control', 'no-store').type(JSON_TYPE);
+
+  app.get('/livez', { schema: { hide: true } }, async (_request, reply) => noStore(reply).send(LIVE_BODY));
 
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    noStore(reply);
     if (state.draining) return reply.code(503).send({ status: 'draining' });
-    if (!catalog.warm()) return reply.code(503).send({ status: 'starting', progress: catalog.progress() });
-    return { status: 'ready' };
+    if (!catalog.warm()) {
+      const progress = Math.max(state.buildProgress, catalog.progress());
+      return reply.code(503).send({ status: 'starting', progress: Math.round(progress * 1000) / 1000 });
+    }
+    const { database } = operations.probes;
+    if (config.databaseUrl !== undefined && database !== undefined && catalog.list().some((e) => e.kind === 'postgres')) {
+      const result = await timed(database);
+      if (result.error !== undefined) {
+        return reply.code(503).send({ status: 'unavailable', reason: `database: ${result.error}` });
+      }
+    }
+    return reply.send({ status: 'ready' });
   });
 
   app.get('/health', { schema: { hide: true } }, async (_request, reply) => {
-    const health = computeHealth();
-    last = { status: health.status, timestamp: health.timestamp, at: Date.now() };
-    reply.header('Cache-Control', 'no-store');
-    return reply.code(health.status === 'starting' || health.status === 'unhealthy' ? 503 : 200).send(health);
+    const report = await fullReport();
+    return noStore(reply).code(httpStatusOf(report.status)).send(report);
   });
 
   app.get('/health/quick', { schema: { hide: true } }, async (_request, reply) => {
-    if (last === undefined || Date.now() - last.at > QUICK_HEALTH_TTL_MS) {
-      const health = computeHealth();
-      last = { status: health.status, timestamp: health.timestamp, at: Date.now() };
-    }
-    reply.header('Cache-Control', 'no-store');
-    const code = last.status === 'starting' || last.status === 'unhealthy' ? 503 : 200;
-    return reply.code(code).send({ status: last.status, timestamp: last.timestamp });
+    const current = quick !== undefined && Date.now() - quick.at <= QUICK_HEALTH_TTL_MS ? quick : await refreshQuick();
+    return noStore(reply).code(current.code).send(current.body);
   });
+
+  await app.register(metricsRoutes, { operations });
 }

@@ -1,0 +1,44 @@
+/**
+ * `npm run bench [--no-build] [section…]`: runs the benchmarks against the built server (dist/) and writes
+ * bench/RESULTS.md. Each section generates its own data; the machine is shared and noisy, so
+ * sections report medians and ratios measured in the same run.
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { runEngineBench } from './core/engine.js';
+import { REPO_ROOT } from './lib/process.js';
+
+interface Section {
+  readonly name: string;
+  run(): Promise<{ markdown: string }>;
+}
+
+const SECTIONS: readonly Section[] = [{ name: 'engine', run: runEngineBench }];
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const skipBuild = args.includes('--no-build');
+  const wanted = args.filter((arg) => arg !== '--no-build');
+  const unknown = wanted.filter((name) => !SECTIONS.some((s) => s.name === name));
+  if (unknown.length > 0) {
+    process.stderr.write(`unknown section(s): ${unknown.join(', ')}; sections are: ${SECTIONS.map((s) => s.name).join(', ')}\n`);
+    process.exit(2);
+  }
+  if (!skipBuild) execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  const parts: string[] = [];
+  for (const section of SECTIONS.filter((s) => wanted.length === 0 || wanted.includes(s.name))) {
+    process.stderr.write(`\n=== bench: ${section.name}\n`);
+    const result = await section.run();
+    process.stdout.write(result.markdown + '\n');
+    parts.push(result.markdown);
+  }
+  const header = `# Benchmark results
+
+Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}. The machine is shared; re-run for fresh numbers.
+`;
+  await writeFile(path.join(REPO_ROOT, 'bench', 'RESULTS.md'), [header, ...parts].join('\n'));
+}
+
+await main();

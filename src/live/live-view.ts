@@ -1,0 +1,146 @@
+/**
+ * How DuckDB reads a live file dataset: the cached Parquet of its source, then the compacted
+ * Parquet parts and the waiting NDJSON segments of the segment store, as one relation with the
+ * dataset's columns and types. `createLiveCatalog` puts that relation (and a version that moves
+ * with every batch) behind the catalog's entries of live datasets.
+ */
+import path from 'node:path';
+import type { Catalog, DatasetEntry } from '../engine/catalog.js';
+import { datasetCacheDir } from '../engine/cache-store.js';
+import type { DuckDb } from '../engine/duckdb.js';
+import { sqlString, sqlTypeOf } from '../engine/source-sql.js';
+import { quoteIdent } from '../engine/sql/identifiers.js';
+import type { ColumnInfo } from '../shared/api-types.js';
+import type { CompactionInputs, LiveSnapshot, SegmentStore } from './segment-store.js';
+
+type Columns = readonly Pick<ColumnInfo, 'name' | 'type'>[];
+
+function projection(columns: Columns): string {
+  return columns.map((column) => quoteIdent(column.name)).join(', ');
+}
+
+function fileList(files: readonly string[]): string {
+  return `[${files.map(sqlString).join(', ')}]`;
+}
+
+/** `read_json` of segments with the dataset's columns and types (absent keys are NULL). */
+export function segmentsReaderSql(files: readonly string[], columns: Columns): string {
+  const types = columns.map((column) => `${sqlString(column.name)}: ${sqlString(sqlTypeOf(column.type))}`).join(', ');
+  return `read_json(${fileList(files)}, format = 'newline_delimited', columns = {${types}})`;
+}
+
+/** The SELECT over base + parts + segments. */
+export function liveRelationSql(baseParquet: string, columns: Columns, snapshot: LiveSnapshot): string {
+  const select = projection(columns);
+  const parts = [`SELECT ${select} FROM read_parquet(${sqlString(baseParquet)})`];
+  if (snapshot.parts.length > 0) {
+    parts.push(`SELECT ${select} FROM read_parquet(${fileList(snapshot.parts.map((part) => part.file))})`);
+  }
+  if (snapshot.segments.length > 0) {
+    parts.push(`SELECT ${select} FROM ${segmentsReaderSql(snapshot.segments.map((s) => s.file), columns)}`);
+  }
+  return parts.join(' UNION ALL ');
+}
+
+/** The compaction writer for SegmentStore.compact: parts and segments into one Parquet file. */
+export function createPartWriter(db: DuckDb, columns: Columns) {
+  return async (inputs: CompactionInputs, target: string): Promise<void> => {
+    const select = projection(columns);
+    const sources: string[] = [];
+    if (inputs.parts.length > 0) sources.push(`SELECT ${select} FROM read_parquet(${fileList(inputs.parts)})`);
+    if (inputs.segments.length > 0) sources.push(`SELECT ${select} FROM ${segmentsReaderSql(inputs.segments, columns)}`);
+    await db.run(`COPY (${sources.join(' UNION ALL ')}) TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd)`);
+  };
+}
+
+export interface LiveCatalogOptions {
+  readonly db: DuckDb;
+  readonly store: SegmentStore;
+  readonly cacheDir: string;
+}
+
+/** A catalog whose live datasets read their base Parquet plus the segment store. */
+export interface LiveCatalog extends Catalog {
+  /** Re-reads the segment store of `id` and points its entry at the new files. */
+  refreshLive(id: string): Promise<void>;
+  /** The live snapshot the entry of `id` serves, if it is live and ready. */
+  liveSnapshot(id: string): LiveSnapshot | undefined;
+}
+
+const isLive = (entry: DatasetEntry): boolean => entry.settings?.live === true;
+
+/**
+ * Wraps `inner`: after every load or refresh, each ready live entry gets a view over base +
+ * parts + segments, its rows include the appended ones and its version the store's version.
+ */
+export function createLiveCatalog(inner: Catalog, options: LiveCatalogOptions): LiveCatalog {
+  let viewCounter = 0;
+  const served = new Map<string, { baseVersion: string; baseRows: number; version: string; snapshot: LiveSnapshot }>();
+  const pending = new Map<string, Promise<void>>();
+
+  async function attach(entry: DatasetEntry): Promise<void> {
+    const manifest = entry.manifest;
+    if (!isLive(entry) || entry.state !== 'ready' || manifest === undefined) return;
+    // The inner catalog resets version and manifest to the base's at each of its refreshes;
+    // otherwise the entry still carries what we served last.
+    const previous = served.get(entry.id);
+    const untouched = previous !== undefined && entry.version === previous.version;
+    const baseVersion = untouched ? previous.baseVersion : entry.version;
+    const baseRows = untouched ? previous.baseRows : manifest.rows;
+    const snapshot = await options.store.snapshot(entry.id);
+    const baseParquet = path.join(datasetCacheDir(options.cacheDir, entry.id), manifest.parquetFile);
+    const view = `live_${process.pid}_${++viewCounter}`;
+    await options.db.run(
+      `CREATE OR REPLACE VIEW ${quoteIdent(view)} AS ${liveRelationSql(baseParquet, manifest.columns, snapshot)}`,
+    );
+    const previousView = entry.relation;
+    entry.relation = view;
+    entry.version = `${baseVersion}+${snapshot.version}`;
+    entry.manifest = { ...manifest, rows: baseRows + snapshot.rows };
+    if (snapshot.updatedAt !== undefined && (entry.updatedAt === undefined || snapshot.updatedAt > entry.updatedAt)) {
+      entry.updatedAt = snapshot.updatedAt;
+    }
+    served.set(entry.id, { baseVersion, baseRows, version: entry.version, snapshot });
+    if (previousView !== undefined && previousView.startsWith('live_')) {
+      // Queries already running keep their plan; new ones use the new view.
+      await options.db.run(`DROP VIEW IF EXISTS ${quoteIdent(previousView)}`).catch(() => undefined);
+    }
+  }
+
+  async function attachAll(): Promise<void> {
+    await Promise.all(inner.list().filter(isLive).map((entry) => attach(entry)));
+  }
+
+  const catalog: LiveCatalog = {
+    ...inner,
+    dataDir: inner.dataDir,
+    async load() {
+      await inner.load();
+      served.clear();
+      await attachAll();
+    },
+    async refresh(id) {
+      await inner.refresh(id);
+      if (id === undefined) await attachAll();
+      else await catalog.refreshLive(id);
+    },
+    refreshLive(id) {
+      // One refresh at a time per dataset; callers during one share the next one after it,
+      // which sees every file written before they called.
+      const running = pending.get(id);
+      if (running !== undefined) return running.then(() => catalog.refreshLive(id));
+      const run = (async () => {
+        const entry = inner.get(id);
+        await attach(entry);
+      })().finally(() => {
+        pending.delete(id);
+      });
+      pending.set(id, run);
+      return run;
+    },
+    liveSnapshot(id) {
+      return served.get(id)?.snapshot;
+    },
+  };
+  return catalog;
+}

@@ -1,0 +1,68 @@
+/**
+ * The web app: the built single-page app in `dist/web` (`npm run build:web`). Fingerprinted
+ * assets are cached for a year; the HTML is revalidated every time so a new build is seen at
+ * once. Files are served pre-compressed (brotli, gzip, written at build time) when the client
+ * accepts it. Client-side routes answer the app's HTML, so a shared URL opens the same view.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { PACKAGE_ROOT } from '../../../config/config.js';
+import { UnavailableError } from '../../../errors.js';
+
+/** Where `vite build` writes the app. */
+export const DEFAULT_WEB_ROOT = path.join(PACKAGE_ROOT, 'dist', 'web');
+/** Assets carry a content hash in their name, so a cached copy never goes stale. */
+export const ASSET_MAX_AGE_MS = 365 * 24 * 60 * 60 * 1000;
+const ICON_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+
+/** Paths of the app's own pages: served the app's HTML, which routes on the client. */
+export const CLIENT_ROUTES = ['/', '/dashboards/:id', '/datasets/:id'] as const;
+
+export interface WebRoutesOptions {
+  /** The build output (index.html + assets/); defaults to dist/web in the package. */
+  readonly root?: string;
+}
+
+export async function webRoutes(app: FastifyInstance, options: WebRoutesOptions): Promise<void> {
+  const root = options.root ?? DEFAULT_WEB_ROOT;
+  const built = (): boolean => existsSync(path.join(root, 'index.html'));
+  if (!built()) {
+    app.log.warn({ root }, 'web app not built: run `npm run build` to serve the dashboard');
+  }
+
+  // The reply decorator only: pages are sent by the routes below, with their own caching.
+  await app.register(fastifyStatic, { root, serve: false, preCompressed: true, suppressWarning: true });
+  await app.register(fastifyStatic, {
+    root: path.join(root, 'assets'),
+    prefix: '/assets/',
+    decorateReply: false,
+    preCompressed: true,
+    maxAge: ASSET_MAX_AGE_MS,
+    immutable: true,
+    // The directory may appear after start (a build in another terminal).
+    suppressWarning: true,
+    index: false,
+    list: false,
+  });
+
+  const sendPage = (reply: FastifyReply): FastifyReply => {
+    if (!built()) {
+      throw new UnavailableError(
+        'DASHPORT_ERR_UNREACHABLE',
+        'the web app is not built; run `npm run build` (the API under /api/v1 works without it)',
+        60,
+      );
+    }
+    void reply.header('Cache-Control', 'no-cache');
+    return reply.sendFile('index.html', { cacheControl: false });
+  };
+
+  for (const url of CLIENT_ROUTES) {
+    app.get(url, { schema: { hide: true } }, async (_request, reply) => sendPage(reply));
+  }
+  app.get('/favicon.svg', { schema: { hide: true } }, async (_request, reply) =>
+    reply.sendFile('favicon.svg', { maxAge: ICON_MAX_AGE_MS, immutable: false }),
+  );
+}

@@ -1,0 +1,47 @@
+/** The app shell: a header, a skip link and the page the URL names. */
+import { Link } from './router/Link.js';
+import { matchRoute, useLocation } from './router/location.js';
+import { DashboardPage } from './pages/DashboardPage.js';
+import { DatasetPage } from './pages/DatasetPage.js';
+import { HomePage } from './pages/HomePage.js';
+
+function Page() {
+  const { pathname, search } = useLocation();
+  const route = matchRoute(pathname);
+  switch (route.page) {
+    case 'home':
+      return <HomePage />;
+    case 'dashboard':
+      return <DashboardPage key={route.id} id={route.id} search={search} />;
+    case 'dataset':
+      return <DatasetPage key={route.id} id={route.id} search={search} />;
+    case 'not-found':
+      return (
+        <main className="page" id="main">
+          <h1>Page not found</h1>
+          <p>
+            <Link href="/">Go to the dashboards</Link>
+          </p>
+        </main>
+      );
+  }
+}
+
+export function App() {
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="app-header">
+        <Link href="/" className="brand">
+          Dashport
+        </Link>
+        <nav aria-label="API">
+          <a href="/docs">API</a>
+        </nav>
+      </header>
+      <Page />
+    </>
+  );
+}

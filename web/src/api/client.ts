@@ -1,0 +1,81 @@
+/** The data API as the app calls it: typed JSON GETs that fail with the server's error body. */
+import type {
+  AggregateResponse,
+  CorrelationAnalysis,
+  DatasetDetail,
+  DatasetSummary,
+  ErrorBody,
+  PcaAnalysis,
+  ProfilesAnalysis,
+  RowsResponse,
+  SummaryAnalysis,
+} from '../../../src/shared/api-types.js';
+import type { DashboardDataResponse, DashboardListResponse } from '../../../src/shared/dashboard-types.js';
+
+/** A failed request: the HTTP status and, when the server sent one, its JSON error body. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly body: ErrorBody | undefined;
+  constructor(status: number, message: string, body?: ErrorBody) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.body = body;
+  }
+}
+
+function isErrorBody(value: unknown): value is ErrorBody {
+  return typeof value === 'object' && value !== null && typeof (value as ErrorBody).message === 'string';
+}
+
+export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(url, { headers: { accept: 'application/json' }, ...(signal && { signal }) });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw new ApiError(0, 'the server cannot be reached; check the connection and retry');
+  }
+  if (!response.ok) {
+    const body: unknown = await response.json().catch(() => undefined);
+    const message = isErrorBody(body) ? body.message : `${response.status} ${response.statusText}`;
+    throw new ApiError(response.status, message, isErrorBody(body) ? body : undefined);
+  }
+  return (await response.json()) as T;
+}
+
+const enc = encodeURIComponent;
+const withQuery = (path: string, query: string): string => (query === '' ? path : `${path}?${query}`);
+
+export type AnalysisResult = SummaryAnalysis | CorrelationAnalysis | PcaAnalysis | ProfilesAnalysis;
+
+/** Every endpoint the app reads. */
+export const api = {
+  datasets: (signal?: AbortSignal) =>
+    getJson<{ datasets: DatasetSummary[] }>('/api/v1/datasets', signal),
+  dataset: (id: string, signal?: AbortSignal) => getJson<DatasetDetail>(`/api/v1/datasets/${enc(id)}`, signal),
+  summary: (id: string, signal?: AbortSignal) =>
+    getJson<SummaryAnalysis>(`/api/v1/datasets/${enc(id)}/analysis/summary`, signal),
+  correlation: (id: string, signal?: AbortSignal) =>
+    getJson<CorrelationAnalysis>(`/api/v1/datasets/${enc(id)}/analysis/correlation`, signal),
+  pca: (id: string, signal?: AbortSignal) => getJson<PcaAnalysis>(`/api/v1/datasets/${enc(id)}/analysis/pca`, signal),
+  profiles: (id: string, signal?: AbortSignal) =>
+    getJson<ProfilesAnalysis>(`/api/v1/datasets/${enc(id)}/analysis/profiles`, signal),
+  aggregate: (id: string, query: string, signal?: AbortSignal) =>
+    getJson<AggregateResponse>(withQuery(`/api/v1/datasets/${enc(id)}/aggregate`, query), signal),
+  rows: (id: string, query: string, signal?: AbortSignal) =>
+    getJson<RowsResponse>(withQuery(`/api/v1/datasets/${enc(id)}/rows`, query), signal),
+  dashboards: (signal?: AbortSignal) => getJson<DashboardListResponse>('/api/v1/dashboards', signal),
+  dashboardData: (id: string, query: string, signal?: AbortSignal) =>
+    getJson<DashboardDataResponse>(withQuery(`/api/v1/dashboards/${enc(id)}/data`, query), signal),
+};
+
+/** The URL of a dataset's rows, e.g. for a CSV download link. */
+export function rowsUrl(id: string, query: string): string {
+  return withQuery(`/api/v1/datasets/${enc(id)}/rows`, query);
+}
+
+/** The events stream of a live dataset. */
+export function eventsUrl(id: string): string {
+  return `/api/v1/datasets/${enc(id)}/events`;
+}

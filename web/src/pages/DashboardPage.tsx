@@ -1,0 +1,133 @@
+/**
+ * A declarative dashboard (`dashboards/<id>.yaml`): its filters in the URL, every panel's data
+ * from one request, live refresh for live datasets. An invalid file shows its problems.
+ */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { DashboardDefinition, DashboardFilter, DashboardListEntry } from '../../../src/shared/dashboard-types.js';
+import { api } from '../api/client.js';
+import { useResource } from '../api/use-resource.js';
+import { loadEcharts } from '../charts/load-echarts.js';
+import { FilterBar } from '../components/FilterBar.js';
+import { ProblemList } from '../components/ProblemList.js';
+import { useLiveUpdates } from '../live/use-live-updates.js';
+import { Link } from '../router/Link.js';
+import { datasetPath, navigate } from '../router/location.js';
+import { useDrawTracker } from '../state/draw-tracker.js';
+import { dataQuery, effectiveFilterValues, withFilterValues } from '../state/url-filters.js';
+import { DashboardPanelView } from './dashboard/DashboardPanelView.js';
+
+export interface DashboardPageProps {
+  readonly id: string;
+  readonly search: string;
+}
+
+export function DashboardPage({ id, search }: DashboardPageProps) {
+  // Charts are certain on this page: fetch the library while the data loads.
+  useEffect(() => void loadEcharts().catch(() => undefined), []);
+  const list = useResource('dashboards', (signal) => api.dashboards(signal));
+  const entry = list.data?.dashboards.find((candidate) => candidate.id === id);
+
+  useEffect(() => {
+    document.title = `${entry?.title ?? id} · Dashport`;
+  }, [entry?.title, id]);
+
+  if (list.error) {
+    return (
+      <main className="page" id="main">
+        <h1>{id}</h1>
+        <p className="panel-message panel-message--error" role="alert">
+          Dashboards could not be loaded: {list.error.message}
+        </p>
+      </main>
+    );
+  }
+  if (!list.data) return <main className="page page--loading" id="main" aria-busy="true" />;
+  if (!entry) {
+    return (
+      <main className="page" id="main">
+        <h1>Dashboard not found</h1>
+        <p>
+          There is no dashboard <code>{id}</code>. <Link href="/">See all dashboards</Link>.
+        </p>
+      </main>
+    );
+  }
+  if (!entry.valid || !entry.definition) return <InvalidDashboard entry={entry} />;
+  return <DashboardView definition={entry.definition} search={search} />;
+}
+
+function InvalidDashboard({ entry }: { readonly entry: DashboardListEntry }) {
+  return (
+    <main className="page" id="main">
+      <p className="breadcrumb">
+        <Link href="/">Dashboards</Link>
+      </p>
+      <h1>{entry.title}</h1>
+      <div className="problems" role="alert" data-dashboard-problems={entry.id}>
+        <p>
+          <strong>{entry.file}</strong> is not a valid dashboard; fix it and reload:
+        </p>
+        <ProblemList problems={entry.problems} />
+      </div>
+    </main>
+  );
+}
+
+function DashboardView({ definition, search }: { readonly definition: DashboardDefinition; readonly search: string }) {
+  const [liveTick, setLiveTick] = useState(0);
+  const query = dataQuery(search, definition.filters);
+  const key = `${definition.id}?${query}#${liveTick}`;
+  const data = useResource(key, (signal) => api.dashboardData(definition.id, query, signal));
+  const datasets = useResource('datasets', (signal) => api.datasets(signal));
+  const values = useMemo(() => effectiveFilterValues(search, definition.filters), [search, definition.filters]);
+
+  const used = useMemo(() => {
+    const ids = new Set(definition.panels.map((panel) => panel.dataset));
+    for (const panel of definition.panels) if (panel.annotations) ids.add(panel.annotations.dataset);
+    return ids;
+  }, [definition]);
+  const live = (datasets.data?.datasets ?? []).filter((dataset) => dataset.live && used.has(dataset.id)).map((dataset) => dataset.id);
+  useLiveUpdates(live, () => setLiveTick((tick) => tick + 1));
+
+  const panelIds = useMemo(() => definition.panels.map((panel) => panel.id), [definition]);
+  const settled = useDrawTracker(panelIds, data.dataKey ?? '');
+  const onSettled = useCallback((panelId: string) => settled(panelId), [settled]);
+
+  const onFilter = (filter: DashboardFilter, next: readonly string[]) => {
+    navigate(`${window.location.pathname}${withFilterValues(search, filter, next)}`);
+  };
+  const current = data.data;
+  return (
+    <main className="page" id="main">
+      <p className="breadcrumb">
+        <Link href="/">Dashboards</Link>
+      </p>
+      <header className="page-header">
+        <h1>{definition.title}</h1>
+        {definition.description && <p className="page-description">{definition.description}</p>}
+        <p className="page-meta">
+          Data: <Link href={datasetPath(definition.dataset)}>{definition.dataset}</Link>
+          {live.length > 0 && (
+            <span className="badge badge--live" title="Updates without reload">
+              Live
+            </span>
+          )}
+        </p>
+      </header>
+      <FilterBar filters={definition.filters} values={values} options={current?.options ?? {}} onChange={onFilter} />
+      <div className="panel-grid">
+        {definition.panels.map((panel) => (
+          <DashboardPanelView
+            key={panel.id}
+            panel={panel}
+            data={current?.panels[panel.id]}
+            requestError={data.error}
+            refreshing={data.loading}
+            generation={data.dataKey ?? ''}
+            onSettled={onSettled}
+          />
+        ))}
+      </div>
+    </main>
+  );
+}
