@@ -30,7 +30,9 @@ interface DocumentedCode {
 function documentedCodes(): Map<string, DocumentedCode> {
   const rows = new Map<string, DocumentedCode>();
   for (const line of readFileSync(DOC, 'utf8').split('\n')) {
-    const match = /^\|\s*`(DASHPORT_ERR_[A-Z_]+)`\s*\|\s*(\d+)\s*\|\s*(\d+)\s*\|(.*)\|\s*$/.exec(line);
+    const match = /^\|\s*`(DASHPORT_ERR_[A-Z_]+)`\s*\|\s*(\d+)\s*\|\s*(\d+)\s*\|(.*)\|\s*$/.exec(
+      line,
+    );
     if (!match) continue;
     const [, code = '', status = '', exitCode = '', when = ''] = match;
     expect(rows.has(code), `${code} is listed twice`).toBe(false);
@@ -74,7 +76,11 @@ describe('ERROR_CATALOG', () => {
   });
 
   it('maps a user’s mistakes to 4xx and exit 2, configuration to exit 2', () => {
-    for (const code of ['DASHPORT_ERR_BAD_PARAMETER', 'DASHPORT_ERR_UNKNOWN_COLUMN', 'DASHPORT_ERR_USAGE'] as const) {
+    for (const code of [
+      'DASHPORT_ERR_BAD_PARAMETER',
+      'DASHPORT_ERR_UNKNOWN_COLUMN',
+      'DASHPORT_ERR_USAGE',
+    ] as const) {
       expect(ERROR_CATALOG[code].status).toBe(400);
       expect(ERROR_CATALOG[code].exitCode).toBe(EXIT_USAGE);
     }
@@ -104,25 +110,39 @@ describe('error classes', () => {
     const error = new UnknownColumnError('order', 'nope', columns);
     expect(error.code).toBe('DASHPORT_ERR_UNKNOWN_COLUMN');
     expect(error.parameter).toBe('order');
-    expect(error.message).toBe(`order: unknown column "nope"; columns are: ${columns.slice(0, 30).join(', ')}, …`);
-    expect(new UnknownColumnError('x', 'y', ['a', 'b']).message).toBe('x: unknown column "y"; columns are: a, b');
+    expect(error.message).toBe(
+      `order: unknown column "nope"; columns are: ${columns.slice(0, 30).join(', ')}, …`,
+    );
+    expect(new UnknownColumnError('x', 'y', ['a', 'b']).message).toBe(
+      'x: unknown column "y"; columns are: a, b',
+    );
   });
 
   it('ConfigError and UsageError exit 2', () => {
-    expect(new ConfigError('PORT must be …', 'PORT')).toMatchObject({ exitCode: 2, parameter: 'PORT' });
+    expect(new ConfigError('PORT must be …', 'PORT')).toMatchObject({
+      exitCode: 2,
+      parameter: 'PORT',
+    });
     expect(new ConfigError('bad').parameter).toBeUndefined();
-    expect(new UsageError('--retries …')).toMatchObject({ code: 'DASHPORT_ERR_USAGE', exitCode: 2 });
+    expect(new UsageError('--retries …')).toMatchObject({
+      code: 'DASHPORT_ERR_USAGE',
+      exitCode: 2,
+    });
   });
 
   it('NotFoundError keeps its specific code', () => {
-    expect(new NotFoundError('DASHPORT_ERR_DATASET_NOT_FOUND', 'unknown dataset "x"')).toMatchObject({
+    expect(
+      new NotFoundError('DASHPORT_ERR_DATASET_NOT_FOUND', 'unknown dataset "x"'),
+    ).toMatchObject({
       status: 404,
       code: 'DASHPORT_ERR_DATASET_NOT_FOUND',
     });
   });
 
   it('UnavailableError says when to retry', () => {
-    expect(new UnavailableError('DASHPORT_ERR_DATASET_NOT_READY', 'building').retryAfterSeconds).toBe(5);
+    expect(
+      new UnavailableError('DASHPORT_ERR_DATASET_NOT_READY', 'building').retryAfterSeconds,
+    ).toBe(5);
     expect(new UnavailableError('DASHPORT_ERR_DATASET_BROKEN', 'broken', 60)).toMatchObject({
       status: 503,
       retryAfterSeconds: 60,
@@ -132,7 +152,12 @@ describe('error classes', () => {
   it('DataError carries file and line, and the cause', () => {
     const cause = new Error('duckdb said no');
     const error = new DataError('line 3: bad value', { file: '/d/a.csv', line: 3, cause });
-    expect(error).toMatchObject({ code: 'DASHPORT_ERR_DATA', file: '/d/a.csv', line: 3, exitCode: EXIT_RUNTIME });
+    expect(error).toMatchObject({
+      code: 'DASHPORT_ERR_DATA',
+      file: '/d/a.csv',
+      line: 3,
+      exitCode: EXIT_RUNTIME,
+    });
     expect(error.cause).toBe(cause);
     expect(new DataError('x').file).toBeUndefined();
   });

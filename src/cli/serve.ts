@@ -1,13 +1,12 @@
 /**
- * `dashport serve`: the production server. One process that builds the cache in the
- * background and drains gracefully on SIGTERM/SIGINT.
+ * `dashport serve`: the production server — a supervisor and its workers on one port
+ * (src/supervisor). The config is validated here, before any process is forked, so a bad value
+ * stops the start with exit code 2 and its message.
  */
-import { startServer } from '../server/listen.js';
+import { serveCluster } from '../supervisor/serve-cluster.js';
 import { createCliContext } from './context.js';
-import { installShutdown } from './shutdown.js';
 
 export async function serve(dataDir: string | undefined): Promise<void> {
   const { config, logger } = createCliContext(dataDir);
-  const server = await startServer({ config, logger, buildCache: true });
-  installShutdown({ config, logger, server });
+  await serveCluster({ config, logger });
 }

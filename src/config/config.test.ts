@@ -7,7 +7,11 @@ import type { Env } from './parse-env.js';
 const CWD = '/srv/app';
 
 function config(env: Env, overrides?: Parameters<typeof buildConfig>[1]['overrides']): Config {
-  return buildConfig(env, { cwd: CWD, version: '1.2.3', ...(overrides === undefined ? {} : { overrides }) });
+  return buildConfig(env, {
+    cwd: CWD,
+    version: '1.2.3',
+    ...(overrides === undefined ? {} : { overrides }),
+  });
 }
 
 /** The ConfigError that `env` causes; fails the test when there is none. */
@@ -114,13 +118,16 @@ describe('HOST and PORT', () => {
     expect(config({ PORT: ' 9000 ' }).port).toBe(9000);
     expect(config({ PORT: '65535' }).port).toBe(65_535);
   });
-  it.each(['abc', '0', '65536', '80.5', '-1', '1e3', '0x50'])('rejects PORT=%j naming the value and the range', (value) => {
-    const error = configError({ PORT: value });
-    expect(error.message).toBe(`PORT must be an integer 1-65535, got "${value}"`);
-    expect(error.parameter).toBe('PORT');
-    expect(error.code).toBe('DASHPORT_ERR_CONFIG');
-    expect(error.exitCode).toBe(EXIT_USAGE);
-  });
+  it.each(['abc', '0', '65536', '80.5', '-1', '1e3', '0x50'])(
+    'rejects PORT=%j naming the value and the range',
+    (value) => {
+      const error = configError({ PORT: value });
+      expect(error.message).toBe(`PORT must be an integer 1-65535, got "${value}"`);
+      expect(error.parameter).toBe('PORT');
+      expect(error.code).toBe('DASHPORT_ERR_CONFIG');
+      expect(error.exitCode).toBe(EXIT_USAGE);
+    },
+  );
 });
 
 describe('data, dashboards and cache dirs', () => {
@@ -142,12 +149,16 @@ describe('data, dashboards and cache dirs', () => {
 
 describe('DATABASE_URL and DASHPORT_PG_SCHEMAS', () => {
   it('accepts postgres:// and postgresql:// URLs', () => {
-    expect(config({ DATABASE_URL: 'postgres://u:p@db:5432/x' }).databaseUrl).toBe('postgres://u:p@db:5432/x');
+    expect(config({ DATABASE_URL: 'postgres://u:p@db:5432/x' }).databaseUrl).toBe(
+      'postgres://u:p@db:5432/x',
+    );
     expect(config({ DATABASE_URL: 'postgresql://db/x' }).databaseUrl).toBe('postgresql://db/x');
   });
   it('rejects another scheme without echoing the password', () => {
     const error = configError({ DATABASE_URL: 'mysql://admin:hunter2@db/x' });
-    expect(error.message).toBe('DATABASE_URL must be a URL starting with postgres:// or postgresql://, got "mysql://…"');
+    expect(error.message).toBe(
+      'DATABASE_URL must be a URL starting with postgres:// or postgresql://, got "mysql://…"',
+    );
     expect(error.message).not.toContain('hunter2');
     expect(error.parameter).toBe('DATABASE_URL');
   });
@@ -157,22 +168,34 @@ describe('DATABASE_URL and DASHPORT_PG_SCHEMAS', () => {
     expect(error.message).not.toContain('hunter2');
   });
   it('reads the schema list', () => {
-    expect(config({ DASHPORT_PG_SCHEMAS: 'public, sales ,,ops' }).pgSchemas).toEqual(['public', 'sales', 'ops']);
+    expect(config({ DASHPORT_PG_SCHEMAS: 'public, sales ,,ops' }).pgSchemas).toEqual([
+      'public',
+      'sales',
+      'ops',
+    ]);
   });
 });
 
 describe('REDIS_URL and the breaker', () => {
   it('accepts redis:// and rediss://', () => {
-    expect(config({ REDIS_URL: 'redis://127.0.0.1:6379/0' }).redisUrl).toBe('redis://127.0.0.1:6379/0');
-    expect(config({ REDIS_URL: 'rediss://:pw@cache:6380' }).redisUrl).toBe('rediss://:pw@cache:6380');
+    expect(config({ REDIS_URL: 'redis://127.0.0.1:6379/0' }).redisUrl).toBe(
+      'redis://127.0.0.1:6379/0',
+    );
+    expect(config({ REDIS_URL: 'rediss://:pw@cache:6380' }).redisUrl).toBe(
+      'rediss://:pw@cache:6380',
+    );
   });
   it('rejects another scheme without echoing the password', () => {
     const error = configError({ REDIS_URL: 'http://:hunter2@cache:6379' });
-    expect(error.message).toBe('REDIS_URL must be a URL starting with redis:// or rediss://, got "http://…"');
+    expect(error.message).toBe(
+      'REDIS_URL must be a URL starting with redis:// or rediss://, got "http://…"',
+    );
     expect(error.message).not.toContain('hunter2');
   });
   it('reads the breaker threshold and reset', () => {
-    expect(config({ DASHPORT_REDIS_BREAKER_THRESHOLD: '3', DASHPORT_REDIS_BREAKER_RESET: '0.5' })).toMatchObject({
+    expect(
+      config({ DASHPORT_REDIS_BREAKER_THRESHOLD: '3', DASHPORT_REDIS_BREAKER_RESET: '0.5' }),
+    ).toMatchObject({
       redisBreakerThreshold: 3,
       redisBreakerResetSeconds: 0.5,
     });
@@ -194,12 +217,18 @@ describe('workers and recycling', () => {
   });
   it.each(['0', '257', 'many', '2.5'])('rejects DASHPORT_WORKERS=%j', (value) => {
     const error = configError({ DASHPORT_WORKERS: value });
-    expect(error.message).toBe(`DASHPORT_WORKERS must be "auto" or an integer 1-256, got "${value}"`);
+    expect(error.message).toBe(
+      `DASHPORT_WORKERS must be "auto" or an integer 1-256, got "${value}"`,
+    );
     expect(error.parameter).toBe('DASHPORT_WORKERS');
   });
   it('reads the memory budget and the request limits', () => {
     expect(
-      config({ DASHPORT_WORKER_MEMORY_MB: '512', DASHPORT_MAX_REQUESTS: '1000', DASHPORT_MAX_REQUESTS_JITTER: '50' }),
+      config({
+        DASHPORT_WORKER_MEMORY_MB: '512',
+        DASHPORT_MAX_REQUESTS: '1000',
+        DASHPORT_MAX_REQUESTS_JITTER: '50',
+      }),
     ).toMatchObject({ workerMemoryMb: 512, maxRequests: 1000, maxRequestsJitter: 50 });
   });
   it('rejects values out of range', () => {
@@ -218,11 +247,17 @@ describe('workers and recycling', () => {
 describe('timeouts and body limit', () => {
   it('reads seconds, fractions allowed', () => {
     expect(
-      config({ DASHPORT_TIMEOUT: '2.5', DASHPORT_GRACEFUL_TIMEOUT: '0', DASHPORT_SHUTDOWN_DELAY: '5' }),
+      config({
+        DASHPORT_TIMEOUT: '2.5',
+        DASHPORT_GRACEFUL_TIMEOUT: '0',
+        DASHPORT_SHUTDOWN_DELAY: '5',
+      }),
     ).toMatchObject({ timeoutSeconds: 2.5, gracefulTimeoutSeconds: 0, shutdownDelaySeconds: 5 });
   });
   it('rejects out-of-range or non-numeric seconds', () => {
-    expect(configError({ DASHPORT_TIMEOUT: '0' }).message).toBe('DASHPORT_TIMEOUT must be a number 0.1-86400, got "0"');
+    expect(configError({ DASHPORT_TIMEOUT: '0' }).message).toBe(
+      'DASHPORT_TIMEOUT must be a number 0.1-86400, got "0"',
+    );
     expect(configError({ DASHPORT_GRACEFUL_TIMEOUT: '30s' }).message).toBe(
       'DASHPORT_GRACEFUL_TIMEOUT must be a number 0-86400, got "30s"',
     );
@@ -242,11 +277,17 @@ describe('timeouts and body limit', () => {
 describe('memory', () => {
   it('reads MEMORY_LIMIT_MB and the thresholds', () => {
     expect(
-      config({ MEMORY_LIMIT_MB: '1024', DASHPORT_MEMORY_WARN: '60', DASHPORT_MEMORY_CRITICAL: '90' }),
+      config({
+        MEMORY_LIMIT_MB: '1024',
+        DASHPORT_MEMORY_WARN: '60',
+        DASHPORT_MEMORY_CRITICAL: '90',
+      }),
     ).toMatchObject({ memoryLimitMb: 1024, memoryWarnPercent: 60, memoryCriticalPercent: 90 });
   });
   it('rejects a tiny or non-integer memory limit', () => {
-    expect(configError({ MEMORY_LIMIT_MB: '8' }).message).toBe('MEMORY_LIMIT_MB must be an integer 16-16777216, got "8"');
+    expect(configError({ MEMORY_LIMIT_MB: '8' }).message).toBe(
+      'MEMORY_LIMIT_MB must be an integer 16-16777216, got "8"',
+    );
     expect(configError({ MEMORY_LIMIT_MB: '1GB' }).message).toBe(
       'MEMORY_LIMIT_MB must be an integer 16-16777216, got "1GB"',
     );
@@ -261,7 +302,9 @@ describe('memory', () => {
   });
   it('requires CRITICAL above WARN', () => {
     const error = configError({ DASHPORT_MEMORY_WARN: '90', DASHPORT_MEMORY_CRITICAL: '80' });
-    expect(error.message).toBe('DASHPORT_MEMORY_CRITICAL must be greater than DASHPORT_MEMORY_WARN (90), got "80"');
+    expect(error.message).toBe(
+      'DASHPORT_MEMORY_CRITICAL must be greater than DASHPORT_MEMORY_WARN (90), got "80"',
+    );
     expect(error.parameter).toBe('DASHPORT_MEMORY_CRITICAL');
   });
 });
@@ -286,17 +329,22 @@ describe('DASHPORT_RATE_LIMIT', () => {
 
 describe('DASHPORT_CORS_ORIGINS', () => {
   it('reads origins and *', () => {
-    expect(config({ DASHPORT_CORS_ORIGINS: 'https://app.example.com, http://localhost:5173' }).corsOrigins).toEqual([
-      'https://app.example.com',
-      'http://localhost:5173',
-    ]);
+    expect(
+      config({ DASHPORT_CORS_ORIGINS: 'https://app.example.com, http://localhost:5173' })
+        .corsOrigins,
+    ).toEqual(['https://app.example.com', 'http://localhost:5173']);
     expect(config({ DASHPORT_CORS_ORIGINS: '*' }).corsOrigins).toEqual(['*']);
   });
-  it.each(['https://app.example.com/path', 'app.example.com', 'ftp://files.example.com'])('rejects %j', (value) => {
-    const error = configError({ DASHPORT_CORS_ORIGINS: value });
-    expect(error.message).toContain('DASHPORT_CORS_ORIGINS must be a comma-separated list of origins');
-    expect(error.message).toContain(`got "${value}"`);
-  });
+  it.each(['https://app.example.com/path', 'app.example.com', 'ftp://files.example.com'])(
+    'rejects %j',
+    (value) => {
+      const error = configError({ DASHPORT_CORS_ORIGINS: value });
+      expect(error.message).toContain(
+        'DASHPORT_CORS_ORIGINS must be a comma-separated list of origins',
+      );
+      expect(error.message).toContain(`got "${value}"`);
+    },
+  );
 });
 
 describe('DASHPORT_TRUST_PROXY', () => {
@@ -328,14 +376,19 @@ describe('DASHPORT_API_TOKEN', () => {
 
 describe('LOG_LEVEL and LOG_FORMAT', () => {
   it('reads them in any case', () => {
-    expect(config({ LOG_LEVEL: 'DEBUG', LOG_FORMAT: 'JSON' })).toMatchObject({ logLevel: 'debug', logFormat: 'json' });
+    expect(config({ LOG_LEVEL: 'DEBUG', LOG_FORMAT: 'JSON' })).toMatchObject({
+      logLevel: 'debug',
+      logFormat: 'json',
+    });
     expect(config({ NODE_ENV: 'production', LOG_FORMAT: 'text' }).logFormat).toBe('text');
   });
   it('rejects unknown values', () => {
     expect(configError({ LOG_LEVEL: 'verbose' }).message).toBe(
       'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"',
     );
-    expect(configError({ LOG_FORMAT: 'xml' }).message).toBe('LOG_FORMAT must be one of text, json, got "xml"');
+    expect(configError({ LOG_FORMAT: 'xml' }).message).toBe(
+      'LOG_FORMAT must be one of text, json, got "xml"',
+    );
   });
 });
 

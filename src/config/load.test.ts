@@ -13,7 +13,9 @@ beforeAll(async () => {
   empty = await mkdtemp(path.join(os.tmpdir(), 'dashport-no-dotenv-'));
   await writeFile(
     path.join(dir, '.env'),
-    ['# comment', 'PORT=9000', 'LOG_LEVEL=debug', 'DASHPORT_CACHE_DIR="./quoted cache"', ''].join('\n'),
+    ['# comment', 'PORT=9000', 'LOG_LEVEL=debug', 'DASHPORT_CACHE_DIR="./quoted cache"', ''].join(
+      '\n',
+    ),
   );
 });
 
@@ -25,7 +27,11 @@ afterAll(async () => {
 describe('readEnvironment', () => {
   it('reads .env from the working directory', () => {
     const env = readEnvironment(dir, {});
-    expect(env).toMatchObject({ PORT: '9000', LOG_LEVEL: 'debug', DASHPORT_CACHE_DIR: './quoted cache' });
+    expect(env).toMatchObject({
+      PORT: '9000',
+      LOG_LEVEL: 'debug',
+      DASHPORT_CACHE_DIR: './quoted cache',
+    });
   });
 
   it('lets the real environment win over .env', () => {
@@ -43,9 +49,9 @@ describe('readEnvironment', () => {
     const config = buildConfig(readEnvironment(dir, {}), { cwd: dir, version: VERSION });
     expect(config.port).toBe(9000);
     expect(config.cacheDir).toBe(path.join(dir, 'quoted cache'));
-    expect(() => buildConfig(readEnvironment(dir, { PORT: 'abc' }), { cwd: dir, version: VERSION })).toThrow(
-      'PORT must be an integer 1-65535, got "abc"',
-    );
+    expect(() =>
+      buildConfig(readEnvironment(dir, { PORT: 'abc' }), { cwd: dir, version: VERSION }),
+    ).toThrow('PORT must be an integer 1-65535, got "abc"');
   });
 });
 

@@ -38,7 +38,9 @@ describe('readInt', () => {
     expect(readInt({ N: '-3' }, 'N', 0, -5, 5)).toBe(-3);
   });
   it.each(['11', '0', '1.5', 'ten', '9007199254740993'])('rejects %j', (value) => {
-    expect(message(() => readInt({ N: value }, 'N', 7, 1, 10))).toBe(`N must be an integer 1-10, got "${value}"`);
+    expect(message(() => readInt({ N: value }, 'N', 7, 1, 10))).toBe(
+      `N must be an integer 1-10, got "${value}"`,
+    );
   });
 });
 
@@ -52,14 +54,18 @@ describe('readNumber', () => {
     expect(readNumber({ R: '' }, 'R', 0.75, 0, 1)).toBe(0.75);
   });
   it.each(['1.5', 'NaN', 'Infinity', '1e-3', '0x1'])('rejects %j', (value) => {
-    expect(message(() => readNumber({ R: value }, 'R', 1, 0, 1))).toBe(`R must be a number 0-1, got "${value}"`);
+    expect(message(() => readNumber({ R: value }, 'R', 1, 0, 1))).toBe(
+      `R must be a number 0-1, got "${value}"`,
+    );
   });
 });
 
 describe('readPercent', () => {
   it('accepts 1-100', () => {
     expect(readPercent({ P: '100' }, 'P', 75)).toBe(100);
-    expect(message(() => readPercent({ P: '0' }, 'P', 75))).toBe('P must be a number 1-100, got "0"');
+    expect(message(() => readPercent({ P: '0' }, 'P', 75))).toBe(
+      'P must be a number 1-100, got "0"',
+    );
   });
 });
 
@@ -69,7 +75,9 @@ describe('readEnum', () => {
     expect(readEnum({}, 'E', 'a', ['a', 'b'])).toBe('a');
   });
   it('lists what it accepts', () => {
-    expect(message(() => readEnum({ E: 'c' }, 'E', 'a', ['a', 'b']))).toBe('E must be one of a, b, got "c"');
+    expect(message(() => readEnum({ E: 'c' }, 'E', 'a', ['a', 'b']))).toBe(
+      'E must be one of a, b, got "c"',
+    );
   });
 });
 
@@ -87,7 +95,9 @@ describe('readBoolean', () => {
     expect(readBoolean({ B: value }, 'B', !expected)).toBe(expected);
   });
   it('rejects other words', () => {
-    expect(message(() => readBoolean({ B: 'maybe' }, 'B', false))).toBe('B must be true or false, got "maybe"');
+    expect(message(() => readBoolean({ B: 'maybe' }, 'B', false))).toBe(
+      'B must be true or false, got "maybe"',
+    );
   });
 });
 
@@ -104,7 +114,9 @@ describe('readUrl', () => {
     expect(readUrl({}, 'U', ['redis:'])).toBeUndefined();
   });
   it('never echoes the value, which may carry a password', () => {
-    const wrongScheme = message(() => readUrl({ U: 'http://user:pa55word@h' }, 'U', ['redis:', 'rediss:']));
+    const wrongScheme = message(() =>
+      readUrl({ U: 'http://user:pa55word@h' }, 'U', ['redis:', 'rediss:']),
+    );
     expect(wrongScheme).toBe('U must be a URL starting with redis:// or rediss://, got "http://…"');
     const notUrl = message(() => readUrl({ U: 'user:pa55word' }, 'U', ['redis:']));
     expect(notUrl).not.toContain('pa55word');
@@ -113,9 +125,9 @@ describe('readUrl', () => {
 
 describe('parseRateLimit', () => {
   it('reads every unit and its abbreviations', () => {
-    expect(parseRateLimit('R', '1/s,2/sec,3/m,4/min,5/h,6/d,7/days').map((w) => w.windowSeconds)).toEqual([
-      1, 1, 60, 60, 3600, 86_400, 86_400,
-    ]);
+    expect(
+      parseRateLimit('R', '1/s,2/sec,3/m,4/min,5/h,6/d,7/days').map((w) => w.windowSeconds),
+    ).toEqual([1, 1, 60, 60, 3600, 86_400, 86_400]);
   });
   it('reads off, false and 0 as no limit', () => {
     expect(parseRateLimit('R', 'OFF')).toEqual([]);

@@ -55,7 +55,7 @@ const panelSchema = z
     description: z.string().optional(),
     type: z.enum(PANEL_TYPES as [PanelType, ...PanelType[]]),
     dataset: name.optional().describe('Dataset of this panel (default: the dashboard dataset).'),
-    width: z.enum(['full', 'half', 'third']).optional().describe('Share of a wide screen (default: half; tables full).'),
+    width: z.enum(['full', 'half', 'third']).optional().describe('Share of a wide screen (default: half; tables and profiles full, numbers a third).'),
     x: name.optional(),
     bucket: z.enum(TIME_BUCKETS as [string, ...string[]]).optional().describe('Time bucket of a date or timestamp x.'),
     bins: z.number().int().min(1).max(AGGREGATE_MAX_BINS).optional().describe('Histogram bins of a numeric x.'),

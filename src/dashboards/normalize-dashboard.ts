@@ -59,7 +59,9 @@ export function panelTitle(panel: FilePanel): string {
 }
 
 function widthOf(panel: FilePanel): PanelWidth {
-  return panel.width ?? (panel.type === 'table' ? 'full' : 'half');
+  if (panel.width !== undefined) return panel.width;
+  if (panel.type === 'table' || panel.type === 'profiles') return 'full';
+  return panel.type === 'number' ? 'third' : 'half';
 }
 
 function normalizeWhere(where: FilePanel['where']): Record<string, string[]> | undefined {

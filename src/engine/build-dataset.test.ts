@@ -13,6 +13,11 @@ describe('lineFromMessage', () => {
     ['failed at line number 42', 42],
     ['Invalid Input Error: No line here', undefined],
     ['pipeline 5 failed', undefined],
+    [
+      'Malformed JSON in file "a.json", at byte 7 in record/value 3: unexpected end of data.\n\nLINE 1: DESCRIBE SELECT * FROM read_json',
+      undefined,
+    ],
+    ['Malformed JSON at byte 15 in line 3: unexpected end of data.\n\nLINE 1: DESCRIBE SELECT', 3],
   ])('%j → %j', (message, line) => {
     expect(lineFromMessage(message)).toBe(line);
   });
@@ -23,7 +28,14 @@ describe('settingsHash', () => {
     const base = settingsHash({ types: { a: 'string' }, label_column: 'label' });
     expect(settingsHash({ types: { a: 'string' }, label_column: 'label' })).toBe(base);
     expect(
-      settingsHash({ types: { a: 'string' }, label_column: 'label', title: 'T', description: 'D', time_column: 'ts', live: true }),
+      settingsHash({
+        types: { a: 'string' },
+        label_column: 'label',
+        title: 'T',
+        description: 'D',
+        time_column: 'ts',
+        live: true,
+      }),
     ).toBe(base);
     expect(base).toMatch(/^[0-9a-f]{16}$/);
   });
@@ -32,7 +44,9 @@ describe('settingsHash', () => {
     const base = settingsHash({ types: { a: 'string' }, label_column: 'label' });
     expect(settingsHash({ types: { a: 'integer' }, label_column: 'label' })).not.toBe(base);
     expect(settingsHash({ types: { a: 'string' } })).not.toBe(base);
-    expect(settingsHash({ types: { a: 'string' }, label_column: 'label', samples_per_class: 10 })).not.toBe(base);
+    expect(
+      settingsHash({ types: { a: 'string' }, label_column: 'label', samples_per_class: 10 }),
+    ).not.toBe(base);
   });
 
   it('treats no settings like empty settings and the default sample size', () => {

@@ -8,6 +8,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { DataError } from '../errors.js';
 import type { ColumnInfo } from '../shared/api-types.js';
 import {
@@ -84,14 +85,17 @@ function sameFiles(a: readonly SourceFileState[], b: readonly SourceFileState[])
   );
 }
 
+/** DuckDB quotes the failed statement as `LINE 1: DESCRIBE SELECT …`: the SQL's line, not the file's. */
+const SQL_CONTEXT = /\s*\bLINE \d+:[\s\S]*$/;
+
 /** `Line: 12`, `line 12`, `on line 12` in DuckDB's CSV and JSON errors. */
 export function lineFromMessage(message: string): number | undefined {
-  const match = /\bline(?: number)?\s*:?\s*(\d+)/i.exec(message);
+  const match = /\bline(?: number)?\s*:?\s*(\d+)/i.exec(message.replace(SQL_CONTEXT, ''));
   return match ? Number(match[1]) : undefined;
 }
 
 function describeFailure(error: unknown, source: FileSource): BuildFailure {
-  const raw = error instanceof Error ? error.message : String(error);
+  const raw = (error instanceof Error ? error.message : String(error)).replace(SQL_CONTEXT, '');
   const message = raw.split('\n').slice(0, 6).join(' ').replace(/\s+/g, ' ').trim();
   const fileMatch =
     (error instanceof DataError ? error.file : undefined) ?? source.files.find((file) => raw.includes(file)) ?? source.files[0];
@@ -118,27 +122,50 @@ export async function buildDataset(
   if (!context.force && previous && previous.settingsHash === wantedSettings && sameFiles(previous.sources, files)) {
     return { status: 'fresh', manifest: previous };
   }
+  const lastFailure = await readFailure(cacheDir, source.id);
+  // With something to compare against, hash first: an unchanged source skips the build. On a
+  // first build the hash only labels the result, so it runs alongside the conversion.
+  const hashing = hashFiles(source.files, tableTag);
+  hashing.catch(() => undefined);
+  if (previous === undefined && lastFailure === undefined && !context.force) {
+    return convert(source, settings, context, { previous, files, wantedSettings, hashing });
+  }
   context.onPhase?.('hashing');
-  const contentHash = await hashFiles(source.files, tableTag);
+  const contentHash = await hashing;
   if (!context.force && previous && previous.settingsHash === wantedSettings && previous.contentHash === contentHash) {
     // Touched but unchanged (a copy, a checkout): record the new mtimes, keep the data.
     const manifest: Manifest = { ...previous, sources: files };
     await writeManifest(cacheDir, manifest);
     return { status: 'fresh', manifest };
   }
-  const lastFailure = await readFailure(cacheDir, source.id);
   if (!context.force && lastFailure?.contentHash === contentHash) {
     return { status: 'failed', failure: lastFailure, manifest: previous };
   }
+  return convert(source, settings, context, { previous, files, wantedSettings, hashing });
+}
 
+interface ConvertInputs {
+  readonly previous: Manifest | undefined;
+  readonly files: SourceFileState[];
+  readonly wantedSettings: string;
+  readonly hashing: Promise<string>;
+}
+
+/** Source → Parquet → analyses → manifest, or a recorded failure. */
+async function convert(
+  source: FileSource,
+  settings: DatasetSettings | undefined,
+  context: BuildContext,
+  inputs: ConvertInputs,
+): Promise<BuildOutcome> {
+  const { cacheDir, db } = context;
+  const { previous, files, wantedSettings } = inputs;
   const started = performance.now();
   const dir = datasetCacheDir(cacheDir, source.id);
   await mkdir(dir, { recursive: true });
-  const key = `${contentHash.slice(0, 12)}-${wantedSettings.slice(0, 6)}`;
-  const parquetFile = `${key}.parquet`;
-  const analysisFile = `${key}.analysis.json`;
-  const parquetPath = path.join(dir, parquetFile);
-  const temporaryParquet = temporaryPath(parquetPath);
+  // Named after the content once the hash is known; written under a temporary name until then.
+  const temporaryParquet = temporaryPath(path.join(dir, 'data.parquet'));
+  let contentHash: string | undefined;
   let stagedCsv: string | undefined;
   const rejectTables = { table: `rejects_${process.pid}_${++rejectCounter}`, scan: `rejects_scan_${process.pid}_${rejectCounter}` };
   try {
@@ -202,6 +229,11 @@ export async function buildDataset(
       labelColumn: settings?.label_column,
       samplesPerClass: settings?.samples_per_class ?? DEFAULT_SAMPLES_PER_CLASS,
     });
+    contentHash = await inputs.hashing;
+    const key = `${contentHash.slice(0, 12)}-${wantedSettings.slice(0, 6)}`;
+    const parquetFile = `${key}.parquet`;
+    const analysisFile = `${key}.analysis.json`;
+    const parquetPath = path.join(dir, parquetFile);
     await writeFileAtomic(path.join(dir, analysisFile), JSON.stringify(analyses));
     await rename(temporaryParquet, parquetPath);
     const manifest: Manifest = {
@@ -230,8 +262,14 @@ export async function buildDataset(
     return { status: 'built', manifest };
   } catch (error) {
     await rm(temporaryParquet, { force: true });
-    const located = source.kind === 'csv' ? await locateSnifferFailure(error, source) : error;
-    const failure = { ...describeFailure(located, source), contentHash };
+    const located =
+      source.kind === 'csv'
+        ? await locateSnifferFailure(error, source)
+        : source.kind === 'ndjson'
+          ? await locateNdjsonFailure(error, source)
+          : error;
+    contentHash ??= await inputs.hashing.catch(() => undefined);
+    const failure = { ...describeFailure(located, source), ...(contentHash === undefined ? {} : { contentHash }) };
     await writeFailure(cacheDir, source.id, failure);
     return { status: 'failed', failure, manifest: previous };
   } finally {
@@ -249,6 +287,27 @@ const ROW_GROUP_TARGET_BYTES = 16 * 1024 * 1024;
 /** Rows per Parquet row group: DuckDB's default for narrow tables, fewer for wide ones. */
 export function rowGroupSize(columns: number): number {
   return Math.max(2048, Math.min(122_880, Math.floor(ROW_GROUP_TARGET_BYTES / (8 * Math.max(1, columns)))));
+}
+
+/**
+ * DuckDB (1.5) reports a malformed NDJSON record one line after the line it is on: name the
+ * first line that is not a JSON value ourselves, with JSON.parse's reason.
+ */
+async function locateNdjsonFailure(error: unknown, source: FileSource): Promise<unknown> {
+  if (!(error instanceof Error) || !/malformed json/i.test(error.message)) return error;
+  for (const file of source.files) {
+    let line = 0;
+    for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+      line += 1;
+      if (text.trim() === '') continue;
+      try {
+        JSON.parse(text);
+      } catch (parseError) {
+        return new DataError(`line ${line}: not a JSON value: ${(parseError as Error).message}`, { file, line });
+      }
+    }
+  }
+  return error;
 }
 
 /** DuckDB's sniffer fails without a line on an unterminated quote: find that line ourselves. */

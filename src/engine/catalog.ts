@@ -20,6 +20,7 @@ import { settingsHash } from './build-dataset.js';
 import type { Analyses } from './compute-analyses.js';
 import type { DatasetSettings } from './dataset-settings.js';
 import type { DuckDb } from './duckdb.js';
+import { fileKind } from './discover.js';
 import { type DatasetSources, loadDatasetSources } from './load-datasets.js';
 import { sqlString } from './source-sql.js';
 import { quoteIdent } from './sql/identifiers.js';
@@ -109,6 +110,8 @@ export function createCatalog(options: CatalogOptions): Catalog {
       return;
     }
     if (!entry.manifest) entry.state = 'pending';
+    // Built with other settings: it serves until the rebuild commits.
+    else entry.stale = true;
   }
 
   async function isStale(manifest: Manifest): Promise<boolean> {
@@ -147,11 +150,30 @@ export function createCatalog(options: CatalogOptions): Catalog {
       const sources = await loadDatasetSources(options.dataDir);
       const fresh = new Map<string, DatasetEntry>();
       for (const source of sources.sources) {
-        const entry = entries.get(source.id) ?? entryFrom(sources, source.id);
+        const existing = entries.get(source.id);
+        // dashport.yaml may have changed: take the new settings, keep serving what is attached.
+        const entry: DatasetEntry =
+          existing === undefined
+            ? entryFrom(sources, source.id)
+            : {
+                ...entryFrom(sources, source.id),
+                state: existing.state,
+                manifest: existing.manifest,
+                failure: existing.failure,
+                stale: existing.stale,
+                relation: existing.relation,
+                version: existing.version,
+                updatedAt: existing.updatedAt,
+              };
         fresh.set(source.id, entry);
       }
       for (const problem of sources.problems) {
-        const entry = entryFrom(sources, problem.id);
+        // Not among the sources (it could not be listed): its kind and location come from the problem.
+        const entry: DatasetEntry = {
+          ...entryFrom(sources, problem.id),
+          kind: fileKind(problem.location)?.kind ?? 'csv',
+          location: problem.location,
+        };
         entry.state = 'broken';
         entry.failure = { at: new Date().toISOString(), message: problem.reason };
         fresh.set(problem.id, entry);

@@ -21,7 +21,7 @@ import type {
 import type { Catalog, DatasetEntry, ReadyEntry } from './catalog.js';
 import { type Value, toScalar } from './cell.js';
 import type { DuckDb } from './duckdb.js';
-import { buildAggregateSql } from './sql/build-aggregate-sql.js';
+import { buildAggregateSql, buildTopGroupsSql } from './sql/build-aggregate-sql.js';
 import { buildRowsSql } from './sql/build-rows-sql.js';
 import { parseAggregateQuery } from './sql/parse-aggregate-query.js';
 import { parseRowsQuery } from './sql/parse-rows-query.js';
@@ -144,15 +144,27 @@ export function createDatasetQueries(options: DatasetQueriesOptions): DatasetQue
     }
   }
 
+  // Identical queries arriving together share one engine run instead of queuing N copies.
+  const inFlight = new Map<string, Promise<unknown>>();
+
   async function cached<T>(key: string, timings: QueryTimings | undefined, compute: () => Promise<T>): Promise<T> {
     const hit = (await cache.get(key)) as T | undefined;
     if (hit !== undefined) {
       if (timings) timings.cached = true;
       return hit;
     }
-    const value = await compute();
-    await cache.set(key, value);
-    return value;
+    const running = inFlight.get(key) as Promise<T> | undefined;
+    if (running !== undefined) return running;
+    const promise = compute().then(async (value) => {
+      await cache.set(key, value);
+      return value;
+    });
+    inFlight.set(key, promise);
+    try {
+      return await promise;
+    } finally {
+      inFlight.delete(key);
+    }
   }
 
   const queries: DatasetQueries = {
@@ -224,7 +236,16 @@ export function createDatasetQueries(options: DatasetQueriesOptions): DatasetQue
             binRange = { min, max };
             edges = histogramEdges(min, max, query.bins);
           }
-          const statement = buildAggregateSql(entry.relation, query, schema, 'duckdb', binRange === undefined ? {} : { binRange });
+          let topGroups: string[] | undefined;
+          if (query.group !== undefined) {
+            const top = buildTopGroupsSql(entry.relation, query, schema, 'duckdb');
+            const groups = (await db.query(top.sql, top.params)).rows.map((row) => String(toScalar(row[0] ?? null)));
+            topGroups = groups.slice(0, query.top);
+          }
+          const statement = buildAggregateSql(entry.relation, query, schema, 'duckdb', {
+            ...(binRange === undefined ? {} : { binRange }),
+            ...(topGroups === undefined ? {} : { topGroups }),
+          });
           const rows = await db.query(statement.sql, statement.params);
           const shaped = shapeAggregate(
             rows.rows.map((row) => ({

@@ -33,8 +33,17 @@ describe('parseSettings', () => {
       FILE,
     );
     expect(settings).toEqual({
-      spots: { title: 'Radio spots', description: 'Reports of stations heard', time_column: 'ts', live: true },
-      ecg: { label_column: 'label', types: { label: 'string', sample: 'float' }, samples_per_class: 20 },
+      spots: {
+        title: 'Radio spots',
+        description: 'Reports of stations heard',
+        time_column: 'ts',
+        live: true,
+      },
+      ecg: {
+        label_column: 'label',
+        types: { label: 'string', sample: 'float' },
+        samples_per_class: 20,
+      },
       'pg.orders': { increasing_column: 'id' },
     });
   });
@@ -66,7 +75,9 @@ describe('parseSettings', () => {
   });
 
   it('names the file at the root', () => {
-    expect(settingsError('dataset:\n  spots: {}\n').message).toMatch(/^\/data\/dashport\.yaml: \(root\): /);
+    expect(settingsError('dataset:\n  spots: {}\n').message).toMatch(
+      /^\/data\/dashport\.yaml: \(root\): /,
+    );
   });
 
   it('names the file of invalid YAML', () => {

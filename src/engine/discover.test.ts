@@ -38,9 +38,12 @@ describe('fileKind', () => {
     expect(fileKind(name)).toEqual({ kind, stem });
   });
 
-  it.each(['readme.md', 'image.png', '.csv', 'data.xlsx', 'csv'])('%j is not a dataset file', (name) => {
-    expect(fileKind(name)).toBeUndefined();
-  });
+  it.each(['readme.md', 'image.png', '.csv', 'data.xlsx', 'csv'])(
+    '%j is not a dataset file',
+    (name) => {
+      expect(fileKind(name)).toBeUndefined();
+    },
+  );
 });
 
 describe('assertUniqueIds', () => {

@@ -56,7 +56,9 @@ describe('castExpression', () => {
   });
 
   it('turns decimals into doubles', () => {
-    expect(castExpression('price', 'DECIMAL(10,2)', undefined)).toBe('CAST("price" AS DOUBLE) AS "price"');
+    expect(castExpression('price', 'DECIMAL(10,2)', undefined)).toBe(
+      'CAST("price" AS DOUBLE) AS "price"',
+    );
   });
 
   it('normalizes zoned timestamps to UTC', () => {
@@ -69,12 +71,16 @@ describe('castExpression', () => {
   });
 
   it('renders nested and exotic types as text', () => {
-    expect(castExpression('tags', 'VARCHAR[]', undefined)).toBe('CAST("tags" AS VARCHAR) AS "tags"');
+    expect(castExpression('tags', 'VARCHAR[]', undefined)).toBe(
+      'CAST("tags" AS VARCHAR) AS "tags"',
+    );
   });
 
   it('applies a types: override', () => {
     expect(castExpression('zip', 'BIGINT', 'string')).toBe('CAST("zip" AS VARCHAR) AS "zip"');
-    expect(castExpression('label', 'VARCHAR', 'integer')).toBe('CAST("label" AS BIGINT) AS "label"');
+    expect(castExpression('label', 'VARCHAR', 'integer')).toBe(
+      'CAST("label" AS BIGINT) AS "label"',
+    );
     expect(castExpression('when', 'VARCHAR', 'date')).toBe('CAST("when" AS DATE) AS "when"');
   });
 
@@ -116,6 +122,10 @@ describe('readerSql', () => {
     expect(sql).toContain("delim = '\t'");
     expect(sql).toContain("rejects_table = 'rejects_1'");
     expect(sql).toContain("rejects_scan = 'scan_1'");
+  });
+
+  it('reads a quoted empty CSV field as an empty string, not NULL (RFC 4180)', () => {
+    expect(readerSql({ kind: 'csv', files: ['/d/a.csv'] })).toContain('allow_quoted_nulls = false');
   });
 
   it('never reads SQLite directly', () => {

@@ -35,7 +35,8 @@ export function readerSql(source: Pick<FileSource, 'kind' | 'files'>, options: R
         options.rejects === undefined
           ? ''
           : `, store_rejects = true, rejects_table = ${sqlString(options.rejects.table)}, rejects_scan = ${sqlString(options.rejects.scan)}`;
-      return `read_csv(${files}${delimiter}, quote = '"', escape = '"'${rejects})`;
+      // RFC 4180: a quoted empty field ("") is an empty string; only an unquoted empty one is NULL.
+      return `read_csv(${files}${delimiter}, quote = '"', escape = '"', allow_quoted_nulls = false${rejects})`;
     }
     case 'parquet':
       return `read_parquet(${files}, union_by_name = true)`;

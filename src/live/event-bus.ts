@@ -57,7 +57,8 @@ export function createLiveBus(options: LiveBusOptions): LiveBus {
     }
   };
 
-  const subscriber = redis !== undefined && channel !== undefined ? redis.createSubscriber() : undefined;
+  const subscriber =
+    redis !== undefined && channel !== undefined ? redis.createSubscriber() : undefined;
   if (subscriber !== undefined && channel !== undefined) {
     subscriber.on('message', (from: string, message: string) => {
       if (from !== channel) return;
@@ -87,14 +88,16 @@ export function createLiveBus(options: LiveBusOptions): LiveBus {
         return;
       }
       const message = JSON.stringify({ origin, event } satisfies Envelope);
-      redis.run((r) => r.publish(channel, message)).then(
-        () => {
-          counters.published += 1;
-        },
-        () => {
-          counters.localOnly += 1;
-        },
-      );
+      redis
+        .run((r) => r.publish(channel, message))
+        .then(
+          () => {
+            counters.published += 1;
+          },
+          () => {
+            counters.localOnly += 1;
+          },
+        );
     },
     onEvent(handler) {
       handlers.add(handler);

@@ -13,6 +13,9 @@ import { quoteIdent } from '../engine/sql/identifiers.js';
 import type { ColumnInfo } from '../shared/api-types.js';
 import type { CompactionInputs, LiveSnapshot, SegmentStore } from './segment-store.js';
 
+/** How long a replaced view stays queryable (longer than any request may take to start its query). */
+const VIEW_RETIRE_MS = 5 * 60 * 1000;
+
 type Columns = readonly Pick<ColumnInfo, 'name' | 'type'>[];
 
 function projection(columns: Columns): string {
@@ -25,19 +28,32 @@ function fileList(files: readonly string[]): string {
 
 /** `read_json` of segments with the dataset's columns and types (absent keys are NULL). */
 export function segmentsReaderSql(files: readonly string[], columns: Columns): string {
-  const types = columns.map((column) => `${sqlString(column.name)}: ${sqlString(sqlTypeOf(column.type))}`).join(', ');
+  const types = columns
+    .map((column) => `${sqlString(column.name)}: ${sqlString(sqlTypeOf(column.type))}`)
+    .join(', ');
   return `read_json(${fileList(files)}, format = 'newline_delimited', columns = {${types}})`;
 }
 
 /** The SELECT over base + parts + segments. */
-export function liveRelationSql(baseParquet: string, columns: Columns, snapshot: LiveSnapshot): string {
+export function liveRelationSql(
+  baseParquet: string,
+  columns: Columns,
+  snapshot: LiveSnapshot,
+): string {
   const select = projection(columns);
   const parts = [`SELECT ${select} FROM read_parquet(${sqlString(baseParquet)})`];
   if (snapshot.parts.length > 0) {
-    parts.push(`SELECT ${select} FROM read_parquet(${fileList(snapshot.parts.map((part) => part.file))})`);
+    parts.push(
+      `SELECT ${select} FROM read_parquet(${fileList(snapshot.parts.map((part) => part.file))})`,
+    );
   }
   if (snapshot.segments.length > 0) {
-    parts.push(`SELECT ${select} FROM ${segmentsReaderSql(snapshot.segments.map((s) => s.file), columns)}`);
+    parts.push(
+      `SELECT ${select} FROM ${segmentsReaderSql(
+        snapshot.segments.map((s) => s.file),
+        columns,
+      )}`,
+    );
   }
   return parts.join(' UNION ALL ');
 }
@@ -47,9 +63,13 @@ export function createPartWriter(db: DuckDb, columns: Columns) {
   return async (inputs: CompactionInputs, target: string): Promise<void> => {
     const select = projection(columns);
     const sources: string[] = [];
-    if (inputs.parts.length > 0) sources.push(`SELECT ${select} FROM read_parquet(${fileList(inputs.parts)})`);
-    if (inputs.segments.length > 0) sources.push(`SELECT ${select} FROM ${segmentsReaderSql(inputs.segments, columns)}`);
-    await db.run(`COPY (${sources.join(' UNION ALL ')}) TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd)`);
+    if (inputs.parts.length > 0)
+      sources.push(`SELECT ${select} FROM read_parquet(${fileList(inputs.parts)})`);
+    if (inputs.segments.length > 0)
+      sources.push(`SELECT ${select} FROM ${segmentsReaderSql(inputs.segments, columns)}`);
+    await db.run(
+      `COPY (${sources.join(' UNION ALL ')}) TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd)`,
+    );
   };
 }
 
@@ -75,7 +95,11 @@ const isLive = (entry: DatasetEntry): boolean => entry.settings?.live === true;
  */
 export function createLiveCatalog(inner: Catalog, options: LiveCatalogOptions): LiveCatalog {
   let viewCounter = 0;
-  const served = new Map<string, { baseVersion: string; baseRows: number; version: string; snapshot: LiveSnapshot }>();
+  const retired: { view: string; dropAt: number }[] = [];
+  const served = new Map<
+    string,
+    { baseVersion: string; baseRows: number; version: string; snapshot: LiveSnapshot }
+  >();
   const pending = new Map<string, Promise<void>>();
 
   async function attach(entry: DatasetEntry): Promise<void> {
@@ -88,7 +112,10 @@ export function createLiveCatalog(inner: Catalog, options: LiveCatalogOptions): 
     const baseVersion = untouched ? previous.baseVersion : entry.version;
     const baseRows = untouched ? previous.baseRows : manifest.rows;
     const snapshot = await options.store.snapshot(entry.id);
-    const baseParquet = path.join(datasetCacheDir(options.cacheDir, entry.id), manifest.parquetFile);
+    const baseParquet = path.join(
+      datasetCacheDir(options.cacheDir, entry.id),
+      manifest.parquetFile,
+    );
     const view = `live_${process.pid}_${++viewCounter}`;
     await options.db.run(
       `CREATE OR REPLACE VIEW ${quoteIdent(view)} AS ${liveRelationSql(baseParquet, manifest.columns, snapshot)}`,
@@ -97,18 +124,32 @@ export function createLiveCatalog(inner: Catalog, options: LiveCatalogOptions): 
     entry.relation = view;
     entry.version = `${baseVersion}+${snapshot.version}`;
     entry.manifest = { ...manifest, rows: baseRows + snapshot.rows };
-    if (snapshot.updatedAt !== undefined && (entry.updatedAt === undefined || snapshot.updatedAt > entry.updatedAt)) {
+    if (
+      snapshot.updatedAt !== undefined &&
+      (entry.updatedAt === undefined || snapshot.updatedAt > entry.updatedAt)
+    ) {
       entry.updatedAt = snapshot.updatedAt;
     }
     served.set(entry.id, { baseVersion, baseRows, version: entry.version, snapshot });
+    // A request may have read the old name and not yet run its query: old views are dropped
+    // only once no request can still be holding them.
     if (previousView !== undefined && previousView.startsWith('live_')) {
-      // Queries already running keep their plan; new ones use the new view.
-      await options.db.run(`DROP VIEW IF EXISTS ${quoteIdent(previousView)}`).catch(() => undefined);
+      retired.push({ view: previousView, dropAt: Date.now() + VIEW_RETIRE_MS });
+    }
+    while (retired.length > 0 && (retired[0]?.dropAt ?? Infinity) <= Date.now()) {
+      const old = retired.shift();
+      if (old !== undefined)
+        await options.db.run(`DROP VIEW IF EXISTS ${quoteIdent(old.view)}`).catch(() => undefined);
     }
   }
 
   async function attachAll(): Promise<void> {
-    await Promise.all(inner.list().filter(isLive).map((entry) => attach(entry)));
+    await Promise.all(
+      inner
+        .list()
+        .filter(isLive)
+        .map((entry) => attach(entry)),
+    );
   }
 
   const catalog: LiveCatalog = {

@@ -59,7 +59,8 @@ export function recordsFromJson(body: unknown): BatchRecord[] {
   }
   if (!Array.isArray(value)) throw badBody('a JSON body must be an array of objects, one per row');
   return value.map((item: unknown, index) => {
-    if (!isPlainObject(item)) throw badBody(`row ${index + 1} is not an object; each row is {"column": value, …}`);
+    if (!isPlainObject(item))
+      throw badBody(`row ${index + 1} is not an object; each row is {"column": value, …}`);
     return { where: `row ${index + 1}`, values: item };
   });
 }
@@ -77,7 +78,8 @@ export function recordsFromNdjson(text: string): BatchRecord[] {
     } catch (error) {
       throw badBody(`line ${index + 1} is not valid JSON: ${(error as Error).message}`);
     }
-    if (!isPlainObject(value)) throw badBody(`line ${index + 1} is not an object; each line is {"column": value, …}`);
+    if (!isPlainObject(value))
+      throw badBody(`line ${index + 1} is not an object; each line is {"column": value, …}`);
     records.push({ where: `line ${index + 1}`, values: value });
   }
   return records;
@@ -95,7 +97,8 @@ export function recordsFromCsv(text: string): BatchRecord[] {
 /** The records of a body in `format` (JSON may arrive parsed). */
 export function parseBatch(format: BatchFormat, body: unknown): BatchRecord[] {
   if (format === 'json') return recordsFromJson(body);
-  const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : undefined;
+  const text =
+    typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : undefined;
   if (text === undefined) throw badBody(`expected ${format.toUpperCase()} text`);
   return format === 'csv' ? recordsFromCsv(text) : recordsFromNdjson(text);
 }

@@ -14,7 +14,9 @@ describe('parseCsv', () => {
 
   it.each(cases)('reads csv-spectrum %s like its JSON', (name) => {
     const table = parseCsv(readFileSync(path.join(spectrum, 'csvs', `${name}.csv`), 'utf8'));
-    const expected = JSON.parse(readFileSync(path.join(spectrum, 'json', `${name}.json`), 'utf8')) as Record<string, string>[];
+    const expected = JSON.parse(
+      readFileSync(path.join(spectrum, 'json', `${name}.json`), 'utf8'),
+    ) as Record<string, string>[];
     const objects = table.records.map((record) =>
       Object.fromEntries(table.header.map((column, i) => [column, record.fields[i] ?? ''])),
     );

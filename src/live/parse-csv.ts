@@ -19,7 +19,9 @@ export interface CsvTable {
 }
 
 function csvError(line: number, reason: string): DashportError {
-  return new DashportError('DASHPORT_ERR_BAD_BODY', `body: CSV line ${line}: ${reason}`, { parameter: 'body' });
+  return new DashportError('DASHPORT_ERR_BAD_BODY', `body: CSV line ${line}: ${reason}`, {
+    parameter: 'body',
+  });
 }
 
 /** Parses `text`; every record must have as many fields as the header. */
@@ -75,7 +77,8 @@ export function parseCsv(text: string): CsvTable {
       line += 1;
       recordLine = line;
     } else {
-      if (quoted) throw csvError(line, 'text after a closing quote; a field is either quoted or not');
+      if (quoted)
+        throw csvError(line, 'text after a closing quote; a field is either quoted or not');
       field += char;
       fieldStarted = true;
     }
@@ -86,12 +89,16 @@ export function parseCsv(text: string): CsvTable {
   const [head, ...records] = rows;
   if (head === undefined) throw csvError(1, 'no header line; the first line names the columns');
   const header = head.fields.map((name, i) => {
-    if (name === null || name === '') throw csvError(head.line, `column ${i + 1} of the header has no name`);
+    if (name === null || name === '')
+      throw csvError(head.line, `column ${i + 1} of the header has no name`);
     return name;
   });
   for (const record of records) {
     if (record.fields.length !== header.length) {
-      throw csvError(record.line, `${record.fields.length} fields, the header has ${header.length}`);
+      throw csvError(
+        record.line,
+        `${record.fields.length} fields, the header has ${header.length}`,
+      );
     }
   }
   return { header, records };

@@ -63,7 +63,11 @@ export interface SegmentStore {
   /** The folder of one dataset's live files. */
   dir(id: string): string;
   /** Writes one batch as a segment; resolves once it is durable and visible. */
-  append(id: string, columns: readonly string[], rows: readonly (readonly BoundValue[])[]): Promise<SegmentFile>;
+  append(
+    id: string,
+    columns: readonly string[],
+    rows: readonly (readonly BoundValue[])[],
+  ): Promise<SegmentFile>;
   snapshot(id: string): Promise<LiveSnapshot>;
   /** The rows of one segment as [columns, rows]. */
   readSegment(segment: SegmentFile, columns: readonly string[]): Promise<BoundValue[][]>;
@@ -73,7 +77,12 @@ export interface SegmentStore {
    * Moves the waiting segments into a Parquet part with `writeParquet(inputs, target)` (and
    * merges parts past the limit); false when another process holds the lock.
    */
-  compact(id: string, writeParquet: (inputs: CompactionInputs, target: string) => Promise<void>): Promise<boolean>;
+  compact(
+    id: string,
+    writeParquet: (inputs: CompactionInputs, target: string) => Promise<void>,
+  ): Promise<boolean>;
+  /** Removes temporary files a crashed writer left (never read, but they take space). */
+  sweep(id: string): Promise<number>;
 }
 
 export interface CompactionInputs {
@@ -121,8 +130,14 @@ export function createSegmentStore(options: SegmentStoreOptions): SegmentStore {
 
   async function readState(id: string): Promise<StoreState> {
     try {
-      const state = JSON.parse(await readFile(path.join(dirOf(id), 'state.json'), 'utf8')) as StoreState;
-      return { parts: state.parts ?? [], covered: state.covered ?? [], obsolete: state.obsolete ?? [] };
+      const state = JSON.parse(
+        await readFile(path.join(dirOf(id), 'state.json'), 'utf8'),
+      ) as StoreState;
+      return {
+        parts: state.parts ?? [],
+        covered: state.covered ?? [],
+        obsolete: state.obsolete ?? [],
+      };
     } catch {
       return { parts: [], covered: [], obsolete: [] };
     }
@@ -139,7 +154,12 @@ export function createSegmentStore(options: SegmentStoreOptions): SegmentStore {
     for (const name of names) {
       const match = SEGMENT_PATTERN.exec(name);
       if (match === null) continue;
-      segments.push({ name, file: path.join(dirOf(id), name), rows: Number(match[5]), createdMs: Number(match[1]) });
+      segments.push({
+        name,
+        file: path.join(dirOf(id), name),
+        rows: Number(match[5]),
+        createdMs: Number(match[1]),
+      });
     }
     return segments.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
@@ -200,15 +220,30 @@ export function createSegmentStore(options: SegmentStoreOptions): SegmentStore {
       const state = await readState(id);
       const covered = new Set(state.covered);
       const segments = (await listSegments(id)).filter((segment) => !covered.has(segment.name));
-      const parts = state.parts.map((part) => ({ file: path.join(dirOf(id), part.name), rows: part.rows }));
-      const rows = parts.reduce((sum, part) => sum + part.rows, 0) + segments.reduce((sum, s) => sum + s.rows, 0);
-      const names = [...state.parts.map((part) => part.name), ...segments.map((segment) => segment.name)];
-      const newest = Math.max(0, ...state.parts.map((part) => part.createdMs), ...segments.map((s) => s.createdMs));
+      const parts = state.parts.map((part) => ({
+        file: path.join(dirOf(id), part.name),
+        rows: part.rows,
+      }));
+      const rows =
+        parts.reduce((sum, part) => sum + part.rows, 0) +
+        segments.reduce((sum, s) => sum + s.rows, 0);
+      const names = [
+        ...state.parts.map((part) => part.name),
+        ...segments.map((segment) => segment.name),
+      ];
+      const newest = Math.max(
+        0,
+        ...state.parts.map((part) => part.createdMs),
+        ...segments.map((s) => s.createdMs),
+      );
       return {
         parts,
         segments,
         rows,
-        version: names.length === 0 ? '0' : createHash('sha256').update(names.join('\n')).digest('hex').slice(0, 12),
+        version:
+          names.length === 0
+            ? '0'
+            : createHash('sha256').update(names.join('\n')).digest('hex').slice(0, 12),
         updatedAt: newest === 0 ? undefined : new Date(newest),
       };
     },
@@ -263,23 +298,40 @@ export function createSegmentStore(options: SegmentStoreOptions): SegmentStore {
             throw error;
           }
           const rows =
-            inputsParts.reduce((sum, part) => sum + part.rows, 0) + waiting.reduce((sum, s) => sum + s.rows, 0);
+            inputsParts.reduce((sum, part) => sum + part.rows, 0) +
+            waiting.reduce((sum, s) => sum + s.rows, 0);
           state.parts = [...keptParts, { name, rows, createdMs: at }];
         }
         // Covered names only matter while their files exist: a deleted name never comes back.
         const onDisk = new Set(present.map((segment) => segment.name));
-        state.covered = [...new Set([...state.covered, ...waiting.map((segment) => segment.name)])].filter((name) =>
-          onDisk.has(name),
-        );
+        state.covered = [
+          ...new Set([...state.covered, ...waiting.map((segment) => segment.name)]),
+        ].filter((name) => onDisk.has(name));
         const expired = obsolete.filter((entry) => at - entry.sinceMs >= graceMs);
         state.obsolete = obsolete.filter((entry) => at - entry.sinceMs < graceMs);
         // Committed before any file is removed: the state never names a part that is gone.
         await writeFileAtomic(path.join(dirOf(id), 'state.json'), JSON.stringify(state));
-        await Promise.all(expired.map((entry) => rm(path.join(dirOf(id), entry.name), { force: true })));
+        await Promise.all(
+          expired.map((entry) => rm(path.join(dirOf(id), entry.name), { force: true })),
+        );
         return true;
       } finally {
         await release();
       }
+    },
+    async sweep(id) {
+      let names: string[];
+      try {
+        names = await readdir(dirOf(id));
+      } catch {
+        return 0;
+      }
+      const leftovers = names.filter((name) => {
+        const match = /^\.tmp-(\d+)-/.exec(name);
+        return match !== null && Number(match[1]) !== process.pid && !isAlive(Number(match[1]));
+      });
+      await Promise.all(leftovers.map((name) => rm(path.join(dirOf(id), name), { force: true })));
+      return leftovers.length;
     },
   };
   return store;

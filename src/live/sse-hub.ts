@@ -172,7 +172,8 @@ export function createSseHub(options: SseHubOptions = {}): SseHub {
     closeAll() {
       for (const client of [...clients]) {
         detach(client);
-        if (!client.response.writableEnded) client.response.end(`retry: ${Math.min(retryMs, 1000)}\n: server restarting\n\n`);
+        if (!client.response.writableEnded)
+          client.response.end(`retry: ${Math.min(retryMs, 1000)}\n: server restarting\n\n`);
       }
     },
   };

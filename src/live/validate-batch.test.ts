@@ -19,19 +19,35 @@ describe('batchFormatOf', () => {
   });
 
   it('answers 415 listing the accepted types', () => {
-    expect(() => batchFormatOf('text/plain')).toThrow(/Content-Type must be one of application\/json, .*text\/csv, got "text\/plain"/);
+    expect(() => batchFormatOf('text/plain')).toThrow(
+      /Content-Type must be one of application\/json, .*text\/csv, got "text\/plain"/,
+    );
   });
 });
 
 describe('validateBatch', () => {
   it('types the values of JSON, NDJSON and CSV alike', () => {
     const json = parseBatch('json', [
-      { ts: '2024-05-01T12:00:00+02:00', freq: 14.074, n: 3, ok: true, day: '2024-05-01', call: 'DL1ABC' },
+      {
+        ts: '2024-05-01T12:00:00+02:00',
+        freq: 14.074,
+        n: 3,
+        ok: true,
+        day: '2024-05-01',
+        call: 'DL1ABC',
+      },
     ]);
-    const ndjson = parseBatch('ndjson', '{"ts":"2024-05-01T10:00:00Z","freq":"14.074","n":"3","ok":"true","day":"2024-05-01","call":"DL1ABC"}\n');
-    const csv = parseBatch('csv', 'ts,freq,n,ok,day,call\n2024-05-01 10:00:00Z,14.074,3,true,2024-05-01,DL1ABC\n');
+    const ndjson = parseBatch(
+      'ndjson',
+      '{"ts":"2024-05-01T10:00:00Z","freq":"14.074","n":"3","ok":"true","day":"2024-05-01","call":"DL1ABC"}\n',
+    );
+    const csv = parseBatch(
+      'csv',
+      'ts,freq,n,ok,day,call\n2024-05-01 10:00:00Z,14.074,3,true,2024-05-01,DL1ABC\n',
+    );
     const expected = [['2024-05-01T10:00:00Z', 14.074, 3, true, '2024-05-01', 'DL1ABC']];
-    for (const records of [json, ndjson, csv]) expect(validateBatch(records, schema).rows).toEqual(expected);
+    for (const records of [json, ndjson, csv])
+      expect(validateBatch(records, schema).rows).toEqual(expected);
   });
 
   it('fills absent values with null, and empty CSV fields too', () => {
@@ -44,18 +60,35 @@ describe('validateBatch', () => {
 
   it('carries only the given columns when asked (database defaults apply)', () => {
     const records = parseBatch('json', [{ ts: '2024-01-01T00:00:00Z', call: 'X' }]);
-    expect(validateBatch(records, schema, { onlyGivenColumns: true }).columns).toEqual(['ts', 'call']);
+    expect(validateBatch(records, schema, { onlyGivenColumns: true }).columns).toEqual([
+      'ts',
+      'call',
+    ]);
   });
 
   it.each([
-    [[{ ts: '2024-01-01T00:00:00Z' }, { ts: '2024-01-01T00:00:00Z', freq: 'fast' }], 'row 2: column "freq": "fast" is not a float'],
+    [
+      [{ ts: '2024-01-01T00:00:00Z' }, { ts: '2024-01-01T00:00:00Z', freq: 'fast' }],
+      'row 2: column "freq": "fast" is not a float',
+    ],
     [[{ ts: '2024-01-01T00:00:00Z', n: 1.5 }], 'row 1: column "n": 1.5 is not an integer'],
-    [[{ ts: '2024-02-30T00:00:00Z' }], 'row 1: column "ts": "2024-02-30T00:00:00Z" is not a timestamp'],
-    [[{ ts: '2024-01-01T00:00:00Z', band: '20m' }], 'row 1: unknown column "band"; columns are: ts, freq, n, ok, day, call'],
+    [
+      [{ ts: '2024-02-30T00:00:00Z' }],
+      'row 1: column "ts": "2024-02-30T00:00:00Z" is not a timestamp',
+    ],
+    [
+      [{ ts: '2024-01-01T00:00:00Z', band: '20m' }],
+      'row 1: unknown column "band"; columns are: ts, freq, n, ok, day, call',
+    ],
     [[{ freq: 1 }], 'row 1: column "ts" needs a value'],
-    [[{ ts: '2024-01-01T00:00:00Z', call: { a: 1 } }], 'row 1: column "call": a nested object is not a string'],
+    [
+      [{ ts: '2024-01-01T00:00:00Z', call: { a: 1 } }],
+      'row 1: column "call": a nested object is not a string',
+    ],
   ])('rejects the whole batch naming the row and column (%#)', (rows, message) => {
-    expect(() => validateBatch(parseBatch('json', rows), schema)).toThrow(`body: ${message}; nothing was written`);
+    expect(() => validateBatch(parseBatch('json', rows), schema)).toThrow(
+      `body: ${message}; nothing was written`,
+    );
   });
 
   it('rejects an empty batch and bodies that are not rows', () => {

@@ -31,9 +31,13 @@ export interface ValidateOptions {
 const SHOWN_COLUMNS = 30;
 
 function badBody(where: string, message: string): DashportError {
-  return new DashportError('DASHPORT_ERR_BAD_BODY', `body: ${where}: ${message}; nothing was written`, {
-    parameter: 'body',
-  });
+  return new DashportError(
+    'DASHPORT_ERR_BAD_BODY',
+    `body: ${where}: ${message}; nothing was written`,
+    {
+      parameter: 'body',
+    },
+  );
 }
 
 function valueOf(column: IngestColumn, raw: unknown, where: string): BoundValue {
@@ -73,20 +77,30 @@ export function validateBatch(
   options: ValidateOptions = {},
 ): ValidBatch {
   if (records.length === 0) {
-    throw new DashportError('DASHPORT_ERR_BAD_BODY', 'body: the batch has no rows', { parameter: 'body' });
+    throw new DashportError('DASHPORT_ERR_BAD_BODY', 'body: the batch has no rows', {
+      parameter: 'body',
+    });
   }
   const byName = new Map(schema.map((column) => [column.name, column]));
   const given = new Set<string>();
   for (const record of records) {
     for (const key of Object.keys(record.values)) {
       if (!byName.has(key)) {
-        const names = schema.slice(0, SHOWN_COLUMNS).map((c) => c.name).join(', ');
-        throw badBody(record.where, `unknown column "${key}"; columns are: ${names}${schema.length > SHOWN_COLUMNS ? ', …' : ''}`);
+        const names = schema
+          .slice(0, SHOWN_COLUMNS)
+          .map((c) => c.name)
+          .join(', ');
+        throw badBody(
+          record.where,
+          `unknown column "${key}"; columns are: ${names}${schema.length > SHOWN_COLUMNS ? ', …' : ''}`,
+        );
       }
       given.add(key);
     }
   }
-  const columns = schema.filter((column) => !options.onlyGivenColumns || given.has(column.name) || column.required);
+  const columns = schema.filter(
+    (column) => !options.onlyGivenColumns || given.has(column.name) || column.required,
+  );
   const rows = records.map((record) =>
     columns.map((column) => {
       const value = valueOf(column, record.values[column.name], record.where);

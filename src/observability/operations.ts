@@ -49,6 +49,10 @@ export interface Operations {
   closingConnections: boolean;
   /** Responses this process has sent, for recycling after DASHPORT_MAX_REQUESTS. */
   requestsServed: number;
+  /** Run `listener` when this process starts draining (e.g. tell SSE clients to reconnect). */
+  onDrain(listener: () => void): void;
+  /** Begin draining: answers close their connections and the drain listeners run, once. */
+  startDrain(): void;
 }
 
 export interface SingleProcessOptions {
@@ -85,10 +89,23 @@ export function createOperations(parts: {
   readonly server: ServerView;
   readonly probes: DependencyProbes;
 }): Operations {
-  return {
+  const listeners: (() => void)[] = [];
+  let drained = false;
+  const operations: Operations = {
     ...parts,
     security: { cspEnabled: false, hstsEnabled: false },
     closingConnections: false,
     requestsServed: 0,
+    onDrain(listener) {
+      if (drained) listener();
+      else listeners.push(listener);
+    },
+    startDrain() {
+      operations.closingConnections = true;
+      if (drained) return;
+      drained = true;
+      for (const listener of listeners.splice(0)) listener();
+    },
   };
+  return operations;
 }

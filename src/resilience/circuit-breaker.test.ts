@@ -4,7 +4,10 @@ import { type BreakerState, createCircuitBreaker, isBreakerOpenError } from './c
 const ok = () => Promise.resolve('ok');
 const boom = () => Promise.reject(new Error('boom'));
 
-async function failTimes(breaker: ReturnType<typeof createCircuitBreaker>, n: number): Promise<void> {
+async function failTimes(
+  breaker: ReturnType<typeof createCircuitBreaker>,
+  n: number,
+): Promise<void> {
   for (let i = 0; i < n; i += 1) await expect(breaker.fire(boom)).rejects.toThrow('boom');
 }
 

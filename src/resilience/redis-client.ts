@@ -124,7 +124,10 @@ export function createRedisClient(options: RedisClientOptions): RedisClient {
     },
     createSubscriber() {
       // SUBSCRIBE replies stream forever: no command timeout on this connection.
-      const subscriber = new Redis(options.url, { ...clientOptions(undefined), autoResubscribe: true });
+      const subscriber = new Redis(options.url, {
+        ...clientOptions(undefined),
+        autoResubscribe: true,
+      });
       subscriber.on('error', () => undefined);
       subscriber.connect().catch(() => undefined);
       subscribers.add(subscriber);

@@ -64,7 +64,10 @@ describe('createStaleWhileRevalidate', () => {
     const read = await swr.get('k', async () => 'v2', { version: '2' });
     expect(read).toMatchObject({ value: 'v1', stale: true });
     await new Promise((resolve) => setImmediate(resolve));
-    expect(await swr.get('k', async () => 'v3', { version: '2' })).toMatchObject({ value: 'v2', stale: false });
+    expect(await swr.get('k', async () => 'v3', { version: '2' })).toMatchObject({
+      value: 'v2',
+      stale: false,
+    });
   });
 
   it('makes the first read wait and surfaces its error, without caching the failure', async () => {

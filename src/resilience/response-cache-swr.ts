@@ -69,7 +69,12 @@ export function createStaleWhileRevalidate<T>(options: SwrOptions = {}): StaleWh
   const now = options.now ?? Date.now;
   const entries = new Map<string, Entry<T>>();
 
-  const refresh = (key: string, entry: Entry<T>, load: () => Promise<T>, version: string | undefined) => {
+  const refresh = (
+    key: string,
+    entry: Entry<T>,
+    load: () => Promise<T>,
+    version: string | undefined,
+  ) => {
     if (entry.refreshing !== undefined) return entry.refreshing;
     const run = (async () => {
       try {
@@ -106,7 +111,8 @@ export function createStaleWhileRevalidate<T>(options: SwrOptions = {}): StaleWh
         entries.set(key, entry);
       }
       const age = now() - entry.loadedAt;
-      const versionChanged = readOptions.version !== undefined && readOptions.version !== entry.version;
+      const versionChanged =
+        readOptions.version !== undefined && readOptions.version !== entry.version;
       if (!entry.hasValue || age > maxStaleMs) {
         try {
           await refresh(key, entry, load, readOptions.version);

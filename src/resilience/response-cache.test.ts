@@ -1,7 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createResponseCache, normalizeQuery } from './response-cache.js';
 
-const key = (version: string, query = 'x=1') => ({ dataset: 'spots', version, kind: 'rows', query });
+const key = (version: string, query = 'x=1') => ({
+  dataset: 'spots',
+  version,
+  kind: 'rows',
+  query,
+});
 
 describe('normalizeQuery', () => {
   it('sorts keys, keeps repeated values in order and drops empty values', () => {
@@ -35,7 +40,9 @@ describe('createResponseCache (in-process only)', () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
       return 42;
     });
-    const results = await Promise.all(Array.from({ length: 5 }, () => cache.getOrCompute(key('v1'), compute)));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => cache.getOrCompute(key('v1'), compute)),
+    );
     expect(results.map((r) => r.value)).toEqual([42, 42, 42, 42, 42]);
     expect(compute).toHaveBeenCalledTimes(1);
   });

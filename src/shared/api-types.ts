@@ -27,6 +27,8 @@ export interface Quantiles {
 }
 
 export interface ColumnStats {
+  /** Distinct and quantiles come from sketches (large tables); everything else is exact. */
+  readonly approximate?: boolean;
   readonly count: number;
   readonly nulls: number;
   readonly distinct: number;

@@ -101,7 +101,7 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntim
     if (stopRequested !== undefined) return;
     stopRequested = gracefulTimeoutMs;
     if (target) target.state.draining = true;
-    operations.closingConnections = true;
+    operations.startDrain();
     if (stopHandler) void stopHandler(gracefulTimeoutMs);
   }
 

@@ -56,6 +56,7 @@ describe.skipIf(SKIP !== undefined)(
   `container image (deploy/Dockerfile)${SKIP === undefined ? '' : ` — skipped: ${SKIP}`}`,
   () => {
     const tempDirs: string[] = [];
+    let imageBuilt = false;
     afterAll(() => {
       if (existsSync(path.join(LAB_STATE, 'containers.conf')))
         podman(['rm', '-f', '-t', '5', CONTAINER, HARDENED]);
@@ -88,6 +89,7 @@ describe.skipIf(SKIP !== undefined)(
         expect(smoke.output).toMatch(/HEALTHCHECK status: healthy/);
         expect(smoke.output).toMatch(/process uid in container: 1000 \(node\)/);
 
+        imageBuilt = true;
         const size = Number(
           podman(['image', 'inspect', '--format', '{{.Size}}', IMAGE]).stdout.trim(),
         );

@@ -87,10 +87,16 @@ export function spawnCli(args: readonly string[], options: CliOptions): CliProce
       return new Promise((resolve, reject) => {
         const check = (): void => {
           if (pattern.test(stdout + stderr)) finish(() => resolve());
-          else if (done) finish(() => reject(new Error(`process exited before printing ${pattern}:\n${stdout}${stderr}`)));
+          else if (done)
+            finish(() =>
+              reject(new Error(`process exited before printing ${pattern}:\n${stdout}${stderr}`)),
+            );
         };
         const timer = setTimeout(
-          () => finish(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${stdout}${stderr}`))),
+          () =>
+            finish(() =>
+              reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${stdout}${stderr}`)),
+            ),
           timeoutMs,
         );
         const finish = (settle: () => void): void => {

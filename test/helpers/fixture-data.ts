@@ -107,8 +107,9 @@ function measurement(i: number): Measurement {
 }
 
 /** The rows of measurements.csv, in file order. */
-export const MEASUREMENTS: readonly Measurement[] = Array.from({ length: MEASUREMENT_ROWS }, (_, index) =>
-  measurement(index + 1),
+export const MEASUREMENTS: readonly Measurement[] = Array.from(
+  { length: MEASUREMENT_ROWS },
+  (_, index) => measurement(index + 1),
 );
 
 /** A CSV field as a spreadsheet writes it: quoted when it must be, empty for null. */
@@ -118,9 +119,14 @@ export function csvField(value: FixtureValue): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-export function csvText(columns: readonly string[], rows: readonly FixtureRow[], delimiter = ','): string {
+export function csvText(
+  columns: readonly string[],
+  rows: readonly FixtureRow[],
+  delimiter = ',',
+): string {
   const lines = [columns.join(delimiter)];
-  for (const row of rows) lines.push(columns.map((column) => csvField(row[column] ?? null)).join(delimiter));
+  for (const row of rows)
+    lines.push(columns.map((column) => csvField(row[column] ?? null)).join(delimiter));
   return `${lines.join('\n')}\n`;
 }
 
@@ -166,7 +172,11 @@ export const LOGS: readonly FixtureRow[] = Array.from({ length: 30 }, (_, i) => 
 
 export const MONTHLY_FILES = ['2024-01.csv', '2024-02.csv', '2024-03.csv'] as const;
 export const MONTHLY: readonly FixtureRow[] = MONTHLY_FILES.flatMap((file, f) =>
-  Array.from({ length: 4 }, (_, i) => ({ month: file.slice(0, 7), product: `p${i}`, units: (f + 1) * 10 + i })),
+  Array.from({ length: 4 }, (_, i) => ({
+    month: file.slice(0, 7),
+    product: `p${i}`,
+    units: (f + 1) * 10 + i,
+  })),
 );
 
 export const CUSTOMERS: readonly FixtureRow[] = [
@@ -217,14 +227,25 @@ export const FIXTURE_ROWS: Readonly<Record<(typeof FIXTURE_DATASET_IDS)[number],
 
 async function writeSqlite(file: string): Promise<void> {
   const require = createRequire(import.meta.url);
-  const SQL = await initSqlJs({ locateFile: (name: string) => require.resolve(`sql.js/dist/${name}`) });
+  const SQL = await initSqlJs({
+    locateFile: (name: string) => require.resolve(`sql.js/dist/${name}`),
+  });
   const db = new SQL.Database();
   try {
     db.run('CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL, city TEXT)');
     db.run('CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER, total REAL)');
-    for (const row of CUSTOMERS) db.run('INSERT INTO customers VALUES (?, ?, ?)', [row['id'] ?? null, row['name'] ?? null, row['city'] ?? null] as never);
+    for (const row of CUSTOMERS)
+      db.run('INSERT INTO customers VALUES (?, ?, ?)', [
+        row['id'] ?? null,
+        row['name'] ?? null,
+        row['city'] ?? null,
+      ] as never);
     for (const row of ORDERS) {
-      db.run('INSERT INTO orders VALUES (?, ?, ?)', [row['id'] ?? null, row['customer_id'] ?? null, row['total'] ?? null] as never);
+      db.run('INSERT INTO orders VALUES (?, ?, ?)', [
+        row['id'] ?? null,
+        row['customer_id'] ?? null,
+        row['total'] ?? null,
+      ] as never);
     }
     await writeFile(file, db.export());
   } finally {
@@ -251,10 +272,16 @@ export async function writeFixtureDataDir(dataDir: string): Promise<void> {
   await writeFile(path.join(dataDir, 'events.tsv'), csvText(['kind', 'value', 'at'], EVENTS, '\t'));
   await writeParquet(path.join(dataDir, 'sales.parquet'));
   await writeFile(path.join(dataDir, 'people.json'), JSON.stringify(PEOPLE, null, 2));
-  await writeFile(path.join(dataDir, 'logs.ndjson'), LOGS.map((row) => JSON.stringify(row)).join('\n') + '\n');
+  await writeFile(
+    path.join(dataDir, 'logs.ndjson'),
+    LOGS.map((row) => JSON.stringify(row)).join('\n') + '\n',
+  );
   for (const file of MONTHLY_FILES) {
     const rows = MONTHLY.filter((row) => row['month'] === file.slice(0, 7));
-    await writeFile(path.join(dataDir, 'monthly', file), csvText(['month', 'product', 'units'], rows));
+    await writeFile(
+      path.join(dataDir, 'monthly', file),
+      csvText(['month', 'product', 'units'], rows),
+    );
   }
   await writeSqlite(path.join(dataDir, 'shop.sqlite'));
   await writeFile(path.join(dataDir, 'dashport.yaml'), SETTINGS_YAML);

@@ -59,7 +59,9 @@ function escapeRegExp(text: string): string {
 }
 
 export function numbers(rows: readonly FixtureRow[], column: string): number[] {
-  return rows.map((row) => row[column]).filter((value): value is number => typeof value === 'number');
+  return rows
+    .map((row) => row[column])
+    .filter((value): value is number => typeof value === 'number');
 }
 
 export function sum(values: readonly number[]): number {

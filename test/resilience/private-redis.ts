@@ -15,14 +15,21 @@ export async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+      server.close(() =>
+        resolve(typeof address === 'object' && address !== null ? address.port : 0),
+      );
     });
   });
 }
 
 /** Throws a clear message when the test Redis cannot be reached (tests never skip silently). */
 export async function requireRedis(url = TEST_REDIS_URL): Promise<void> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2000, retryStrategy: () => null });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 2000,
+    retryStrategy: () => null,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -30,6 +37,7 @@ export async function requireRedis(url = TEST_REDIS_URL): Promise<void> {
   } catch (error) {
     throw new Error(
       `these tests need Redis at ${url} (set TEST_REDIS_URL): ${(error as Error).message}`,
+      { cause: error },
     );
   } finally {
     client.disconnect();
@@ -49,7 +57,11 @@ export interface PrivateRedis {
 async function waitForPing(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const client = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const client = new Redis(port, '127.0.0.1', {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     client.on('error', () => undefined);
     try {
       await client.connect();
@@ -58,7 +70,8 @@ async function waitForPing(port: number, timeoutMs: number): Promise<void> {
       return;
     } catch {
       client.disconnect();
-      if (Date.now() > deadline) throw new Error(`private redis-server on port ${port} did not start`);
+      if (Date.now() > deadline)
+        throw new Error(`private redis-server on port ${port} did not start`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }

@@ -10,18 +10,28 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDashportError } from '../../src/errors.js';
 import { createRateLimitCounters } from '../../src/resilience/rate-limit-store.js';
 import { createRedisClient, type RedisClient } from '../../src/resilience/redis-client.js';
-import { type RateLimitPluginOptions, rateLimitPlugin } from '../../src/server/plugins/rate-limit.js';
+import {
+  type RateLimitPluginOptions,
+  rateLimitPlugin,
+} from '../../src/server/plugins/rate-limit.js';
 import { TEST_REDIS_URL, requireRedis } from './private-redis.js';
 
 const silent = pino({ level: 'silent' });
 
-async function buildTestApp(options: RateLimitPluginOptions, trustProxy = false): Promise<FastifyInstance> {
+async function buildTestApp(
+  options: RateLimitPluginOptions,
+  trustProxy = false,
+): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, trustProxy });
   app.setErrorHandler((error, _request, reply) => {
     if (isDashportError(error)) {
-      return reply.status(error.status).send({ statusCode: error.status, error: 'Too Many Requests', message: error.message });
+      return reply
+        .status(error.status)
+        .send({ statusCode: error.status, error: 'Too Many Requests', message: error.message });
     }
-    return reply.status(500).send({ statusCode: 500, error: 'Internal Server Error', message: String(error) });
+    return reply
+      .status(500)
+      .send({ statusCode: 500, error: 'Internal Server Error', message: String(error) });
   });
   await app.register(rateLimitPlugin, options);
   app.get('/api/v1/ping', async () => ({ ok: true }));
@@ -70,7 +80,10 @@ describe('rate-limit plugin', () => {
     expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
     expect(limited.headers['ratelimit-remaining']).toBe('0');
-    expect(limited.json()).toMatchObject({ statusCode: 429, message: expect.stringContaining('3/minute') });
+    expect(limited.json()).toMatchObject({
+      statusCode: 429,
+      message: expect.stringContaining('3/minute'),
+    });
     for (const url of ['/health', '/assets/app.js']) {
       for (let i = 0; i < 5; i += 1) expect((await app.inject(url)).statusCode).toBe(200);
     }
@@ -95,10 +108,14 @@ describe('rate-limit plugin', () => {
 
   it('counts per client IP from X-Forwarded-For behind a trusted proxy', async () => {
     const app = await buildTestApp(
-      { windows: [{ max: 1, windowSeconds: 60, label: '1/minute' }], counters: createRateLimitCounters({ redis }) },
+      {
+        windows: [{ max: 1, windowSeconds: 60, label: '1/minute' }],
+        counters: createRateLimitCounters({ redis }),
+      },
       true,
     );
-    const from = (ip: string) => app.inject({ url: '/api/v1/ping', headers: { 'x-forwarded-for': ip } });
+    const from = (ip: string) =>
+      app.inject({ url: '/api/v1/ping', headers: { 'x-forwarded-for': ip } });
     expect((await from('203.0.113.1')).statusCode).toBe(200);
     expect((await from('203.0.113.1')).statusCode).toBe(429);
     expect((await from('203.0.113.2')).statusCode).toBe(200);
@@ -121,7 +138,10 @@ describe('rate-limit plugin', () => {
 
   it('counts in-process without Redis', async () => {
     const counters = createRateLimitCounters();
-    const app = await buildTestApp({ windows: [{ max: 2, windowSeconds: 60, label: '2/minute' }], counters });
+    const app = await buildTestApp({
+      windows: [{ max: 2, windowSeconds: 60, label: '2/minute' }],
+      counters,
+    });
     const codes = [];
     for (let i = 0; i < 3; i += 1) codes.push((await app.inject('/api/v1/ping')).statusCode);
     expect(codes).toEqual([200, 200, 429]);

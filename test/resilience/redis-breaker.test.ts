@@ -48,7 +48,6 @@ describe('Redis breaker under load with a private redis-server', () => {
 
   it('serves with zero 5xx while Redis dies and comes back; the breaker opens after 5 failures and closes', async () => {
     const cache = createResponseCache({ redis });
-    // eslint-disable-next-line prefer-const -- read after the load below
     const counters = createRateLimitCounters({ redis });
     const app = Fastify({ logger: false });
     await app.register(rateLimitPlugin, {
@@ -58,10 +57,13 @@ describe('Redis breaker under load with a private redis-server', () => {
     let computed = 0;
     app.get('/api/v1/value', async (request) => {
       const query = normalizeQuery(request.query as Record<string, string>);
-      const found = await cache.getOrCompute({ dataset: 'd', version: 'v1', kind: 'value', query }, async () => {
-        computed += 1;
-        return { n: query };
-      });
+      const found = await cache.getOrCompute(
+        { dataset: 'd', version: 'v1', kind: 'value', query },
+        async () => {
+          computed += 1;
+          return { n: query };
+        },
+      );
       return { value: found.value, layer: found.layer };
     });
     app.get('/health', async () => ({ redis: await redis.health() }));
@@ -90,7 +92,10 @@ describe('Redis breaker under load with a private redis-server', () => {
       const healthyBefore = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as {
         redis: { status: string; circuit_breaker_state: string };
       };
-      expect(healthyBefore.redis).toMatchObject({ status: 'healthy', circuit_breaker_state: 'closed' });
+      expect(healthyBefore.redis).toMatchObject({
+        status: 'healthy',
+        circuit_breaker_state: 'closed',
+      });
 
       await server.kill();
       await waitFor(() => redis.breaker.state === 'open', 5_000, 'the breaker to open');

@@ -43,7 +43,11 @@ function readyEntryOf(dataset: PgDataset): ReadyEntry {
     settingsHash: '',
     parquetFile: '',
     analysisFile: '',
-    columns: dataset.relation.columns.map((c) => ({ name: c.name, type: c.type, nullable: !c.notNull })),
+    columns: dataset.relation.columns.map((c) => ({
+      name: c.name,
+      type: c.type,
+      nullable: !c.notNull,
+    })),
     rows: dataset.estimatedRows ?? 0,
     parquetBytes: 0,
     builtAt: '',
@@ -74,9 +78,14 @@ async function exportPgPage(
   page: { columns: string[]; rows: CellValue[][] },
   format: 'parquet' | 'arrow',
 ): Promise<Uint8Array> {
-  const file = path.join(os.tmpdir(), `dashport-pg-export-${process.pid}-${randomBytes(6).toString('hex')}.ndjson`);
+  const file = path.join(
+    os.tmpdir(),
+    `dashport-pg-export-${process.pid}-${randomBytes(6).toString('hex')}.ndjson`,
+  );
   const typeOf = new Map(dataset.relation.columns.map((c) => [c.name, c.type]));
-  const lines = page.rows.map((row) => JSON.stringify(Object.fromEntries(page.columns.map((name, i) => [name, row[i] ?? null]))));
+  const lines = page.rows.map((row) =>
+    JSON.stringify(Object.fromEntries(page.columns.map((name, i) => [name, row[i] ?? null]))),
+  );
   await writeFile(file, lines.length === 0 ? '' : `${lines.join('\n')}\n`);
   try {
     const columns = page.columns
@@ -89,7 +98,11 @@ async function exportPgPage(
     };
     return format === 'parquet'
       ? await exportParquet(db, statement)
-      : await exportArrow(db, statement, new Map(page.columns.map((name) => [name, typeOf.get(name) ?? 'string'])));
+      : await exportArrow(
+          db,
+          statement,
+          new Map(page.columns.map((name) => [name, typeOf.get(name) ?? 'string'])),
+        );
   } finally {
     await rm(file, { force: true });
   }
@@ -108,11 +121,13 @@ export function createCombinedQueries(options: CombinedQueriesOptions): DatasetQ
       const { dataset, query } = pg.parseRows(id, raw);
       return { entry: readyEntryOf(dataset), query };
     },
-    rows: (id, raw, timings) => (pg.has(id) ? pg.rows(id, raw, timings) : files.rows(id, raw, timings)),
+    rows: (id, raw, timings) =>
+      pg.has(id) ? pg.rows(id, raw, timings) : files.rows(id, raw, timings),
     streamRows(id, query: RowsQuery) {
       if (!pg.has(id)) return files.streamRows(id, query);
       const { dataset } = pg.parseRows(id, {});
-      const columns = query.select.length > 0 ? [...query.select] : dataset.relation.columns.map((c) => c.name);
+      const columns =
+        query.select.length > 0 ? [...query.select] : dataset.relation.columns.map((c) => c.name);
       async function* chunks(): AsyncGenerator<CellValue[][]> {
         yield (await pg.fetchRows(id, query)).rows;
       }
@@ -123,7 +138,8 @@ export function createCombinedQueries(options: CombinedQueriesOptions): DatasetQ
       const { dataset } = pg.parseRows(id, {});
       return exportPgPage(db, dataset, await pg.fetchRows(id, query), format);
     },
-    aggregate: (id, raw, timings) => (pg.has(id) ? pg.aggregate(id, raw, timings) : files.aggregate(id, raw, timings)),
+    aggregate: (id, raw, timings) =>
+      pg.has(id) ? pg.aggregate(id, raw, timings) : files.aggregate(id, raw, timings),
     analysis: (id, kind) => (pg.has(id) ? pg.analysis(id, kind) : files.analysis(id, kind)),
     versionOf: (id) => (pg.has(id) ? pg.versionOf(id) : files.versionOf(id)),
   };

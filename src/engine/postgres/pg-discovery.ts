@@ -85,7 +85,10 @@ export async function discoverPgRelations(
   schemas: readonly string[],
 ): Promise<PgRelation[]> {
   const result = await pool.query<DiscoveryRow>(DISCOVERY_SQL, [[...schemas]]);
-  const grouped = new Map<string, { schema: string; table: string; kind: string; estimated: number; columns: PgColumn[] }>();
+  const grouped = new Map<
+    string,
+    { schema: string; table: string; kind: string; estimated: number; columns: PgColumn[] }
+  >();
   for (const row of result.rows) {
     const key = `${row.schema}\u0000${row.table}`;
     let relation = grouped.get(key);
@@ -107,7 +110,9 @@ export async function discoverPgRelations(
       hasDefault: row.has_default,
     });
   }
-  const relations = [...grouped.values()].filter((relation) => datasetIdFromName(relation.table) !== '');
+  const relations = [...grouped.values()].filter(
+    (relation) => datasetIdFromName(relation.table) !== '',
+  );
   const ids = pgDatasetIds(relations);
   return relations.map((relation, index) => ({
     id: ids[index] as string,

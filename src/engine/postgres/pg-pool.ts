@@ -69,7 +69,8 @@ const CONNECTION_CODES = new Set([
 export function isConnectionError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && (CONNECTION_CODES.has(code) || code.startsWith('08'))) return true;
+  if (typeof code === 'string' && (CONNECTION_CODES.has(code) || code.startsWith('08')))
+    return true;
   return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
     error.message,
   );
@@ -103,7 +104,10 @@ export function mapPgError(error: unknown, id: string, parameter = 'filter'): un
     );
   }
   if (typeof code === 'string' && (code.startsWith('22') || code === '42883' || code === '42804')) {
-    return new BadParameterError(parameter, `${parameter}: PostgreSQL rejected a value for dataset "${id}": ${pgReason(error)}`);
+    return new BadParameterError(
+      parameter,
+      `${parameter}: PostgreSQL rejected a value for dataset "${id}": ${pgReason(error)}`,
+    );
   }
   return error;
 }

@@ -19,19 +19,33 @@ import type {
   SummaryAnalysis,
 } from '../../shared/api-types.js';
 import { toScalar } from '../cell.js';
-import { ANALYSIS_SAMPLE_ROWS, type Analyses, DEFAULT_SAMPLES_PER_CLASS } from '../compute-analyses.js';
+import {
+  ANALYSIS_SAMPLE_ROWS,
+  type Analyses,
+  DEFAULT_SAMPLES_PER_CLASS,
+} from '../compute-analyses.js';
 import {
   type AnalysisKind,
   type QueryTimings,
   type ResultCache,
   resultKey,
 } from '../dataset-queries.js';
-import { aggregateBinEdges, buildAggregateSql, buildBinRangeSql } from '../sql/build-aggregate-sql.js';
+import {
+  aggregateBinEdges,
+  buildAggregateSql,
+  buildBinRangeSql,
+} from '../sql/build-aggregate-sql.js';
 import { buildRowsSql } from '../sql/build-rows-sql.js';
 import { quoteIdent, quoteRelation } from '../sql/identifiers.js';
 import { parseAggregateQuery } from '../sql/parse-aggregate-query.js';
 import { parseRowsQuery } from '../sql/parse-rows-query.js';
-import type { BoundValue, RawQuery, RowsQuery, SchemaColumn, SqlStatement } from '../sql/query-types.js';
+import type {
+  BoundValue,
+  RawQuery,
+  RowsQuery,
+  SchemaColumn,
+  SqlStatement,
+} from '../sql/query-types.js';
 import { shapeAggregate } from '../sql/shape-aggregate.js';
 import { isConnectionError, mapPgError, pgReason } from './pg-pool.js';
 import type { PgDataset, PgSource } from './pg-source.js';
@@ -72,7 +86,11 @@ export interface PgQueries {
   ): Promise<SummaryAnalysis | CorrelationAnalysis | PcaAnalysis | ProfilesAnalysis>;
   versionOf(id: string): string;
   /** Rows (cells in `columns` order, already validated) in one transaction; returns the count. */
-  insert(id: string, columns: readonly string[], rows: readonly (readonly BoundValue[])[]): Promise<number>;
+  insert(
+    id: string,
+    columns: readonly string[],
+    rows: readonly (readonly BoundValue[])[],
+  ): Promise<number>;
   /** Failed background refreshes of analyses, for /health. */
   failures(): { dataset: string; message: string }[];
 }
@@ -95,7 +113,9 @@ function numericCell(value: CellValue | undefined): number | string | null {
 export function createPgQueries(options: PgQueriesOptions): PgQueries {
   const { source } = options;
   const sampleRows = options.sampleRows ?? ANALYSIS_SAMPLE_ROWS;
-  const analyses = createStaleWhileRevalidate<Analyses>({ freshMs: PG_QUERIES_DEFAULTS.analysesFreshMs });
+  const analyses = createStaleWhileRevalidate<Analyses>({
+    freshMs: PG_QUERIES_DEFAULTS.analysesFreshMs,
+  });
   const local = new Map<string, unknown>();
   const cache: ResultCache = options.cache ?? {
     async get(key) {
@@ -110,7 +130,11 @@ export function createPgQueries(options: PgQueriesOptions): PgQueries {
   async function run(dataset: PgDataset, statement: SqlStatement, timings?: QueryTimings) {
     const started = performance.now();
     try {
-      return await source.pool.query({ text: statement.sql, values: [...statement.params], rowMode: 'array' });
+      return await source.pool.query({
+        text: statement.sql,
+        values: [...statement.params],
+        rowMode: 'array',
+      });
     } catch (error) {
       if (isConnectionError(error)) source.markDown(error);
       throw mapPgError(error, dataset.id);
@@ -121,7 +145,11 @@ export function createPgQueries(options: PgQueriesOptions): PgQueries {
     }
   }
 
-  async function cached<T>(key: string, timings: QueryTimings | undefined, compute: () => Promise<T>): Promise<T> {
+  async function cached<T>(
+    key: string,
+    timings: QueryTimings | undefined,
+    compute: () => Promise<T>,
+  ): Promise<T> {
     const hit = (await cache.get(key)) as T | undefined;
     if (hit !== undefined) {
       if (timings) timings.cached = true;
@@ -171,7 +199,10 @@ export function createPgQueries(options: PgQueriesOptions): PgQueries {
       id: dataset.id,
       title: settings?.title ?? `${dataset.relation.schema}.${dataset.relation.table}`,
       ...(settings?.description === undefined ? {} : { description: settings.description }),
-      source: { kind: 'postgres', location: `${dataset.relation.schema}.${dataset.relation.table}` },
+      source: {
+        kind: 'postgres',
+        location: `${dataset.relation.schema}.${dataset.relation.table}`,
+      },
       rows: lastAnalyses.get(dataset.id)?.summary.rows ?? dataset.estimatedRows,
       columns: dataset.relation.columns.length,
       cached: false,
@@ -210,7 +241,12 @@ export function createPgQueries(options: PgQueriesOptions): PgQueries {
       const { dataset, query } = queries.parseRows(id, raw);
       return cached(resultKey('rows', id, dataset.version, raw), timings, async () => {
         const result = await queries.fetchRows(id, query);
-        return { columns: result.columns, rows: result.rows, limit: query.limit, offset: query.offset };
+        return {
+          columns: result.columns,
+          rows: result.rows,
+          limit: query.limit,
+          offset: query.offset,
+        };
       });
     },
     async fetchRows(id, query) {
@@ -219,7 +255,9 @@ export function createPgQueries(options: PgQueriesOptions): PgQueries {
       const result = await run(dataset, statement);
       return {
         columns: result.fields.map((field) => field.name),
-        rows: (result.rows as unknown[][]).map((row) => row.map((cell) => toScalar(cell as CellValue))),
+        rows: (result.rows as unknown[][]).map((row) =>
+          row.map((cell) => toScalar(cell as CellValue)),
+        ),
       };
     },
     async aggregate(id, raw, timings) {
@@ -227,35 +265,43 @@ export function createPgQueries(options: PgQueriesOptions): PgQueries {
       const schema = schemaOf(dataset);
       const query = parseAggregateQuery(raw, schema);
       const started = performance.now();
-      const result = await cached(resultKey('aggregate', id, dataset.version, raw), timings, async () => {
-        let edges: number[] | undefined;
-        let binRange: { min: number; max: number } | undefined;
-        if (query.bins !== undefined && query.x !== undefined) {
-          const range = await run(dataset, buildBinRangeSql(tableOf(dataset), query, schema, 'postgres'), timings);
-          const [min, max] = (range.rows[0] ?? []) as (number | null)[];
-          binRange = { min: min ?? 0, max: max ?? 0 };
-          edges = aggregateBinEdges(query, binRange);
-        }
-        const statement = buildAggregateSql(
-          tableOf(dataset),
-          query,
-          schema,
-          'postgres',
-          binRange === undefined ? {} : { binRange },
-        );
-        const rows = await run(dataset, statement, timings);
-        const shaped = shapeAggregate(
-          (rows.rows as CellValue[][]).map((row) => ({
-            x: row[0] ?? null,
-            g: row[1] === null || row[1] === undefined ? null : String(row[1]),
-            v: numericCell(row[2]),
-            n: numericCell(row[3]) ?? 0,
-          })),
-          query,
-          edges,
-        );
-        return { x: shaped.x, series: shaped.series, rowsScanned: shaped.rowsScanned };
-      });
+      const result = await cached(
+        resultKey('aggregate', id, dataset.version, raw),
+        timings,
+        async () => {
+          let edges: number[] | undefined;
+          let binRange: { min: number; max: number } | undefined;
+          if (query.bins !== undefined && query.x !== undefined) {
+            const range = await run(
+              dataset,
+              buildBinRangeSql(tableOf(dataset), query, schema, 'postgres'),
+              timings,
+            );
+            const [min, max] = (range.rows[0] ?? []) as (number | null)[];
+            binRange = { min: min ?? 0, max: max ?? 0 };
+            edges = aggregateBinEdges(query, binRange);
+          }
+          const statement = buildAggregateSql(
+            tableOf(dataset),
+            query,
+            schema,
+            'postgres',
+            binRange === undefined ? {} : { binRange },
+          );
+          const rows = await run(dataset, statement, timings);
+          const shaped = shapeAggregate(
+            (rows.rows as CellValue[][]).map((row) => ({
+              x: row[0] ?? null,
+              g: row[1] === null || row[1] === undefined ? null : String(row[1]),
+              v: numericCell(row[2]),
+              n: numericCell(row[3]) ?? 0,
+            })),
+            query,
+            edges,
+          );
+          return { x: shaped.x, series: shaped.series, rowsScanned: shaped.rowsScanned };
+        },
+      );
       return {
         x: result.x,
         series: result.series,
@@ -270,7 +316,10 @@ export function createPgQueries(options: PgQueriesOptions): PgQueries {
       const dataset = source.ready(id);
       const result = (await analysesOf(dataset))[kind];
       if ('notApplicable' in result) {
-        throw new NotFoundError('DASHPORT_ERR_ANALYSIS_NOT_APPLICABLE', `${kind} does not apply: ${result.notApplicable}`);
+        throw new NotFoundError(
+          'DASHPORT_ERR_ANALYSIS_NOT_APPLICABLE',
+          `${kind} does not apply: ${result.notApplicable}`,
+        );
       }
       return result;
     },
@@ -286,7 +335,10 @@ export function createPgQueries(options: PgQueriesOptions): PgQueries {
         return column.pgType;
       });
       const target = `${quoteRelation(tableOf(dataset))} (${columns.map(quoteIdent).join(', ')})`;
-      const perStatement = Math.max(1, Math.floor(PG_QUERIES_DEFAULTS.insertParams / Math.max(1, columns.length)));
+      const perStatement = Math.max(
+        1,
+        Math.floor(PG_QUERIES_DEFAULTS.insertParams / Math.max(1, columns.length)),
+      );
       let client;
       try {
         client = await source.pool.connect();
@@ -321,7 +373,9 @@ export function createPgQueries(options: PgQueriesOptions): PgQueries {
       return rows.length;
     },
     failures() {
-      return analyses.failures().map((failure) => ({ dataset: failure.key, message: failure.message }));
+      return analyses
+        .failures()
+        .map((failure) => ({ dataset: failure.key, message: failure.message }));
     },
   };
   return queries;

@@ -119,7 +119,9 @@ export function createPgSource(options: PgSourceOptions): PgSource {
   const pollIntervalMs = options.pollIntervalMs ?? PG_SOURCE_DEFAULTS.pollIntervalMs;
   const pool = createPgPool({
     url: options.url,
-    ...(options.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: options.statementTimeoutMs }),
+    ...(options.statementTimeoutMs === undefined
+      ? {}
+      : { statementTimeoutMs: options.statementTimeoutMs }),
     ...(options.poolMax === undefined ? {} : { max: options.poolMax }),
   });
   const listFile = path.join(options.cacheDir, 'postgres', 'relations.json');
@@ -165,7 +167,10 @@ export function createPgSource(options: PgSourceOptions): PgSource {
           local: 0,
           increasingMax: undefined,
           updatedAt: undefined,
-          estimatedRows: relation.kind === 'table' && relation.estimatedRows >= 0 ? relation.estimatedRows : null,
+          estimatedRows:
+            relation.kind === 'table' && relation.estimatedRows >= 0
+              ? relation.estimatedRows
+              : null,
         });
       }
     }
@@ -177,7 +182,10 @@ export function createPgSource(options: PgSourceOptions): PgSource {
     adopt(relations);
     discovered = true;
     await writeFileAtomic(listFile, JSON.stringify(relations)).catch((error: unknown) =>
-      options.logger.warn({ err: pgReason(error) }, 'cannot keep the PostgreSQL dataset list in the cache dir'),
+      options.logger.warn(
+        { err: pgReason(error) },
+        'cannot keep the PostgreSQL dataset list in the cache dir',
+      ),
     );
   }
 
@@ -219,11 +227,16 @@ export function createPgSource(options: PgSourceOptions): PgSource {
       schema,
       'postgres',
     );
-    const fresh = await pool.query({ text: statement.sql, values: [...statement.params], rowMode: 'array' });
+    const fresh = await pool.query({
+      text: statement.sql,
+      values: [...statement.params],
+      rowMode: 'array',
+    });
     const rows = fresh.rows as CellValue[][];
     // A full page may not reach max: continue from its last value at the next poll.
     const last = rows[rows.length - 1]?.[index];
-    entry.increasingMax = rows.length === limit && last !== undefined && last !== null ? String(last) : max;
+    entry.increasingMax =
+      rows.length === limit && last !== undefined && last !== null ? String(last) : max;
     emit({
       id: entry.relation.id,
       version: versionOf(entry),
@@ -235,7 +248,9 @@ export function createPgSource(options: PgSourceOptions): PgSource {
     try {
       if (!discovered) await discover();
       const stats = await pool.query<StatsRow>(STATS_SQL, [[...options.schemas]]);
-      const bySchemaTable = new Map(stats.rows.map((row) => [`${row.schemaname}\u0000${row.relname}`, row]));
+      const bySchemaTable = new Map(
+        stats.rows.map((row) => [`${row.schemaname}\u0000${row.relname}`, row]),
+      );
       const wasDown = down !== undefined;
       down = undefined;
       if (wasDown) options.logger.info('PostgreSQL is reachable: pg datasets are served');
@@ -252,7 +267,12 @@ export function createPgSource(options: PgSourceOptions): PgSource {
         if (increasing !== undefined) await readIncreasing(entry, increasing);
         const after = versionOf(entry);
         // Views change version on a timer, which is not news worth telling clients about.
-        if (!first && entry.relation.kind === 'table' && before !== after && increasing === undefined) {
+        if (
+          !first &&
+          entry.relation.kind === 'table' &&
+          before !== after &&
+          increasing === undefined
+        ) {
           emit({ id: entry.relation.id, version: after });
         }
       }
@@ -264,7 +284,10 @@ export function createPgSource(options: PgSourceOptions): PgSource {
 
   async function listen(): Promise<void> {
     if (notifier !== undefined || closed) return;
-    const client = new pg.Client({ connectionString: options.url, application_name: 'dashport-listen' });
+    const client = new pg.Client({
+      connectionString: options.url,
+      application_name: 'dashport-listen',
+    });
     client.on('error', () => {
       notifier = undefined;
     });
@@ -325,7 +348,8 @@ export function createPgSource(options: PgSourceOptions): PgSource {
     downReason: () => down,
     markDown(error) {
       const reason = pgReason(error);
-      if (down === undefined) options.logger.error({ err: reason }, 'PostgreSQL is unreachable: pg datasets answer 503');
+      if (down === undefined)
+        options.logger.error({ err: reason }, 'PostgreSQL is unreachable: pg datasets answer 503');
       down = reason;
     },
     touch(id) {
@@ -354,7 +378,12 @@ export function createPgSource(options: PgSourceOptions): PgSource {
         };
       } catch (error) {
         if (isConnectionError(error)) source.markDown(error);
-        return { status: 'unhealthy', response_time_ms: null, datasets: tracked.size, error: pgReason(error) };
+        return {
+          status: 'unhealthy',
+          response_time_ms: null,
+          datasets: tracked.size,
+          error: pgReason(error),
+        };
       }
     },
     onChange(listener) {

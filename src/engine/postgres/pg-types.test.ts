@@ -10,7 +10,11 @@ import {
 describe('columnTypeOfPg', () => {
   it('maps the base types and falls back to string', () => {
     expect(['int2', 'int4', 'int8'].map(columnTypeOfPg)).toEqual(['integer', 'integer', 'integer']);
-    expect(['float4', 'float8', 'numeric'].map(columnTypeOfPg)).toEqual(['float', 'float', 'float']);
+    expect(['float4', 'float8', 'numeric'].map(columnTypeOfPg)).toEqual([
+      'float',
+      'float',
+      'float',
+    ]);
     expect(columnTypeOfPg('bool')).toBe('boolean');
     expect(columnTypeOfPg('date')).toBe('date');
     expect(columnTypeOfPg('timestamptz')).toBe('timestamp');

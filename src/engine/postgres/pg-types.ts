@@ -61,7 +61,10 @@ export function parsePgTimestamptz(text: string): string | null {
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
-const PARSERS: ReadonlyMap<number, (text: string) => unknown> = new Map<number, (text: string) => unknown>([
+const PARSERS: ReadonlyMap<number, (text: string) => unknown> = new Map<
+  number,
+  (text: string) => unknown
+>([
   [PG_OIDS.bool, (text) => text === 't'],
   [PG_OIDS.int8, parseInteger],
   [PG_OIDS.int2, parseInteger],

@@ -16,7 +16,14 @@ const rows = [
 ];
 
 describe('computeSampleAnalyses', () => {
-  const analyses = computeSampleAnalyses({ id: 'pg.t', columns, rows, totalRows: 1000, labelColumn: 'label', samplesPerClass: 1 });
+  const analyses = computeSampleAnalyses({
+    id: 'pg.t',
+    columns,
+    rows,
+    totalRows: 1000,
+    labelColumn: 'label',
+    samplesPerClass: 1,
+  });
 
   it('describes numeric columns with statistics and a histogram, others with top values', () => {
     const [x, y, band] = analyses.summary.columns;
@@ -25,7 +32,14 @@ describe('computeSampleAnalyses', () => {
     expect(x?.stats.std).toBeCloseTo(Math.sqrt(2.5), 12);
     expect(x?.histogram?.counts.reduce((a, b) => a + b, 0)).toBe(5);
     expect(y?.stats).toMatchObject({ count: 4, nulls: 1, min: 2, max: 10 });
-    expect(band?.stats).toMatchObject({ count: 4, nulls: 1, distinct: 2, min: '20m', max: '40m', mean: null });
+    expect(band?.stats).toMatchObject({
+      count: 4,
+      nulls: 1,
+      distinct: 2,
+      min: '20m',
+      max: '40m',
+      mean: null,
+    });
     expect(band?.top).toEqual([
       { value: '20m', count: 3 },
       { value: '40m', count: 1 },
@@ -35,7 +49,8 @@ describe('computeSampleAnalyses', () => {
   });
 
   it('correlates the numeric columns over pairwise-complete rows', () => {
-    if ('notApplicable' in analyses.correlation) throw new Error(analyses.correlation.notApplicable);
+    if ('notApplicable' in analyses.correlation)
+      throw new Error(analyses.correlation.notApplicable);
     expect(analyses.correlation.columns).toEqual(['x', 'y']);
     expect(analyses.correlation.matrix[0]?.[1]).toBeCloseTo(1, 12);
   });
@@ -65,7 +80,11 @@ describe('computeSampleAnalyses', () => {
       labelColumn: undefined,
       samplesPerClass: 5,
     });
-    expect(plain.correlation).toEqual({ notApplicable: 'dataset "pg.u" has fewer than two numeric columns' });
-    expect(plain.profiles).toMatchObject({ notApplicable: expect.stringContaining('label_column') });
+    expect(plain.correlation).toEqual({
+      notApplicable: 'dataset "pg.u" has fewer than two numeric columns',
+    });
+    expect(plain.profiles).toMatchObject({
+      notApplicable: expect.stringContaining('label_column'),
+    });
   });
 });

@@ -101,7 +101,13 @@ export function computeSampleAnalyses(input: SampleAnalysisInput): Analyses {
       const numbers = values.map(toNumber);
       numericValues.set(column.name, numbers);
       const stats = describeNumbers(numbers);
-      return { name: column.name, type: column.type, stats, histogram: histogramOf(numbers, stats), top: null };
+      return {
+        name: column.name,
+        type: column.type,
+        stats,
+        histogram: histogramOf(numbers, stats),
+        top: null,
+      };
     }
     return {
       name: column.name,
@@ -113,11 +119,14 @@ export function computeSampleAnalyses(input: SampleAnalysisInput): Analyses {
   });
 
   const numeric = summaryColumns.filter(
-    (column) => isNumericType(column.type) && column.name !== input.labelColumn && column.stats.count > 0,
+    (column) =>
+      isNumericType(column.type) && column.name !== input.labelColumn && column.stats.count > 0,
   );
   const labelIndex = input.columns.findIndex((column) => column.name === input.labelColumn);
   const labels = input.rows.map((row) => (labelIndex >= 0 ? (row[labelIndex] ?? null) : null));
-  const matrixRows = input.rows.map((_, i) => numeric.map((column) => numericValues.get(column.name)?.[i] ?? null));
+  const matrixRows = input.rows.map((_, i) =>
+    numeric.map((column) => numericValues.get(column.name)?.[i] ?? null),
+  );
 
   let correlation: Analyses['correlation'];
   let pca: Analyses['pca'];
@@ -154,9 +163,13 @@ export function computeSampleAnalyses(input: SampleAnalysisInput): Analyses {
 
   let profiles: Analyses['profiles'];
   if (input.labelColumn === undefined) {
-    profiles = { notApplicable: `dataset "${input.id}" has no label column; set label_column in dashport.yaml` };
+    profiles = {
+      notApplicable: `dataset "${input.id}" has no label column; set label_column in dashport.yaml`,
+    };
   } else if (labelIndex < 0) {
-    profiles = { notApplicable: `label column "${input.labelColumn}" is not a column of dataset "${input.id}"` };
+    profiles = {
+      notApplicable: `label column "${input.labelColumn}" is not a column of dataset "${input.id}"`,
+    };
   } else if (numeric.length === 0) {
     profiles = { notApplicable: `dataset "${input.id}" has no numeric columns to profile` };
   } else {

@@ -34,6 +34,12 @@ export interface BinRange {
 export interface AggregateSqlOptions {
   /** Required with `bins`: usually the answer of buildBinRangeSql. */
   readonly binRange?: BinRange;
+  /**
+   * The top groups, found beforehand with buildTopGroupsSql. Two cheap aggregates beat one
+   * query that ranks groups in a CTE and joins it back, which makes the engine materialize
+   * every filtered row (seconds on millions of rows instead of milliseconds).
+   */
+  readonly topGroups?: readonly string[];
 }
 
 /**
@@ -232,6 +238,16 @@ export function buildAggregateSql(
       'FROM filtered GROUP BY x ORDER BY x NULLS LAST';
     return { sql, params: params.values };
   }
+  if (options.topGroups !== undefined) {
+    const label =
+      options.topGroups.length === 0
+        ? `'${OTHER_GROUP}'`
+        : `CASE WHEN g IN (${options.topGroups.map((g) => params.add(g)).join(', ')}) THEN g ELSE '${OTHER_GROUP}' END`;
+    const sql =
+      `WITH ${filtered} SELECT x, ${label} AS g, ${v} AS v, count(*) AS n ` +
+      'FROM filtered GROUP BY 1, 2 ORDER BY 1 NULLS LAST, 2';
+    return { sql, params: params.values };
+  }
   const top = params.add(q.top);
   const topTyped = typedPlaceholder(dialect, 'integer', top);
   // Ties in size are broken by label so the same groups make the top N every time.
@@ -242,5 +258,26 @@ export function buildAggregateSql(
     `SELECT filtered.x AS x, CASE WHEN top_groups.r <= ${topTyped} THEN filtered.g ELSE '${OTHER_GROUP}' END AS g, ` +
     `${v} AS v, count(*) AS n FROM filtered JOIN top_groups ON filtered.g = top_groups.g ` +
     'GROUP BY 1, 2 ORDER BY 1 NULLS LAST, 2';
+  return { sql, params: params.values };
+}
+
+/**
+ * The group labels of the filtered rows, largest first (ties by label), one more than `top`
+ * so the caller knows whether an `other` series exists. Column `g`, then `n`.
+ */
+export function buildTopGroupsSql(
+  table: string | readonly string[],
+  q: AggregateQuery,
+  schema: readonly SchemaColumn[],
+  dialect: SqlDialect,
+): SqlStatement {
+  if (q.group === undefined) throw new TypeError('buildTopGroupsSql: the query has no group');
+  const params = createSqlParams();
+  const parts = selected(table, q, schema, dialect);
+  const where = whereClause(buildConditions(q.filters, schema, dialect, params));
+  const limit = typedPlaceholder(dialect, 'integer', params.add(q.top + 1));
+  const sql =
+    `SELECT g, count(*) AS n FROM (SELECT 1 AS one${parts.g} FROM ${parts.table}${where}) AS grouped ` +
+    `GROUP BY g ORDER BY n DESC, g LIMIT ${limit}`;
   return { sql, params: params.values };
 }

@@ -9,7 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDashportError } from '../../../src/errors.js';
 import { mapPgError } from '../../../src/engine/postgres/pg-pool.js';
 import { type PgQueries, createPgQueries } from '../../../src/engine/postgres/pg-queries.js';
-import { type PgChange, type PgSource, createPgSource } from '../../../src/engine/postgres/pg-source.js';
+import {
+  type PgChange,
+  type PgSource,
+  createPgSource,
+} from '../../../src/engine/postgres/pg-source.js';
 import type { RawQuery } from '../../../src/engine/sql/query-types.js';
 import type { CellValue } from '../../../src/shared/api-types.js';
 import {
@@ -57,7 +61,8 @@ function makeItems(): Item[] {
 const items = makeItems();
 const COLUMNS = ['id', 'name', 'price', 'active', 'day', 'ts', 'band'] as const;
 type Column = (typeof COLUMNS)[number];
-const asRow = (item: Item, select: readonly Column[] = COLUMNS): CellValue[] => select.map((c) => item[c]);
+const asRow = (item: Item, select: readonly Column[] = COLUMNS): CellValue[] =>
+  select.map((c) => item[c]);
 
 function compare(a: CellValue, b: CellValue): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
@@ -81,7 +86,10 @@ function sortBy(rows: Item[], terms: { column: Column; desc?: boolean }[]): Item
 }
 
 function likeToRegex(pattern: string, flags: string): RegExp {
-  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/%/g, '.*');
+  const escaped = pattern
+    .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/%/g, '.*');
   return new RegExp(`^${escaped}$`, flags);
 }
 
@@ -109,7 +117,9 @@ describe('PostgreSQL datasets (real database)', () => {
         });
         await client.query(`INSERT INTO "${schema}".items VALUES ${tuples.join(', ')}`, values);
       }
-      await client.query(`CREATE VIEW "${schema}"."Cheap Items" AS SELECT id, name, price FROM "${schema}".items WHERE price < 5`);
+      await client.query(
+        `CREATE VIEW "${schema}"."Cheap Items" AS SELECT id, name, price FROM "${schema}".items WHERE price < 5`,
+      );
       await client.query(
         `CREATE TABLE "${schema}".events (id bigserial PRIMARY KEY, note text NOT NULL, at timestamptz NOT NULL DEFAULT now())`,
       );
@@ -148,7 +158,12 @@ describe('PostgreSQL datasets (real database)', () => {
   const rows = (raw: RawQuery) => queries.rows('pg.items', raw);
 
   it('discovers tables and views as pg.<table> datasets with mapped types', () => {
-    expect(source.list().map((d) => d.id)).toEqual(['pg.cheap-items', 'pg.events', 'pg.items', 'pg.notified']);
+    expect(source.list().map((d) => d.id)).toEqual([
+      'pg.cheap-items',
+      'pg.events',
+      'pg.items',
+      'pg.notified',
+    ]);
     const detail = queries.describe('pg.items');
     expect(detail.title).toBe('Items');
     expect(detail.source).toEqual({ kind: 'postgres', location: `${schema}.items` });
@@ -164,12 +179,22 @@ describe('PostgreSQL datasets (real database)', () => {
   });
 
   it('select, order (nulls last), limit and offset match the oracle', async () => {
-    const result = await rows({ select: 'id,name,price', order: 'price.desc,id', limit: '20', offset: '5' });
+    const result = await rows({
+      select: 'id,name,price',
+      order: 'price.desc,id',
+      limit: '20',
+      offset: '5',
+    });
     expect(result.columns).toEqual(['id', 'name', 'price']);
-    const expected = sortBy(items, [{ column: 'price', desc: true }, { column: 'id' }]).slice(5, 25);
+    const expected = sortBy(items, [{ column: 'price', desc: true }, { column: 'id' }]).slice(
+      5,
+      25,
+    );
     expect(result.rows).toEqual(expected.map((item) => asRow(item, ['id', 'name', 'price'])));
     const all = await rows({ order: 'band.asc,ts.desc', limit: '10000' });
-    expect(all.rows).toEqual(sortBy(items, [{ column: 'band' }, { column: 'ts', desc: true }]).map((item) => asRow(item)));
+    expect(all.rows).toEqual(
+      sortBy(items, [{ column: 'band' }, { column: 'ts', desc: true }]).map((item) => asRow(item)),
+    );
   });
 
   const filterCases: [string, RawQuery, (item: Item) => boolean][] = [
@@ -180,7 +205,11 @@ describe('PostgreSQL datasets (real database)', () => {
     ['lt', { id: 'lt.7' }, (i) => i.id < 7],
     ['lte', { id: 'lte.7' }, (i) => i.id <= 7],
     ['like', { name: 'like.*a*' }, (i) => i.name !== null && likeToRegex('*a*', '').test(i.name)],
-    ['ilike', { name: 'ilike.alpha*' }, (i) => i.name !== null && likeToRegex('alpha*', 'i').test(i.name)],
+    [
+      'ilike',
+      { name: 'ilike.alpha*' },
+      (i) => i.name !== null && likeToRegex('alpha*', 'i').test(i.name),
+    ],
     ['like with a literal %', { name: 'like.gamma\\%' }, (i) => i.name === 'gamma%'],
     ['in', { band: 'in.(20m,80m)' }, (i) => i.band === '20m' || i.band === '80m'],
     ['is.null', { band: 'is.null' }, (i) => i.band === null],
@@ -189,8 +218,12 @@ describe('PostgreSQL datasets (real database)', () => {
     ['date gte', { day: 'gte.2024-02-01' }, (i) => i.day >= '2024-02-01'],
     ['timestamp lt', { ts: 'lt.2024-01-10T00:00:00Z' }, (i) => i.ts < '2024-01-10T00:00:00.000Z'],
     ['not.eq', { band: 'not.eq.40m' }, (i) => i.band !== null && i.band !== '40m'],
-    ['filter. prefix and two filters ANDed', { 'filter.id': ['gt.10', 'lt.20'] }, (i) => i.id > 10 && i.id < 20],
-    ["a value with a quote", { name: "eq.o'brien" }, (i) => i.name === "o'brien"],
+    [
+      'filter. prefix and two filters ANDed',
+      { 'filter.id': ['gt.10', 'lt.20'] },
+      (i) => i.id > 10 && i.id < 20,
+    ],
+    ['a value with a quote', { name: "eq.o'brien" }, (i) => i.name === "o'brien"],
   ];
 
   it.each(filterCases)('filter %s matches the oracle', async (_name, raw, predicate) => {
@@ -204,18 +237,26 @@ describe('PostgreSQL datasets (real database)', () => {
     return groups;
   }
 
-  function seriesMap(result: { x: CellValue[]; series: { name: string; y: (number | null)[] }[] }, name?: string) {
-    const series = name === undefined ? result.series[0] : result.series.find((s) => s.name === name);
+  function seriesMap(
+    result: { x: CellValue[]; series: { name: string; y: (number | null)[] }[] },
+    name?: string,
+  ) {
+    const series =
+      name === undefined ? result.series[0] : result.series.find((s) => s.name === name);
     return new Map(result.x.map((x, i) => [x, series?.y[i] ?? null]));
   }
 
   it('aggregates count, sum, mean, min, max, median and distinct per x like the oracle', async () => {
     const groups = oracleGroups((i) => i.band);
-    const prices = (list: Item[]) => list.map((i) => i.price).filter((p): p is number => p !== null);
+    const prices = (list: Item[]) =>
+      list.map((i) => i.price).filter((p): p is number => p !== null);
     const median = (values: number[]) => {
       const s = [...values].sort((a, b) => a - b);
       const h = (s.length - 1) / 2;
-      return (s[Math.floor(h)] as number) + (h - Math.floor(h)) * ((s[Math.ceil(h)] as number) - (s[Math.floor(h)] as number));
+      return (
+        (s[Math.floor(h)] as number) +
+        (h - Math.floor(h)) * ((s[Math.ceil(h)] as number) - (s[Math.floor(h)] as number))
+      );
     };
     const oracle: Record<string, (list: Item[]) => number> = {
       count: (list) => list.length,
@@ -227,34 +268,56 @@ describe('PostgreSQL datasets (real database)', () => {
       distinct: (list) => new Set(list.map((i) => i.name).filter((n) => n !== null)).size,
     };
     for (const [agg, compute] of Object.entries(oracle)) {
-      const raw: RawQuery = agg === 'count' ? { x: 'band', agg } : { x: 'band', agg, y: agg === 'distinct' ? 'name' : 'price' };
+      const raw: RawQuery =
+        agg === 'count'
+          ? { x: 'band', agg }
+          : { x: 'band', agg, y: agg === 'distinct' ? 'name' : 'price' };
       const result = await queries.aggregate('pg.items', raw);
       const got = seriesMap(result);
       expect([...got.keys()].sort()).toEqual([...groups.keys()].sort());
-      for (const [band, list] of groups) expect(got.get(band), `${agg} of ${band}`).toBeCloseTo(compute(list), 9);
+      for (const [band, list] of groups)
+        expect(got.get(band), `${agg} of ${band}`).toBeCloseTo(compute(list), 9);
     }
   });
 
   it('buckets time by month and splits series by group', async () => {
-    const result = await queries.aggregate('pg.items', { x: 'ts', bucket: 'month', agg: 'count', group: 'band' });
+    const result = await queries.aggregate('pg.items', {
+      x: 'ts',
+      bucket: 'month',
+      agg: 'count',
+      group: 'band',
+    });
     const month = (item: Item) => `${item.ts.slice(0, 7)}-01T00:00:00.000Z`;
     for (const band of BANDS) {
       const got = seriesMap(result, band ?? 'null');
-      const expected = oracleGroups(month, items.filter((i) => i.band === band));
+      const expected = oracleGroups(
+        month,
+        items.filter((i) => i.band === band),
+      );
       for (const [x, list] of expected) expect(got.get(x), `${band} ${x}`).toBe(list.length);
     }
     expect(result.meta.rowsScanned).toBe(ROWS);
   });
 
   it('histograms a numeric x into bins over the filtered range', async () => {
-    const result = await queries.aggregate('pg.items', { x: 'price', bins: '5', agg: 'count', band: 'eq.40m' });
-    const subset = items.filter((i) => i.band === '40m' && i.price !== null).map((i) => i.price as number);
+    const result = await queries.aggregate('pg.items', {
+      x: 'price',
+      bins: '5',
+      agg: 'count',
+      band: 'eq.40m',
+    });
+    const subset = items
+      .filter((i) => i.band === '40m' && i.price !== null)
+      .map((i) => i.price as number);
     const min = Math.min(...subset);
     const max = Math.max(...subset);
     expect(result.x).toHaveLength(5);
     expect(result.x[0]).toBeCloseTo(min, 9);
     const counts = new Array<number>(5).fill(0);
-    for (const price of subset) counts[Math.min(4, Math.floor(((price - min) / (max - min)) * 5))] += 1;
+    for (const price of subset) {
+      const bin = Math.min(4, Math.floor(((price - min) / (max - min)) * 5));
+      counts[bin] = (counts[bin] ?? 0) + 1;
+    }
     expect(result.series[0]?.y).toEqual(counts);
   });
 
@@ -280,7 +343,9 @@ describe('PostgreSQL datasets (real database)', () => {
     }
     expect((await rows({ name: "eq.'; DROP TABLE items; --" })).rows).toEqual([]);
     expect((await rows({ name: 'like.%; DELETE FROM items' })).rows).toEqual([]);
-    const count = await withClient(TEST_DATABASE_URL, (c) => c.query(`SELECT count(*)::int AS n FROM "${schema}".items`));
+    const count = await withClient(TEST_DATABASE_URL, (c) =>
+      c.query(`SELECT count(*)::int AS n FROM "${schema}".items`),
+    );
     expect(count.rows[0].n).toBe(ROWS);
   });
 
@@ -298,7 +363,10 @@ describe('PostgreSQL datasets (real database)', () => {
     const timedOut = await short.pool.query('SELECT pg_sleep(1)').catch((e: unknown) => e);
     await short.close();
     const mapped = mapPgError(timedOut, 'pg.items');
-    expect(isDashportError(mapped) && [mapped.status, mapped.code]).toEqual([503, 'DASHPORT_ERR_QUERY_TIMEOUT']);
+    expect(isDashportError(mapped) && [mapped.status, mapped.code]).toEqual([
+      503,
+      'DASHPORT_ERR_QUERY_TIMEOUT',
+    ]);
   });
 
   it('computes the analyses from the rows (all of them when few)', async () => {
@@ -311,7 +379,9 @@ describe('PostgreSQL datasets (real database)', () => {
     expect(price?.stats.mean).toBeCloseTo(prices.reduce((a, b) => a + b, 0) / prices.length, 9);
     const profiles = await queries.analysis('pg.items', 'profiles');
     expect('classes' in profiles && profiles.classes.map((c) => c.count)).toEqual([75, 75, 75, 75]);
-    expect(queries.describe('pg.items').columns.find((c) => c.name === 'price')?.stats?.count).toBe(prices.length);
+    expect(queries.describe('pg.items').columns.find((c) => c.name === 'price')?.stats?.count).toBe(
+      prices.length,
+    );
   });
 
   it('inserts a batch in one transaction and serves the new data at once', async () => {
@@ -321,16 +391,27 @@ describe('PostgreSQL datasets (real database)', () => {
     const inserted = await queries.insert('pg.events', ['note'], [['second'], ['third']]);
     expect(inserted).toBe(2);
     expect(queries.versionOf('pg.events')).not.toBe(before);
-    expect((await queries.rows('pg.events', { order: 'id', select: 'note' })).rows).toEqual([['first'], ['second'], ['third']]);
-    const failed = await queries.insert('pg.events', ['note'], [['fourth'], [null]]).catch((e: unknown) => e);
-    expect(isDashportError(failed) && [failed.status, failed.code]).toEqual([400, 'DASHPORT_ERR_BAD_BODY']);
+    expect((await queries.rows('pg.events', { order: 'id', select: 'note' })).rows).toEqual([
+      ['first'],
+      ['second'],
+      ['third'],
+    ]);
+    const failed = await queries
+      .insert('pg.events', ['note'], [['fourth'], [null]])
+      .catch((e: unknown) => e);
+    expect(isDashportError(failed) && [failed.status, failed.code]).toEqual([
+      400,
+      'DASHPORT_ERR_BAD_BODY',
+    ]);
     expect((await queries.rows('pg.events', { select: 'note', order: 'id' })).rows).toHaveLength(3);
   });
 
   it('detects rows appended by others through the increasing column', async () => {
     await source.poll();
     changes.length = 0;
-    await withClient(TEST_DATABASE_URL, (c) => c.query(`INSERT INTO "${schema}".events (note) VALUES ('from outside'), ('and another')`));
+    await withClient(TEST_DATABASE_URL, (c) =>
+      c.query(`INSERT INTO "${schema}".events (note) VALUES ('from outside'), ('and another')`),
+    );
     await source.poll();
     const change = changes.find((c) => c.id === 'pg.events');
     expect(change?.rows?.columns).toEqual(['id', 'note', 'at']);
@@ -340,13 +421,17 @@ describe('PostgreSQL datasets (real database)', () => {
   it('reacts to NOTIFY from a trigger without waiting for the poll', async () => {
     await source.poll();
     changes.length = 0;
-    await withClient(TEST_DATABASE_URL, (c) => c.query(`INSERT INTO "${schema}".notified (v) VALUES (1)`));
+    await withClient(TEST_DATABASE_URL, (c) =>
+      c.query(`INSERT INTO "${schema}".notified (v) VALUES (1)`),
+    );
     const deadline = Date.now() + 15_000;
     // The notification triggers a poll; statistics reach pg_stat within the stats flush delay.
     while (!changes.some((c) => c.id === 'pg.notified') && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       if (changes.length === 0) {
-        await withClient(TEST_DATABASE_URL, (c) => c.query(`UPDATE "${schema}".notified SET v = v + 1`));
+        await withClient(TEST_DATABASE_URL, (c) =>
+          c.query(`UPDATE "${schema}".notified SET v = v + 1`),
+        );
       }
     }
     expect(changes.some((c) => c.id === 'pg.notified')).toBe(true);

@@ -14,7 +14,8 @@ import { freePort } from '../../resilience/private-redis.js';
 
 const run = promisify(execFile);
 
-export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const TEST_DATABASE_URL =
+  process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
 
 /** Throws a clear message when the test database cannot be reached. */
@@ -24,7 +25,10 @@ export async function requirePostgres(url = TEST_DATABASE_URL): Promise<void> {
     await client.connect();
     await client.query('SELECT 1');
   } catch (error) {
-    throw new Error(`these tests need PostgreSQL at ${url} (set TEST_DATABASE_URL): ${(error as Error).message}`);
+    throw new Error(
+      `these tests need PostgreSQL at ${url} (set TEST_DATABASE_URL): ${(error as Error).message}`,
+      { cause: error },
+    );
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -35,7 +39,10 @@ export function scratchSchemaName(prefix: string): string {
   return `${prefix}_${randomBytes(5).toString('hex')}`;
 }
 
-export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+export async function withClient<T>(
+  url: string,
+  work: (client: pg.Client) => Promise<T>,
+): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -74,14 +81,32 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     const { stdout: group } = await run('id', ['-g', 'postgres']);
     await chown(dir, Number(stdout.trim()), Number(group.trim()));
   }
-  await asPostgres(path.join(PG_BIN, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']);
+  await asPostgres(path.join(PG_BIN, 'initdb'), [
+    '-D',
+    data,
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '--no-sync',
+    '-E',
+    'UTF8',
+  ]);
   const pgCtl = path.join(PG_BIN, 'pg_ctl');
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`;
   const instance: PrivatePostgres = {
     port,
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     async start() {
-      await asPostgres(pgCtl, ['-D', data, '-o', options, '-l', path.join(dir, 'log'), '-w', 'start']);
+      await asPostgres(pgCtl, [
+        '-D',
+        data,
+        '-o',
+        options,
+        '-l',
+        path.join(dir, 'log'),
+        '-w',
+        'start',
+      ]);
     },
     async stop() {
       await asPostgres(pgCtl, ['-D', data, '-m', 'immediate', '-w', 'stop']);

@@ -18,6 +18,8 @@ export interface AggregateChartSpec {
   readonly horizontal?: boolean;
 }
 
+/** The series the API names for every group past `top`. */
+const OTHER_GROUP = 'other';
 /** Above this many points a line shows no symbols (they would hide the line). */
 const SYMBOL_LIMIT = 60;
 const MAX_NOTES_IN_TOOLTIP = 3;
@@ -89,7 +91,9 @@ function markLineOf(notes: PanelAnnotationData): NonNullable<LineSeriesOption['m
 }
 
 function groupOnlyBar(spec: AggregateChartSpec, data: AggregateResponse): ChartOption {
+  // "other" (every group past `top`) would dwarf the ranking it follows; the table keeps it.
   const bars = data.series
+    .filter((series) => series.name !== OTHER_GROUP || data.series.length === 1)
     .map((series) => ({ name: series.name, value: series.y[0] ?? 0 }))
     .sort((a, b) => (b.value ?? 0) - (a.value ?? 0));
   const horizontal = spec.horizontal ?? true;
@@ -149,6 +153,8 @@ function heatmapOption(spec: AggregateChartSpec, data: AggregateResponse): Chart
       left: 'center',
       bottom: 0,
       itemHeight: 120,
+      // One hue with rising opacity reads on a light and on a dark background alike.
+      inRange: { color: ['#5470c6'], opacity: [0.06, 1] },
       formatter: (value: unknown) => formatCompact(Number(value)),
     },
     series: [heatmap],

@@ -14,11 +14,12 @@ import type {
   TopValue,
 } from '../../../src/shared/api-types.js';
 import { formatCompact, formatNumber } from '../data/format.js';
-import { BASE_OPTION, type ChartOption, grid, legend, tooltip } from './chart-option.js';
+import { BASE_OPTION, type ChartOption, PALETTE, grid, legend, tooltip } from './chart-option.js';
 
 /** Sample traces drawn per class: enough to see the spread, few enough to keep the mean readable. */
-export const SAMPLE_TRACES_PER_CLASS = 8;
-const PALETTE = ['#5470c6', '#91cc75', '#fac858', '#ee6666', '#73c0de', '#3ba272', '#fc8452', '#9a60b4', '#ea7ccc'];
+export const SAMPLE_TRACES_PER_CLASS = 5;
+/** Columns a correlation heatmap draws at most; wider matrices show every k-th column. */
+export const MAX_CORRELATION_COLUMNS = 64;
 
 function classLabel(value: CellValue): string {
   return value === null ? 'null' : String(value);
@@ -118,20 +119,39 @@ export function pcaOption(data: PcaAnalysis): ChartOption {
   };
 }
 
-/** The correlation matrix as a heatmap from -1 (one colour) through 0 to 1 (the other). */
+/** Every `step`-th index of `count`, with `step` keeping at most `max` of them. */
+export function strideIndices(count: number, max: number): number[] {
+  const step = Math.max(1, Math.ceil(count / max));
+  const indices: number[] = [];
+  for (let index = 0; index < count; index += step) indices.push(index);
+  return indices;
+}
+
+/**
+ * The correlation matrix as a heatmap from -1 (one colour) through 0 to 1 (the other). A wide
+ * matrix shows every k-th column (drawing 35,000 cells of a 187-column table costs a second);
+ * the table view and the CSV keep them all.
+ */
 export function correlationOption(data: CorrelationAnalysis): ChartOption {
+  const shown = strideIndices(data.columns.length, MAX_CORRELATION_COLUMNS);
+  const names = shown.map((index) => data.columns[index] ?? '');
   const cells: [number, number, number | null][] = [];
-  data.matrix.forEach((row, y) => row.forEach((value, x) => cells.push([x, y, value === null ? null : Math.round(value * 1000) / 1000])));
+  shown.forEach((row, y) =>
+    shown.forEach((column, x) => {
+      const value = data.matrix[row]?.[column] ?? null;
+      cells.push([x, y, value === null ? null : Math.round(value * 1000) / 1000]);
+    }),
+  );
   return {
     ...BASE_OPTION,
     grid: grid(false, 40),
     tooltip: tooltip('item', (params) => {
       const value = (params as ItemParam).value as [number, number, number | null] | undefined;
       if (!value) return '';
-      return `${data.columns[value[1]] ?? ''} × ${data.columns[value[0]] ?? ''}\nr = ${value[2] === null ? '–' : formatNumber(value[2])}`;
+      return `${names[value[1]] ?? ''} × ${names[value[0]] ?? ''}\nr = ${value[2] === null ? '–' : formatNumber(value[2])}`;
     }),
-    xAxis: { type: 'category', data: data.columns },
-    yAxis: { type: 'category', data: data.columns, inverse: true },
+    xAxis: { type: 'category', data: names, axisLabel: { hideOverlap: true } },
+    yAxis: { type: 'category', data: names, inverse: true, axisLabel: { hideOverlap: true } },
     visualMap: {
       type: 'continuous',
       min: -1,

@@ -27,9 +27,13 @@ export type ChartOption = ComposeOption<
   | VisualMapComponentOption
 >;
 
+/** Series colours that read well on both the light and the dark background. */
+export const PALETTE = ['#5470c6', '#91cc75', '#fac858', '#ee6666', '#73c0de', '#3ba272', '#fc8452', '#9a60b4', '#ea7ccc'];
+
 /** Shared by every chart: no animation (a chart is drawn when its data arrives), transparent background. */
 export const BASE_OPTION = {
   animation: false,
+  color: PALETTE,
   backgroundColor: 'transparent',
   aria: { enabled: true },
 } satisfies ChartOption;
@@ -42,7 +46,8 @@ export function grid(hasLegend: boolean, extraBottom = 0): GridComponentOption {
     top: hasLegend ? 36 : 12,
     bottom: 8 + extraBottom,
     outerBoundsMode: 'same',
-    outerBoundsContain: 'axisLabel',
+    // Labels and axis names stay inside the chart's box.
+    outerBoundsContain: 'all',
   };
 }
 

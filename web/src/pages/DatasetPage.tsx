@@ -189,20 +189,20 @@ function AutoDashboard({ detail, search, version }: { readonly detail: DatasetDe
         {plan?.measure && (
           <ResourcePanel
             id="time-mean"
-            title={`Mean ${plan.measure} per ${plan.bucket}${plan.group ? ` by ${plan.group}` : ''}`}
+            title={`Mean ${plan.measure} per ${plan.measureBucket}${plan.group ? ` by ${plan.group}` : ''}`}
             resourceKey={`${id}:mean:${plan.measure}:${plan.group ?? ''}#${version}`}
             load={(signal) =>
               api.aggregate(
                 id,
-                aggregateQuery({ x: plan.time, bucket: plan.bucket, y: plan.measure, agg: 'mean', group: plan.group, top: plan.group ? SPLIT_TOP : undefined, points: TIME_POINTS }),
+                aggregateQuery({ x: plan.time, bucket: plan.measureBucket, y: plan.measure, agg: 'mean', group: plan.group, top: plan.group ? SPLIT_TOP : undefined, points: TIME_POINTS }),
                 signal,
               )
             }
             view={(data) => ({
-              option: aggregateOption({ type: 'line', x: plan.time, bucket: plan.bucket }, data),
+              option: aggregateOption({ type: 'line', x: plan.time, bucket: plan.measureBucket }, data),
               table: aggregateTable(data, plan.time),
             })}
-            bucket={plan.bucket}
+            bucket={plan.measureBucket}
             onSettled={onSettled}
           />
         )}

@@ -21,6 +21,7 @@ const quantiles = z
   .nullable();
 
 const columnStats = z.object({
+  approximate: z.boolean().optional(),
   count: z.number(),
   nulls: z.number(),
   distinct: z.number(),

@@ -10,14 +10,20 @@ import type {
   ProfilesAnalysis,
   SummaryAnalysis,
 } from '../../../../src/shared/api-types.js';
-import { MEASUREMENTS, MEASUREMENT_COLUMNS, MEASUREMENT_TYPES, type Measurement } from '../../../helpers/fixture-data.js';
+import {
+  MEASUREMENTS,
+  MEASUREMENT_COLUMNS,
+  MEASUREMENT_TYPES,
+} from '../../../helpers/fixture-data.js';
 import { type FixtureApp, createFixtureApp } from '../../../helpers/fixture-app.js';
 import { groupBy, mean, numbers, pearson } from '../../../helpers/oracle.js';
 
 let fixture: FixtureApp;
 
 /** The numeric columns of measurements other than the label: the analyses' features. */
-const FEATURES = MEASUREMENT_COLUMNS.filter((name) => ['integer', 'float'].includes(MEASUREMENT_TYPES[name]));
+const FEATURES = MEASUREMENT_COLUMNS.filter((name) =>
+  ['integer', 'float'].includes(MEASUREMENT_TYPES[name]),
+);
 
 beforeAll(async () => {
   fixture = await createFixtureApp('analysis');
@@ -45,7 +51,9 @@ describe('summary', () => {
       columns: { name: string; stats: unknown }[];
     };
     for (const column of summary.columns) {
-      expect(column.stats, column.name).toEqual(detail.columns.find((c) => c.name === column.name)?.stats);
+      expect(column.stats, column.name).toEqual(
+        detail.columns.find((c) => c.name === column.name)?.stats,
+      );
     }
   });
 
@@ -54,14 +62,28 @@ describe('summary', () => {
     for (const name of FEATURES) {
       const histogram = summary.columns.find((column) => column.name === name)?.histogram;
       const values = numbers(MEASUREMENTS, name);
-      expect(histogram?.edges, name).toEqual(histogramEdges(Math.min(...values), Math.max(...values), 20));
-      expect(histogram?.counts.reduce((a, b) => a + b, 0), name).toBe(values.length);
+      expect(histogram?.edges, name).toEqual(
+        histogramEdges(Math.min(...values), Math.max(...values), 20),
+      );
+      expect(
+        histogram?.counts.reduce((a, b) => a + b, 0),
+        name,
+      ).toBe(values.length);
     }
     const ids = summary.columns.find((column) => column.name === 'id')?.histogram;
     const edges = ids?.edges ?? [];
-    const expected = edges.slice(0, -1).map((edge, i) =>
-      MEASUREMENTS.filter((row) => row.id >= edge && (i === edges.length - 2 ? row.id <= (edges[i + 1] as number) : row.id < (edges[i + 1] as number))).length,
-    );
+    const expected = edges
+      .slice(0, -1)
+      .map(
+        (edge, i) =>
+          MEASUREMENTS.filter(
+            (row) =>
+              row.id >= edge &&
+              (i === edges.length - 2
+                ? row.id <= (edges[i + 1] as number)
+                : row.id < (edges[i + 1] as number)),
+          ).length,
+      );
     expect(ids?.counts).toEqual(expected);
     expect(summary.columns.find((column) => column.name === 'name')?.histogram).toBeNull();
   });
@@ -93,7 +115,10 @@ describe('correlation', () => {
     expect(at('x', 'neg')).toBeCloseTo(-1, 12);
     expect(at('x2', 'neg')).toBeCloseTo(-1, 12);
     expect(at('id', 'x')).toBeCloseTo(1, 12);
-    expect(at('score', 'id')).toBeCloseTo(pearson(numbers(MEASUREMENTS, 'score'), numbers(MEASUREMENTS, 'id')), 9);
+    expect(at('score', 'id')).toBeCloseTo(
+      pearson(numbers(MEASUREMENTS, 'score'), numbers(MEASUREMENTS, 'id')),
+      9,
+    );
     for (const name of FEATURES) expect(at(name, name)).toBeCloseTo(1, 12);
     for (const a of FEATURES) for (const b of FEATURES) expect(at(a, b)).toBe(at(b, a));
   });
@@ -133,7 +158,11 @@ describe('pca', () => {
 describe('profiles', () => {
   it('gives each class its count, mean vector and 50 sample rows by default', async () => {
     const profiles = await analysis<ProfilesAnalysis>('profiles');
-    expect(profiles).toMatchObject({ dataset: 'measurements', labelColumn: 'label', samplesPerClass: 50 });
+    expect(profiles).toMatchObject({
+      dataset: 'measurements',
+      labelColumn: 'label',
+      samplesPerClass: 50,
+    });
     expect(profiles.columns).toEqual([...FEATURES]);
     const classes = groupBy(MEASUREMENTS, (row) => row.label);
     expect(profiles.classes.map((profile) => profile.label)).toEqual(['a', 'b', 'c']);
@@ -141,13 +170,19 @@ describe('profiles', () => {
       const rows = classes.get(String(profile.label)) ?? [];
       expect(profile.count).toBe(rows.length);
       profile.mean.forEach((value, i) => {
-        const column = FEATURES[i] as keyof Measurement;
-        expect(value, `${String(profile.label)} ${column}`).toBeCloseTo(mean(numbers(rows, column)) as number, 9);
+        const column = FEATURES[i] as string;
+        expect(value, `${String(profile.label)} ${column}`).toBeCloseTo(
+          mean(numbers(rows, column)) as number,
+          9,
+        );
       });
       expect(profile.samples).toHaveLength(Math.min(50, rows.length));
       for (const sample of profile.samples) {
         const source = rows.find((row) => row.id === sample[0]);
-        expect(source, `sample ${String(sample[0])} belongs to class ${String(profile.label)}`).toBeDefined();
+        expect(
+          source,
+          `sample ${String(sample[0])} belongs to class ${String(profile.label)}`,
+        ).toBeDefined();
         expect(sample).toEqual(FEATURES.map((column) => source?.[column] ?? null));
       }
       expect(new Set(profile.samples.map((sample) => sample[0])).size).toBe(profile.samples.length);
@@ -163,8 +198,17 @@ describe('analyses that do not apply', () => {
   ])('%s of %s is 404 with the reason', async (kind, id, reason) => {
     const response = await fixture.app.inject(`/api/v1/datasets/${id}/analysis/${kind}`);
     expect(response.statusCode).toBe(404);
-    const body = response.json() as { statusCode: number; error: string; message: string; code: string };
-    expect(body).toMatchObject({ statusCode: 404, error: 'Not Found', code: 'DASHPORT_ERR_ANALYSIS_NOT_APPLICABLE' });
+    const body = response.json() as {
+      statusCode: number;
+      error: string;
+      message: string;
+      code: string;
+    };
+    expect(body).toMatchObject({
+      statusCode: 404,
+      error: 'Not Found',
+      code: 'DASHPORT_ERR_ANALYSIS_NOT_APPLICABLE',
+    });
     expect(body.message).toMatch(reason);
   });
 

@@ -3,7 +3,11 @@
  * fixture's own rows.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ColumnStats, DatasetDetail, DatasetSummary } from '../../../../src/shared/api-types.js';
+import type {
+  ColumnStats,
+  DatasetDetail,
+  DatasetSummary,
+} from '../../../../src/shared/api-types.js';
 import {
   CUSTOMERS,
   FIXTURE_DATASET_IDS,
@@ -14,7 +18,14 @@ import {
   type FixtureRow,
 } from '../../../helpers/fixture-data.js';
 import { type FixtureApp, createFixtureApp } from '../../../helpers/fixture-app.js';
-import { compareValues, distinctCount, mean, numbers, quantile, stdSample } from '../../../helpers/oracle.js';
+import {
+  compareValues,
+  distinctCount,
+  mean,
+  numbers,
+  quantile,
+  stdSample,
+} from '../../../helpers/oracle.js';
 
 let fixture: FixtureApp;
 let list: DatasetSummary[];
@@ -49,7 +60,9 @@ describe('GET /api/v1/datasets', () => {
 
   it('gives each dataset its kind and location', () => {
     expect(
-      Object.fromEntries(list.map((dataset) => [dataset.id, [dataset.source.kind, dataset.source.location]])),
+      Object.fromEntries(
+        list.map((dataset) => [dataset.id, [dataset.source.kind, dataset.source.location]]),
+      ),
     ).toEqual({
       events: ['csv', 'events.tsv'],
       logs: ['ndjson', 'logs.ndjson'],
@@ -94,7 +107,11 @@ describe('GET /api/v1/datasets/{id}', () => {
     const detail = await describeDataset('measurements');
     expect(detail.columnCount).toBe(MEASUREMENT_COLUMNS.length);
     expect(detail.columns.map((column) => [column.name, column.type, column.nullable])).toEqual(
-      MEASUREMENT_COLUMNS.map((name) => [name, MEASUREMENT_TYPES[name], MEASUREMENTS.some((row) => row[name] === null)]),
+      MEASUREMENT_COLUMNS.map((name) => [
+        name,
+        MEASUREMENT_TYPES[name],
+        MEASUREMENTS.some((row) => row[name] === null),
+      ]),
     );
   });
 
@@ -104,13 +121,62 @@ describe('GET /api/v1/datasets/{id}', () => {
   });
 
   it.each([
-    ['events', [['kind', 'string'], ['value', 'integer'], ['at', 'date']]],
-    ['logs', [['level', 'string'], ['ms', 'integer'], ['at', 'timestamp']]],
-    ['people', [['name', 'string'], ['age', 'integer'], ['active', 'boolean']]],
-    ['sales', [['id', 'integer'], ['amount', 'float'], ['region', 'string']]],
-    ['monthly', [['month', 'string'], ['product', 'string'], ['units', 'integer']]],
-    ['shop.customers', [['id', 'integer'], ['name', 'string'], ['city', 'string']]],
-    ['shop.orders', [['id', 'integer'], ['customer_id', 'integer'], ['total', 'float']]],
+    [
+      'events',
+      [
+        ['kind', 'string'],
+        ['value', 'integer'],
+        ['at', 'date'],
+      ],
+    ],
+    [
+      'logs',
+      [
+        ['level', 'string'],
+        ['ms', 'integer'],
+        ['at', 'timestamp'],
+      ],
+    ],
+    [
+      'people',
+      [
+        ['name', 'string'],
+        ['age', 'integer'],
+        ['active', 'boolean'],
+      ],
+    ],
+    [
+      'sales',
+      [
+        ['id', 'integer'],
+        ['amount', 'float'],
+        ['region', 'string'],
+      ],
+    ],
+    [
+      'monthly',
+      [
+        ['month', 'string'],
+        ['product', 'string'],
+        ['units', 'integer'],
+      ],
+    ],
+    [
+      'shop.customers',
+      [
+        ['id', 'integer'],
+        ['name', 'string'],
+        ['city', 'string'],
+      ],
+    ],
+    [
+      'shop.orders',
+      [
+        ['id', 'integer'],
+        ['customer_id', 'integer'],
+        ['total', 'float'],
+      ],
+    ],
   ])('types the columns of %s', async (id, expected) => {
     const detail = await describeDataset(id);
     expect(detail.columns.map((column) => [column.name, column.type])).toEqual(expected);
@@ -118,13 +184,17 @@ describe('GET /api/v1/datasets/{id}', () => {
 
   it('marks the SQLite column with a NULL nullable', async () => {
     const detail = await describeDataset('shop.customers');
-    expect(detail.columns.find((column) => column.name === 'city')?.nullable).toBe(CUSTOMERS.some((row) => row['city'] === null));
+    expect(detail.columns.find((column) => column.name === 'city')?.nullable).toBe(
+      CUSTOMERS.some((row) => row['city'] === null),
+    );
     expect(detail.columns.find((column) => column.name === 'name')?.nullable).toBe(false);
   });
 
   it('has statistics for every numeric column that match the rows', async () => {
     const detail = await describeDataset('measurements');
-    for (const name of MEASUREMENT_COLUMNS.filter((column) => ['integer', 'float'].includes(MEASUREMENT_TYPES[column]))) {
+    for (const name of MEASUREMENT_COLUMNS.filter((column) =>
+      ['integer', 'float'].includes(MEASUREMENT_TYPES[column]),
+    )) {
       const stats = detail.columns.find((column) => column.name === name)?.stats as ColumnStats;
       const values = numbers(MEASUREMENTS, name);
       expect(stats.count, name).toBe(values.length);
@@ -161,6 +231,8 @@ describe('GET /api/v1/datasets/{id}', () => {
       expect(stats.quantiles, name).toBeNull();
     }
     expect(detail.columns.find((column) => column.name === 'day')?.stats?.min).toBe('2024-01-01');
-    expect(detail.columns.find((column) => column.name === 'ts')?.stats?.min).toBe('2024-03-01T00:00:00.000Z');
+    expect(detail.columns.find((column) => column.name === 'ts')?.stats?.min).toBe(
+      '2024-03-01T00:00:00.000Z',
+    );
   });
 });

@@ -6,7 +6,11 @@ import { writeFile } from 'node:fs/promises';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DuckDb, createDuckDb } from '../../../../src/engine/duckdb.js';
-import { MEASUREMENTS, MEASUREMENT_COLUMNS, type Measurement } from '../../../helpers/fixture-data.js';
+import {
+  MEASUREMENTS,
+  MEASUREMENT_COLUMNS,
+  type Measurement,
+} from '../../../helpers/fixture-data.js';
 import { type FixtureApp, createFixtureApp, query } from '../../../helpers/fixture-app.js';
 import { parseCsv, project, sortRows } from '../../../helpers/oracle.js';
 
@@ -72,7 +76,10 @@ describe('format=csv', () => {
         ['id', 'asc'],
       ],
     ).slice(0, 5);
-    expect(parseCsv(response.body)).toEqual([['id', 'score', 'flag'], ...project(expected, ['id', 'score', 'flag']).map((row) => row.map(text))]);
+    expect(parseCsv(response.body)).toEqual([
+      ['id', 'score', 'flag'],
+      ...project(expected, ['id', 'score', 'flag']).map((row) => row.map(text)),
+    ]);
   });
 });
 
@@ -111,7 +118,9 @@ describe('format=parquet', () => {
       ['limit', '50'],
     ]);
     expect(response.headers['content-type']).toBe('application/vnd.apache.parquet');
-    expect(response.headers['content-disposition']).toBe('attachment; filename="measurements.parquet"');
+    expect(response.headers['content-disposition']).toBe(
+      'attachment; filename="measurements.parquet"',
+    );
     const bytes = response.rawPayload;
     expect(bytes.subarray(0, 4).toString('latin1')).toBe('PAR1');
     const file = fixture.tmp.join('export.parquet');
@@ -127,7 +136,9 @@ describe('format=parquet', () => {
       ['maybe', 'BIGINT'],
     ]);
     const result = await db.query(`SELECT * FROM read_parquet('${file}')`);
-    expect(result.rows).toEqual(project(MEASUREMENTS.slice(0, 50), ['id', 'score', 'name', 'day', 'ts', 'flag', 'maybe']));
+    expect(result.rows).toEqual(
+      project(MEASUREMENTS.slice(0, 50), ['id', 'score', 'name', 'day', 'ts', 'flag', 'maybe']),
+    );
   });
 });
 
@@ -140,7 +151,9 @@ describe('format=arrow', () => {
       ['label', 'neq.c'],
     ]);
     expect(response.headers['content-type']).toBe('application/vnd.apache.arrow.stream');
-    expect(response.headers['content-disposition']).toBe('attachment; filename="measurements.arrows"');
+    expect(response.headers['content-disposition']).toBe(
+      'attachment; filename="measurements.arrows"',
+    );
     const table = tableFromIPC(response.rawPayload);
     const expected: Measurement[] = MEASUREMENTS.filter((row) => row.label !== 'c').slice(0, 30);
     expect(table.numRows).toBe(expected.length);
@@ -166,10 +179,16 @@ describe('format=arrow', () => {
     expect(column('score')).toEqual(expected.map((row) => row.score));
     expect(column('name')).toEqual(expected.map((row) => row.name));
     expect(column('flag')).toEqual(expected.map((row) => row.flag));
-    expect(column('maybe')).toEqual(expected.map((row) => (row.maybe === null ? null : BigInt(row.maybe))));
+    expect(column('maybe')).toEqual(
+      expected.map((row) => (row.maybe === null ? null : BigInt(row.maybe))),
+    );
     expect(column('note')).toEqual(expected.map((row) => row.note));
-    expect(column('day').map((value) => new Date(Number(value)).toISOString().slice(0, 10))).toEqual(expected.map((row) => row.day));
-    expect(column('ts').map((value) => new Date(Number(value)).toISOString())).toEqual(expected.map((row) => row.ts));
+    expect(
+      column('day').map((value) => new Date(Number(value)).toISOString().slice(0, 10)),
+    ).toEqual(expected.map((row) => row.day));
+    expect(column('ts').map((value) => new Date(Number(value)).toISOString())).toEqual(
+      expected.map((row) => row.ts),
+    );
   });
 });
 
@@ -184,7 +203,9 @@ describe('format errors', () => {
   });
 
   it('refuses a bad filter before a stream starts', async () => {
-    const response = await fixture.app.inject('/api/v1/datasets/measurements/rows?format=csv&id=eq.x');
+    const response = await fixture.app.inject(
+      '/api/v1/datasets/measurements/rows?format=csv&id=eq.x',
+    );
     expect(response.statusCode).toBe(400);
     expect(response.headers['content-type']).toContain('application/json');
   });

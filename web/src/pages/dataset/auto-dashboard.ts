@@ -15,7 +15,9 @@ const BUCKETS: readonly [string, number][] = [
   ['year', 365 * 86_400_000],
 ];
 /** A time series aims at no more points than this. */
-export const TARGET_TIME_POINTS = 400;
+export const TARGET_TIME_POINTS = 500;
+/** Several series over time share the width: each aims at fewer points. */
+export const TARGET_SPLIT_POINTS = 100;
 /** A category splits a series when it has at most this many values. */
 export const MAX_SPLIT_VALUES = 12;
 /** Series shown when a numeric mean over time is split by a category. */
@@ -27,13 +29,13 @@ export function numericColumns(detail: DatasetDetail): ColumnInfo[] {
   );
 }
 
-/** The finest bucket that keeps the time span under TARGET_TIME_POINTS points. */
-export function timeBucket(min: unknown, max: unknown): string {
+/** The finest bucket that keeps the time span under `target` points. */
+export function timeBucket(min: unknown, max: unknown, target = TARGET_TIME_POINTS): string {
   const from = Date.parse(String(min));
   const to = Date.parse(String(max));
   if (Number.isNaN(from) || Number.isNaN(to) || to <= from) return 'day';
   const span = to - from;
-  for (const [bucket, size] of BUCKETS) if (span / size <= TARGET_TIME_POINTS) return bucket;
+  for (const [bucket, size] of BUCKETS) if (span / size <= target) return bucket;
   return 'year';
 }
 
@@ -52,6 +54,8 @@ export interface TimeSeriesPlan {
   readonly bucket: string;
   /** The numeric column averaged over time, split by `group` when there is one. */
   readonly measure?: string;
+  /** The bucket of the mean over time: coarser when it is split into several series. */
+  readonly measureBucket: string;
   readonly group?: string;
 }
 
@@ -61,7 +65,14 @@ export function timeSeriesPlan(detail: DatasetDetail): TimeSeriesPlan | undefine
   const bucket = timeBucket(time.stats?.min, time.stats?.max);
   const measure = numericColumns(detail)[0]?.name;
   const group = splitColumn(detail);
-  return { time: time.name, bucket, ...(measure !== undefined && { measure }), ...(group !== undefined && { group }) };
+  const measureBucket = group === undefined ? bucket : timeBucket(time.stats?.min, time.stats?.max, TARGET_SPLIT_POINTS);
+  return {
+    time: time.name,
+    bucket,
+    measureBucket,
+    ...(measure !== undefined && { measure }),
+    ...(group !== undefined && { group }),
+  };
 }
 
 /** The query string of an aggregate request from its parameters (undefined ones left out). */

@@ -1,0 +1,263 @@
+/**
+ * Everything shared between workers and replicas, assembled for one serving process: Redis
+ * behind its breaker (when REDIS_URL is set), the two-level response cache, rate-limit
+ * counters, PostgreSQL datasets (when DATABASE_URL is set), live data (segment store, SSE hub,
+ * event bus, ingestion) and the DatasetQueries that serves file and pg datasets alike.
+ * `registerSharedStateRoutes` adds its HTTP side: rate limiting, ingestion and events.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Config } from '../config/config.js';
+import { buildCache } from '../engine/cache-builder.js';
+import type { Catalog } from '../engine/catalog.js';
+import {
+  type DatasetQueries,
+  type ResultCache,
+  createDatasetQueries,
+} from '../engine/dataset-queries.js';
+import { loadSettings } from '../engine/dataset-settings.js';
+import type { DuckDb } from '../engine/duckdb.js';
+import { createCombinedQueries } from '../engine/postgres/combined-queries.js';
+import { PG_ID_PREFIX } from '../engine/postgres/pg-discovery.js';
+import { type PgQueries, createPgQueries } from '../engine/postgres/pg-queries.js';
+import { type PgHealth, type PgSource, createPgSource } from '../engine/postgres/pg-source.js';
+import type { Logger } from '../logger.js';
+import { type RateLimitCounters, createRateLimitCounters } from '../resilience/rate-limit-store.js';
+import {
+  type RedisClient,
+  type RedisHealth,
+  createRedisClient,
+} from '../resilience/redis-client.js';
+import {
+  type CacheLayer,
+  type ResponseCache,
+  type ResponseCacheKey,
+  createResponseCache,
+} from '../resilience/response-cache.js';
+import { rateLimitPlugin } from '../server/plugins/rate-limit.js';
+import { eventRoutes } from '../server/routes/events/index.js';
+import { ingestRoutes } from '../server/routes/ingest/index.js';
+import { type LiveBus, createLiveBus } from './event-bus.js';
+import { type LiveCatalog, createLiveCatalog } from './live-view.js';
+import { type LiveService, createLiveService } from './live-service.js';
+import { type SegmentStore, createSegmentStore } from './segment-store.js';
+import { type SseHub, createSseHub } from './sse-hub.js';
+
+export interface SharedStateOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly db: DuckDb;
+  /** The file catalog; live datasets get their segments through a wrapper around it. */
+  readonly catalog: Catalog;
+  /** Metrics hooks. */
+  readonly onQuery?: (dataset: string, ms: number) => void;
+  readonly onCacheLookup?: (layer: CacheLayer, outcome: 'hit' | 'miss') => void;
+  readonly onSseDrop?: (dataset: string) => void;
+  /** Watch source files and rebuild changed datasets (default true). */
+  readonly watchSources?: boolean;
+}
+
+export interface SharedHealth {
+  /** Present when REDIS_URL is set. */
+  readonly redis?: RedisHealth;
+  /** Present when DATABASE_URL is set. */
+  readonly database?: PgHealth;
+}
+
+export interface SharedState {
+  readonly redis: RedisClient | undefined;
+  readonly responseCache: ResponseCache;
+  readonly rateLimitCounters: RateLimitCounters;
+  readonly catalog: LiveCatalog;
+  /** File and pg datasets; pass it to buildApp as `queries`. */
+  readonly queries: DatasetQueries;
+  readonly pg: { readonly source: PgSource; readonly queries: PgQueries } | undefined;
+  readonly store: SegmentStore;
+  readonly hub: SseHub;
+  readonly bus: LiveBus;
+  readonly live: LiveService;
+  /** The redis and database checks of /health, each with its latency. */
+  health(): Promise<SharedHealth>;
+  /** The dataset exists (file or pg), else the 404 error. */
+  assertDataset(id: string): void;
+  /** Connect what can be connected (never fails the start) and start the watchers. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Wait this long at start for Redis before serving from the in-process fallbacks. */
+const REDIS_START_WAIT_MS = 1_000;
+
+/**
+ * The lead's DatasetQueries caches under `kind:id:version:digest` keys; this maps them onto
+ * the response cache's structured keys so entries are grouped by dataset.
+ */
+export function resultCacheOf(cache: ResponseCache): ResultCache {
+  const keyOf = (key: string): ResponseCacheKey => {
+    const [kind, dataset, version, ...rest] = key.split(':');
+    if (kind === undefined || dataset === undefined || version === undefined || rest.length === 0) {
+      return { dataset: '', version: '', kind: 'other', query: key };
+    }
+    return { dataset, version, kind, query: rest.join(':') };
+  };
+  return {
+    async get(key) {
+      return (await cache.get(keyOf(key)))?.value;
+    },
+    set: (key, value) => cache.set(keyOf(key), value),
+  };
+}
+
+/** Assembles the shared state; nothing connects before `start()`. */
+export async function createSharedState(options: SharedStateOptions): Promise<SharedState> {
+  const { config, logger, db } = options;
+  const redis =
+    config.redisUrl === undefined
+      ? undefined
+      : createRedisClient({
+          url: config.redisUrl,
+          breakerThreshold: config.redisBreakerThreshold,
+          breakerResetSeconds: config.redisBreakerResetSeconds,
+          logger,
+        });
+  const responseCache = createResponseCache({
+    redis,
+    ...(options.onCacheLookup === undefined ? {} : { onLookup: options.onCacheLookup }),
+  });
+  const resultCache = resultCacheOf(responseCache);
+  const rateLimitCounters = createRateLimitCounters({ redis });
+  const store = createSegmentStore({ cacheDir: config.cacheDir });
+  const catalog = createLiveCatalog(options.catalog, { db, store, cacheDir: config.cacheDir });
+  const fileQueries = createDatasetQueries({
+    catalog,
+    db,
+    cache: resultCache,
+    ...(options.onQuery === undefined ? {} : { onQuery: options.onQuery }),
+  });
+
+  let pg: SharedState['pg'];
+  if (config.databaseUrl !== undefined) {
+    const settings = await loadSettings(config.dataDir).catch(() => ({}));
+    const source = createPgSource({
+      url: config.databaseUrl,
+      schemas: config.pgSchemas,
+      settings,
+      cacheDir: config.cacheDir,
+      logger,
+      statementTimeoutMs: Math.max(1_000, Math.round(config.timeoutSeconds * 1000)),
+    });
+    pg = {
+      source,
+      queries: createPgQueries({
+        source,
+        cache: resultCache,
+        ...(options.onQuery === undefined ? {} : { onQuery: options.onQuery }),
+      }),
+    };
+  }
+  const queries =
+    pg === undefined
+      ? fileQueries
+      : createCombinedQueries({ files: fileQueries, pg: pg.queries, db });
+
+  const hub = createSseHub({
+    // Called only once clients connect, after `live` below exists.
+    versionOf: (id) => live.versionOf(id),
+    ...(options.onSseDrop === undefined ? {} : { onDrop: options.onSseDrop }),
+  });
+  const bus = createLiveBus({ redis, logger });
+  bus.onEvent((event) => responseCache.invalidate(event.dataset));
+  const live: LiveService = createLiveService({
+    catalog,
+    store,
+    hub,
+    bus,
+    db,
+    logger,
+    pg,
+    ...(options.watchSources === false
+      ? {}
+      : {
+          rebuild: async (ids: readonly string[]) => {
+            await buildCache(
+              {
+                dataDir: config.dataDir,
+                cacheDir: config.cacheDir,
+                version: config.version,
+                logger,
+              },
+              { only: ids },
+            );
+          },
+        }),
+  });
+  const service = live;
+
+  return {
+    redis,
+    responseCache,
+    rateLimitCounters,
+    catalog,
+    queries,
+    pg,
+    store,
+    hub,
+    bus,
+    live: service,
+    async health() {
+      const [redisHealth, database] = await Promise.all([redis?.health(), pg?.source.health()]);
+      return {
+        ...(redisHealth === undefined ? {} : { redis: redisHealth }),
+        ...(database === undefined ? {} : { database }),
+      };
+    },
+    assertDataset(id) {
+      if (pg !== undefined && (pg.source.has(id) || id.startsWith(PG_ID_PREFIX))) {
+        pg.source.get(id);
+        return;
+      }
+      catalog.get(id);
+    },
+    async start() {
+      if (redis !== undefined && !(await redis.waitReady(REDIS_START_WAIT_MS))) {
+        logger.warn(
+          'Redis is not reachable yet: serving from the in-process cache and counters until it is',
+        );
+      }
+      await pg?.source.start();
+      await service.start();
+    },
+    async close() {
+      hub.closeAll();
+      await service.close();
+      await bus.close();
+      await pg?.source.close();
+      await redis?.close();
+    },
+  };
+}
+
+/**
+ * Rate limiting (register first, so its hook precedes every route), ingestion and events.
+ * Call it from buildApp before the other routes.
+ */
+export async function registerSharedStateRoutes(
+  app: FastifyInstance,
+  state: SharedState,
+  config: Pick<Config, 'rateLimit' | 'apiToken' | 'bodyLimitBytes'>,
+  hooks: { readonly onRateLimited?: (request: FastifyRequest) => void } = {},
+): Promise<void> {
+  await app.register(rateLimitPlugin, {
+    windows: config.rateLimit,
+    counters: state.rateLimitCounters,
+    ...(hooks.onRateLimited === undefined ? {} : { onLimited: (request: FastifyRequest) => hooks.onRateLimited?.(request) }),
+  });
+  await app.register(ingestRoutes, {
+    live: state.live,
+    apiToken: config.apiToken,
+    bodyLimitBytes: config.bodyLimitBytes,
+  });
+  await app.register(eventRoutes, {
+    hub: state.hub,
+    assertDataset: (id) => state.assertDataset(id),
+  });
+}

@@ -1,0 +1,30 @@
+/**
+ * The entry of `dashport serve` in every process of the cluster: the primary becomes the
+ * supervisor, each forked copy (same script, same arguments) becomes a worker.
+ */
+import cluster from 'node:cluster';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config/config.js';
+import type { Logger } from '../logger.js';
+import { runSupervisor } from './supervisor.js';
+import { runWorker } from './worker.js';
+
+export interface ClusterServeOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  /** Adds routes or hooks to every worker's app before it listens. */
+  readonly configureApp?: (app: FastifyInstance) => Promise<void> | void;
+}
+
+export async function serveCluster(options: ClusterServeOptions): Promise<void> {
+  if (cluster.isPrimary) {
+    await runSupervisor({ config: options.config, logger: options.logger });
+    return;
+  }
+  const workerId = cluster.worker?.id;
+  await runWorker({
+    config: options.config,
+    logger: options.logger.child({ role: 'worker', worker: workerId }),
+    ...(options.configureApp === undefined ? {} : { configureApp: options.configureApp }),
+  });
+}
