@@ -8,6 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { runEngineBench } from './core/engine.js';
+import { runWebBench } from './web/web-budgets.js';
 import { REPO_ROOT } from './lib/process.js';
 
 interface Section {
@@ -15,7 +16,10 @@ interface Section {
   run(): Promise<{ markdown: string }>;
 }
 
-const SECTIONS: readonly Section[] = [{ name: 'engine', run: runEngineBench }];
+const SECTIONS: readonly Section[] = [
+  { name: 'engine', run: runEngineBench },
+  { name: 'web', run: runWebBench },
+];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

@@ -4,4 +4,5 @@ import { execFileSync } from 'node:child_process';
 
 if (existsSync('web/tsconfig.json')) {
   execFileSync('npx', ['tsc', '--noEmit', '-p', 'web/tsconfig.json'], { stdio: 'inherit' });
+  execFileSync('npx', ['tsc', '--noEmit', '-p', 'web/tsconfig.node.json'], { stdio: 'inherit' });
 }

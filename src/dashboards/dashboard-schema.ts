@@ -28,11 +28,19 @@ const filterSchema = z
       .default('select')
       .describe('select: a dropdown of the column values; date-range: from/to dates.'),
     multiple: z.boolean().default(false).describe('A multi-select: ?column=in.(a,b).'),
-    dataset: name.optional().describe('Dataset whose values fill the control (default: the dashboard dataset).'),
-    default: z
-      .union([scalar, z.array(scalar), z.object({ from: dateBound.optional(), to: dateBound.optional() }).strict()])
+    dataset: name
       .optional()
-      .describe('Value(s) applied when the URL does not set this filter; {from, to} for a date range.'),
+      .describe('Dataset whose values fill the control (default: the dashboard dataset).'),
+    default: z
+      .union([
+        scalar,
+        z.array(scalar),
+        z.object({ from: dateBound.optional(), to: dateBound.optional() }).strict(),
+      ])
+      .optional()
+      .describe(
+        'Value(s) applied when the URL does not set this filter; {from, to} for a date range.',
+      ),
   })
   .strict();
 
@@ -55,26 +63,69 @@ const panelSchema = z
     description: z.string().optional(),
     type: z.enum(PANEL_TYPES as [PanelType, ...PanelType[]]),
     dataset: name.optional().describe('Dataset of this panel (default: the dashboard dataset).'),
-    width: z.enum(['full', 'half', 'third']).optional().describe('Share of a wide screen (default: half; tables and profiles full, numbers a third).'),
+    width: z
+      .enum(['full', 'half', 'third'])
+      .optional()
+      .describe(
+        'Share of a wide screen (default: half; tables and profiles full, numbers a third).',
+      ),
     x: name.optional(),
-    bucket: z.enum(TIME_BUCKETS as [string, ...string[]]).optional().describe('Time bucket of a date or timestamp x.'),
-    bins: z.number().int().min(1).max(AGGREGATE_MAX_BINS).optional().describe('Histogram bins of a numeric x.'),
+    bucket: z
+      .enum(TIME_BUCKETS as [string, ...string[]])
+      .optional()
+      .describe('Time bucket of a date or timestamp x.'),
+    bins: z
+      .number()
+      .int()
+      .min(1)
+      .max(AGGREGATE_MAX_BINS)
+      .optional()
+      .describe('Histogram bins of a numeric x.'),
     y: name.optional(),
-    agg: z.enum(AGG_FUNCTIONS as [string, ...string[]]).optional().describe('Aggregate of y (default: count of rows).'),
+    agg: z
+      .enum(AGG_FUNCTIONS as [string, ...string[]])
+      .optional()
+      .describe('Aggregate of y (default: count of rows).'),
     group: name.optional().describe('Split into one series per value of this column.'),
-    top: z.number().int().min(1).max(AGGREGATE_MAX_TOP).optional().describe('Largest groups kept; the rest become "other".'),
-    points: z.number().int().min(3).max(AGGREGATE_MAX_POINTS).optional().describe('Downsample each line to this many points.'),
-    select: z.union([name, z.array(name).min(1)]).optional().describe('Columns of a table (default: all).'),
+    top: z
+      .number()
+      .int()
+      .min(1)
+      .max(AGGREGATE_MAX_TOP)
+      .optional()
+      .describe('Largest groups kept; the rest become "other".'),
+    points: z
+      .number()
+      .int()
+      .min(3)
+      .max(AGGREGATE_MAX_POINTS)
+      .optional()
+      .describe('Downsample each line to this many points.'),
+    select: z
+      .union([name, z.array(name).min(1)])
+      .optional()
+      .describe('Columns of a table (default: all).'),
     order: z.string().min(1).optional().describe('Row order of a table: a.desc,b'),
-    limit: z.number().int().min(1).max(ROWS_MAX_LIMIT).optional().describe('Rows per page of a table, points of a scatter.'),
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(ROWS_MAX_LIMIT)
+      .optional()
+      .describe('Rows per page of a table, points of a scatter.'),
     where: z
       .record(name, expressions)
       .optional()
       .describe('Fixed filters of this panel: column: <op>.<value> (or a list of them).'),
-    ignore_filters: z.array(name).optional().describe('Dashboard filters (by column) this panel ignores.'),
+    ignore_filters: z
+      .array(name)
+      .optional()
+      .describe('Dashboard filters (by column) this panel ignores.'),
     stack: z.boolean().optional().describe('Stack the series of an area or bar chart.'),
     horizontal: z.boolean().optional().describe('Horizontal bars.'),
-    annotations: annotationsSchema.optional().describe('Notes from another dataset, as markers on a time x.'),
+    annotations: annotationsSchema
+      .optional()
+      .describe('Notes from another dataset, as markers on a time x.'),
   })
   .strict();
 
@@ -82,7 +133,13 @@ type PanelInput = z.infer<typeof panelSchema>;
 
 const AGGREGATE_KEYS = ['x', 'bucket', 'bins', 'y', 'agg', 'group', 'top', 'points'] as const;
 const ROWS_KEYS = ['select', 'order'] as const;
-const NEEDS_X: ReadonlySet<PanelType> = new Set(['line', 'area', 'histogram', 'heatmap', 'scatter']);
+const NEEDS_X: ReadonlySet<PanelType> = new Set([
+  'line',
+  'area',
+  'histogram',
+  'heatmap',
+  'scatter',
+]);
 
 /** The keys that do not apply to a panel of `type`, with what that type takes instead. */
 function inapplicableKeys(panel: PanelInput): { key: string; accepts: string }[] {
@@ -92,22 +149,51 @@ function inapplicableKeys(panel: PanelInput): { key: string; accepts: string }[]
     case 'profiles':
     case 'pca':
     case 'correlation':
-      return present([...AGGREGATE_KEYS, ...ROWS_KEYS, 'limit', 'where', 'ignore_filters', 'stack', 'horizontal', 'annotations']).map(
-        (key) => ({ key, accepts: 'title, description, dataset, width (it shows a precomputed analysis)' }),
-      );
+      return present([
+        ...AGGREGATE_KEYS,
+        ...ROWS_KEYS,
+        'limit',
+        'where',
+        'ignore_filters',
+        'stack',
+        'horizontal',
+        'annotations',
+      ]).map((key) => ({
+        key,
+        accepts: 'title, description, dataset, width (it shows a precomputed analysis)',
+      }));
     case 'table':
       return present([...AGGREGATE_KEYS, 'stack', 'horizontal', 'annotations']).map((key) => ({
         key,
         accepts: 'select, order, limit, where',
       }));
     case 'scatter':
-      return present(['bucket', 'bins', 'agg', 'top', 'points', 'select', 'order', 'stack', 'horizontal', 'annotations']).map(
-        (key) => ({ key, accepts: 'x, y, group, limit, where' }),
-      );
+      return present([
+        'bucket',
+        'bins',
+        'agg',
+        'top',
+        'points',
+        'select',
+        'order',
+        'stack',
+        'horizontal',
+        'annotations',
+      ]).map((key) => ({ key, accepts: 'x, y, group, limit, where' }));
     case 'number':
-      return present(['x', 'bucket', 'bins', 'group', 'top', 'points', ...ROWS_KEYS, 'limit', 'stack', 'horizontal', 'annotations']).map(
-        (key) => ({ key, accepts: 'y, agg, where' }),
-      );
+      return present([
+        'x',
+        'bucket',
+        'bins',
+        'group',
+        'top',
+        'points',
+        ...ROWS_KEYS,
+        'limit',
+        'stack',
+        'horizontal',
+        'annotations',
+      ]).map((key) => ({ key, accepts: 'y, agg, where' }));
     default:
       return present([...ROWS_KEYS, 'limit']).map((key) => ({
         key,
@@ -119,28 +205,56 @@ function inapplicableKeys(panel: PanelInput): { key: string; accepts: string }[]
 function checkPanel(panel: PanelInput, index: number, ctx: z.RefinementCtx): void {
   const at = (key: string): (string | number)[] => ['panels', index, key];
   for (const { key, accepts } of inapplicableKeys(panel)) {
-    ctx.addIssue({ code: 'custom', path: at(key), message: `does not apply to a ${panel.type} panel; it takes ${accepts}` });
+    ctx.addIssue({
+      code: 'custom',
+      path: at(key),
+      message: `does not apply to a ${panel.type} panel; it takes ${accepts}`,
+    });
   }
   if (NEEDS_X.has(panel.type) && panel.x === undefined) {
-    ctx.addIssue({ code: 'custom', path: at('x'), message: `a ${panel.type} panel needs x (a column)` });
+    ctx.addIssue({
+      code: 'custom',
+      path: at('x'),
+      message: `a ${panel.type} panel needs x (a column)`,
+    });
   }
   if (panel.type === 'bar' && panel.x === undefined && panel.group === undefined) {
-    ctx.addIssue({ code: 'custom', path: at('x'), message: 'a bar panel needs x, or group for one bar per group' });
+    ctx.addIssue({
+      code: 'custom',
+      path: at('x'),
+      message: 'a bar panel needs x, or group for one bar per group',
+    });
   }
   if (panel.type === 'heatmap' && panel.group === undefined) {
-    ctx.addIssue({ code: 'custom', path: at('group'), message: 'a heatmap panel needs group (its rows)' });
+    ctx.addIssue({
+      code: 'custom',
+      path: at('group'),
+      message: 'a heatmap panel needs group (its rows)',
+    });
   }
   if (panel.type === 'scatter' && panel.y === undefined) {
     ctx.addIssue({ code: 'custom', path: at('y'), message: 'a scatter panel needs y (a column)' });
   }
   if (panel.agg !== undefined && panel.agg !== 'count' && panel.y === undefined) {
-    ctx.addIssue({ code: 'custom', path: at('y'), message: `agg: ${panel.agg} needs y (the column to aggregate)` });
+    ctx.addIssue({
+      code: 'custom',
+      path: at('y'),
+      message: `agg: ${panel.agg} needs y (the column to aggregate)`,
+    });
   }
   if (panel.bucket !== undefined && panel.bins !== undefined) {
-    ctx.addIssue({ code: 'custom', path: at('bins'), message: 'bins and bucket cannot be combined' });
+    ctx.addIssue({
+      code: 'custom',
+      path: at('bins'),
+      message: 'bins and bucket cannot be combined',
+    });
   }
   if (panel.type === 'histogram' && panel.bucket !== undefined) {
-    ctx.addIssue({ code: 'custom', path: at('bucket'), message: 'a histogram bins a numeric x; use a bar panel for a time x' });
+    ctx.addIssue({
+      code: 'custom',
+      path: at('bucket'),
+      message: 'a histogram bins a numeric x; use a bar panel for a time x',
+    });
   }
   if (panel.annotations !== undefined && panel.x === undefined) {
     ctx.addIssue({ code: 'custom', path: at('annotations'), message: 'annotations need a time x' });
@@ -152,26 +266,52 @@ type FilterInput = z.infer<typeof filterSchema>;
 function checkFilter(filter: FilterInput, index: number, ctx: z.RefinementCtx): void {
   const at = (key: string): (string | number)[] => ['filters', index, key];
   if (filter.type === 'date-range' && filter.multiple) {
-    ctx.addIssue({ code: 'custom', path: at('multiple'), message: 'multiple applies to a select filter, not a date-range' });
+    ctx.addIssue({
+      code: 'custom',
+      path: at('multiple'),
+      message: 'multiple applies to a select filter, not a date-range',
+    });
   }
   const value = filter.default;
   if (value === undefined) return;
   const isRange = typeof value === 'object' && !Array.isArray(value);
   if (filter.type === 'date-range' && !isRange) {
-    ctx.addIssue({ code: 'custom', path: at('default'), message: 'a date-range default is {from: <date>, to: <date>}' });
+    ctx.addIssue({
+      code: 'custom',
+      path: at('default'),
+      message: 'a date-range default is {from: <date>, to: <date>}',
+    });
   } else if (filter.type === 'select' && isRange) {
-    ctx.addIssue({ code: 'custom', path: at('default'), message: 'a select default is a value (or a list with multiple: true)' });
+    ctx.addIssue({
+      code: 'custom',
+      path: at('default'),
+      message: 'a select default is a value (or a list with multiple: true)',
+    });
   } else if (filter.type === 'select' && !filter.multiple && Array.isArray(value)) {
-    ctx.addIssue({ code: 'custom', path: at('default'), message: 'a list of defaults needs multiple: true' });
+    ctx.addIssue({
+      code: 'custom',
+      path: at('default'),
+      message: 'a list of defaults needs multiple: true',
+    });
   }
 }
 
-function checkUnique(values: (string | undefined)[], what: string, key: string, listKey: string, ctx: z.RefinementCtx): void {
+function checkUnique(
+  values: (string | undefined)[],
+  what: string,
+  key: string,
+  listKey: string,
+  ctx: z.RefinementCtx,
+): void {
   const seen = new Set<string>();
   values.forEach((value, index) => {
     if (value === undefined) return;
     if (seen.has(value)) {
-      ctx.addIssue({ code: 'custom', path: [listKey, index, key], message: `${what} "${value}" is used twice; each must be unique` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [listKey, index, key],
+        message: `${what} "${value}" is used twice; each must be unique`,
+      });
     }
     seen.add(value);
   });
@@ -190,8 +330,20 @@ export const dashboardFileSchema = z
   .superRefine((file, ctx) => {
     file.panels.forEach((panel, index) => checkPanel(panel, index, ctx));
     file.filters.forEach((filter, index) => checkFilter(filter, index, ctx));
-    checkUnique(file.panels.map((panel) => panel.id), 'panel id', 'id', 'panels', ctx);
-    checkUnique(file.filters.map((filter) => filter.column), 'filter column', 'column', 'filters', ctx);
+    checkUnique(
+      file.panels.map((panel) => panel.id),
+      'panel id',
+      'id',
+      'panels',
+      ctx,
+    );
+    checkUnique(
+      file.filters.map((filter) => filter.column),
+      'filter column',
+      'column',
+      'filters',
+      ctx,
+    );
   });
 
 export type DashboardFile = z.infer<typeof dashboardFileSchema>;
@@ -199,5 +351,9 @@ export type DashboardFile = z.infer<typeof dashboardFileSchema>;
 /** The JSON Schema of a dashboard file, for editors (YAML language server, VS Code). */
 export function dashboardJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(dashboardFileSchema, { io: 'input', unrepresentable: 'any' });
-  return { ...schema, title: 'Dashport dashboard', description: 'A dashboards/<id>.yaml file (SPEC §7).' };
+  return {
+    ...schema,
+    title: 'Dashport dashboard',
+    description: 'A dashboards/<id>.yaml file (SPEC §7).',
+  };
 }

@@ -37,7 +37,10 @@ export function createDashboardStore({ dir, logger }: DashboardStoreOptions): Da
     const next = await loadDashboards(dir);
     for (const entry of next.entries) {
       for (const problem of entry.problems) {
-        logger.warn({ dashboard: entry.id, file: problem.file, path: problem.path, line: problem.line }, `dashboard ${describeProblem(problem)}`);
+        logger.warn(
+          { dashboard: entry.id, file: problem.file, path: problem.path, line: problem.line },
+          `dashboard ${describeProblem(problem)}`,
+        );
       }
     }
     current = next;
@@ -71,7 +74,9 @@ export function createDashboardStore({ dir, logger }: DashboardStoreOptions): Da
       if (definition) return definition;
       const entry = current.entries.find((candidate) => candidate.id === id);
       if (entry) {
-        throw new ConfigError(`dashboard "${id}" is invalid: ${entry.problems.map(describeProblem).join('; ')}`);
+        throw new ConfigError(
+          `dashboard "${id}" is invalid: ${entry.problems.map(describeProblem).join('; ')}`,
+        );
       }
       const known = current.entries.map((candidate) => candidate.id);
       throw new NotFoundError(
@@ -87,8 +92,10 @@ export function createDashboardStore({ dir, logger }: DashboardStoreOptions): Da
           clearTimeout(timer);
           timer = setTimeout(() => {
             load().then(
-              () => logger.info({ dir, dashboards: current.definitions.size }, 'dashboards reloaded'),
-              (error: unknown) => logger.error({ err: error, dir }, 'dashboards could not be reloaded'),
+              () =>
+                logger.info({ dir, dashboards: current.definitions.size }, 'dashboards reloaded'),
+              (error: unknown) =>
+                logger.error({ err: error, dir }, 'dashboards could not be reloaded'),
             );
           }, RELOAD_DEBOUNCE_MS);
         });
@@ -96,7 +103,9 @@ export function createDashboardStore({ dir, logger }: DashboardStoreOptions): Da
         logger.info({ dir, reason: (error as Error).message }, 'dashboards dir not watched');
         return () => undefined;
       }
-      watcher.on('error', (error) => logger.warn({ err: error, dir }, 'dashboards watcher stopped'));
+      watcher.on('error', (error) =>
+        logger.warn({ err: error, dir }, 'dashboards watcher stopped'),
+      );
       return () => {
         clearTimeout(timer);
         watcher.close();

@@ -12,13 +12,45 @@ const definition: DashboardDefinition = {
   dataset: 'trends',
   file: 'tools.yaml',
   filters: [
-    { column: 'tool', label: 'Tool', kind: 'select', multiple: false, dataset: 'trends', defaultValues: ['Benchmarking'] },
-    { column: 'date', label: 'Date', kind: 'date-range', multiple: false, dataset: 'trends', defaultValues: [] },
+    {
+      column: 'tool',
+      label: 'Tool',
+      kind: 'select',
+      multiple: false,
+      dataset: 'trends',
+      defaultValues: ['Benchmarking'],
+    },
+    {
+      column: 'date',
+      label: 'Date',
+      kind: 'date-range',
+      multiple: false,
+      dataset: 'trends',
+      defaultValues: [],
+    },
   ],
   panels: [
-    { id: 'line', title: 'L', type: 'line', dataset: 'trends', width: 'full', x: 'date', y: 'value', agg: 'mean', annotations: { dataset: 'notes', time: 'date', text: 'note' } },
+    {
+      id: 'line',
+      title: 'L',
+      type: 'line',
+      dataset: 'trends',
+      width: 'full',
+      x: 'date',
+      y: 'value',
+      agg: 'mean',
+      annotations: { dataset: 'notes', time: 'date', text: 'note' },
+    },
     { id: 'rows', title: 'R', type: 'table', dataset: 'trends', width: 'full' },
-    { id: 'bad', title: 'B', type: 'number', dataset: 'trends', width: 'half', y: 'nope', agg: 'sum' },
+    {
+      id: 'bad',
+      title: 'B',
+      type: 'number',
+      dataset: 'trends',
+      width: 'half',
+      y: 'nope',
+      agg: 'sum',
+    },
     { id: 'gone', title: 'G', type: 'number', dataset: 'missing', width: 'half' },
     { id: 'pca', title: 'P', type: 'pca', dataset: 'trends', width: 'half' },
   ],
@@ -27,28 +59,63 @@ const definition: DashboardDefinition = {
 /** The engine's contract, answered from fixed data; records every call. */
 function fakeQueries() {
   const calls: { kind: string; dataset: string; raw: RawQuery }[] = [];
-  const columns: Record<string, string[]> = { trends: ['date', 'tool', 'value'], notes: ['date', 'tool', 'note'] };
+  const columns: Record<string, string[]> = {
+    trends: ['date', 'tool', 'value'],
+    notes: ['date', 'tool', 'note'],
+  };
   const queries: DashboardQueries = {
     async columns(dataset) {
       const found = columns[dataset];
-      if (!found) throw new NotFoundError('DASHPORT_ERR_DATASET_NOT_FOUND', `unknown dataset "${dataset}"`);
+      if (!found)
+        throw new NotFoundError('DASHPORT_ERR_DATASET_NOT_FOUND', `unknown dataset "${dataset}"`);
       return found;
     },
     async rows(dataset, raw): Promise<RowsResponse> {
       calls.push({ kind: 'rows', dataset, raw });
-      if (dataset === 'notes') return { columns: ['date', 'note'], rows: [['2005-03-01', 'a book'], ['2006-01-01', null]], limit: 500, offset: 0 };
+      if (dataset === 'notes')
+        return {
+          columns: ['date', 'note'],
+          rows: [
+            ['2005-03-01', 'a book'],
+            ['2006-01-01', null],
+          ],
+          limit: 500,
+          offset: 0,
+        };
       return { columns: ['date'], rows: [['2020-01-01']], limit: 50, offset: 0 };
     },
     async aggregate(dataset, raw): Promise<AggregateResponse> {
       calls.push({ kind: 'aggregate', dataset, raw });
       if (raw['y'] === 'nope') throw new UnknownColumnError('y', 'nope', columns[dataset] ?? []);
-      if (raw['agg'] === 'min') return { x: ['all'], series: [{ name: 'min(date)', y: [Date.UTC(1990, 0, 1)] }], meta: META };
-      if (raw['agg'] === 'max') return { x: ['all'], series: [{ name: 'max(date)', y: [Date.UTC(2024, 11, 1)] }], meta: META };
-      if (raw['x'] === 'tool') return { x: ['Benchmarking', null, 'Outsourcing'], series: [{ name: 'count', y: [2, 1, 3] }], meta: META };
+      if (raw['agg'] === 'min')
+        return {
+          x: ['all'],
+          series: [{ name: 'min(date)', y: [Date.UTC(1990, 0, 1)] }],
+          meta: META,
+        };
+      if (raw['agg'] === 'max')
+        return {
+          x: ['all'],
+          series: [{ name: 'max(date)', y: [Date.UTC(2024, 11, 1)] }],
+          meta: META,
+        };
+      if (raw['x'] === 'tool')
+        return {
+          x: ['Benchmarking', null, 'Outsourcing'],
+          series: [{ name: 'count', y: [2, 1, 3] }],
+          meta: META,
+        };
       return { x: ['2020-01-01'], series: [{ name: 'mean(value)', y: [1.5] }], meta: META };
     },
     async analysis(dataset) {
-      return { dataset, columns: ['value'], explainedVariance: [0.9, 0.1], points: { x: [1], y: [2], label: null }, labelColumn: null, sampleRows: 1 };
+      return {
+        dataset,
+        columns: ['value'],
+        explainedVariance: [0.9, 0.1],
+        points: { x: [1], y: [2], label: null },
+        labelColumn: null,
+        sampleRows: 1,
+      };
     },
   };
   return { calls, queries };
@@ -59,14 +126,23 @@ describe('executeDashboard', () => {
     const { calls, queries } = fakeQueries();
     const result = await executeDashboard(definition, { tool: 'Outsourcing' }, { queries });
     expect(result.filters).toEqual({ tool: ['Outsourcing'], date: [] });
-    expect(result.options).toEqual({ tool: { values: ['Benchmarking', 'Outsourcing'] }, date: { min: '1990-01-01', max: '2024-12-01' } });
+    expect(result.options).toEqual({
+      tool: { values: ['Benchmarking', 'Outsourcing'] },
+      date: { min: '1990-01-01', max: '2024-12-01' },
+    });
     expect(result.panels['line']).toMatchObject({
       kind: 'aggregate',
       query: 'x=date&y=value&agg=mean&filter.tool=eq.Outsourcing',
       annotations: { x: ['2005-03-01', '2006-01-01'], text: ['a book', ''] },
     });
-    expect(result.panels['rows']).toMatchObject({ kind: 'rows', query: 'filter.tool=eq.Outsourcing' });
-    expect(result.panels['pca']).toMatchObject({ kind: 'analysis', data: { explainedVariance: [0.9, 0.1] } });
+    expect(result.panels['rows']).toMatchObject({
+      kind: 'rows',
+      query: 'filter.tool=eq.Outsourcing',
+    });
+    expect(result.panels['pca']).toMatchObject({
+      kind: 'analysis',
+      data: { explainedVariance: [0.9, 0.1] },
+    });
     const notes = calls.find((call) => call.dataset === 'notes');
     expect(notes?.raw).toMatchObject({ 'filter.tool': ['eq.Outsourcing'] });
   });
@@ -85,20 +161,37 @@ describe('executeDashboard', () => {
   it('hides the internals of unexpected errors and reports them', async () => {
     const { queries } = fakeQueries();
     const reported: unknown[] = [];
-    const broken: DashboardQueries = { ...queries, rows: async () => Promise.reject(new Error('socket closed at 10.0.0.1')) };
-    const result = await executeDashboard(definition, {}, { queries: broken, onUnexpectedError: (error) => reported.push(error) });
+    const broken: DashboardQueries = {
+      ...queries,
+      rows: async () => Promise.reject(new Error('socket closed at 10.0.0.1')),
+    };
+    const result = await executeDashboard(
+      definition,
+      {},
+      { queries: broken, onUnexpectedError: (error) => reported.push(error) },
+    );
     expect(result.panels['rows']).toEqual({
       kind: 'error',
       dataset: 'trends',
-      error: { statusCode: 500, error: 'Internal Server Error', message: 'the query failed; the server log has the details', code: 'DASHPORT_ERR_INTERNAL' },
+      error: {
+        statusCode: 500,
+        error: 'Internal Server Error',
+        message: 'the query failed; the server log has the details',
+        code: 'DASHPORT_ERR_INTERNAL',
+      },
     });
-    expect(result.panels['line']).toMatchObject({ kind: 'aggregate', annotationsError: { statusCode: 500 } });
+    expect(result.panels['line']).toMatchObject({
+      kind: 'aggregate',
+      annotationsError: { statusCode: 500 },
+    });
     expect(reported).toHaveLength(2);
   });
 
   it('refuses an unknown filter before running anything', async () => {
     const { calls, queries } = fakeQueries();
-    await expect(executeDashboard(definition, { colour: 'red' }, { queries })).rejects.toThrow(/unknown filter "colour"/);
+    await expect(executeDashboard(definition, { colour: 'red' }, { queries })).rejects.toThrow(
+      /unknown filter "colour"/,
+    );
     expect(calls).toHaveLength(0);
   });
 

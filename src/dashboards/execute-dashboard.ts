@@ -41,7 +41,10 @@ export interface DashboardQueries {
   columns(dataset: string): Promise<readonly string[]>;
   rows(dataset: string, raw: RawQuery): Promise<RowsResponse>;
   aggregate(dataset: string, raw: RawQuery): Promise<AggregateResponse>;
-  analysis(dataset: string, kind: AnalysisPanelType): Promise<ProfilesAnalysis | PcaAnalysis | CorrelationAnalysis>;
+  analysis(
+    dataset: string,
+    kind: AnalysisPanelType,
+  ): Promise<ProfilesAnalysis | PcaAnalysis | CorrelationAnalysis>;
 }
 
 /** The panel types that show a precomputed analysis, named like the analysis endpoint. */
@@ -52,7 +55,10 @@ function isAnalysisPanel(type: string): type is AnalysisPanelType {
 }
 
 /** Told about errors that are not deliberate DashportErrors (bugs, driver failures). */
-export type UnexpectedErrorHandler = (error: unknown, context: { dashboard: string; part: string }) => void;
+export type UnexpectedErrorHandler = (
+  error: unknown,
+  context: { dashboard: string; part: string },
+) => void;
 
 /** The JSON error body an error becomes, as the HTTP layer would answer it; internals stay hidden. */
 export function errorBody(error: unknown): ErrorBody {
@@ -113,18 +119,37 @@ export async function executeDashboard(
       const { endpoint, raw } = panelQuery(panel, definition.filters, values, columns);
       if (endpoint === 'rows') {
         const data = await queries.rows(panel.dataset, raw);
-        return [panel.id, { kind: 'rows', dataset: panel.dataset, query: toQueryString(raw, ['limit', 'offset']), data }];
+        return [
+          panel.id,
+          {
+            kind: 'rows',
+            dataset: panel.dataset,
+            query: toQueryString(raw, ['limit', 'offset']),
+            data,
+          },
+        ];
       }
       const [data, annotations] = await Promise.all([
         queries.aggregate(panel.dataset, raw),
-        loadAnnotations(definition, panel, values, columnsOf, queries).catch(report(`panels.${panel.id}.annotations`)),
+        loadAnnotations(definition, panel, values, columnsOf, queries).catch(
+          report(`panels.${panel.id}.annotations`),
+        ),
       ]);
-      const base = { kind: 'aggregate' as const, dataset: panel.dataset, query: toQueryString(raw), data };
+      const base = {
+        kind: 'aggregate' as const,
+        dataset: panel.dataset,
+        query: toQueryString(raw),
+        data,
+      };
       if (annotations === undefined) return [panel.id, base];
-      if ('statusCode' in annotations) return [panel.id, { ...base, annotationsError: annotations }];
+      if ('statusCode' in annotations)
+        return [panel.id, { ...base, annotationsError: annotations }];
       return [panel.id, { ...base, annotations }];
     } catch (error) {
-      return [panel.id, { kind: 'error', dataset: panel.dataset, error: report(`panels.${panel.id}`)(error) }];
+      return [
+        panel.id,
+        { kind: 'error', dataset: panel.dataset, error: report(`panels.${panel.id}`)(error) },
+      ];
     }
   });
   const optionEntries = definition.filters.map(async (filter): Promise<[string, FilterOptions]> => {
@@ -134,7 +159,10 @@ export async function executeDashboard(
       return [filter.column, { error: report(`filters.${filter.column}`)(error) }];
     }
   });
-  const [panels, options] = await Promise.all([Promise.all(panelEntries), Promise.all(optionEntries)]);
+  const [panels, options] = await Promise.all([
+    Promise.all(panelEntries),
+    Promise.all(optionEntries),
+  ]);
   return {
     dashboard: definition.id,
     filters: values,
@@ -162,7 +190,10 @@ async function loadAnnotations(
 }
 
 /** The values a select offers (every distinct value, by count query), or a date range's bounds. */
-export async function filterOptions(filter: DashboardFilter, queries: DashboardQueries): Promise<FilterOptions> {
+export async function filterOptions(
+  filter: DashboardFilter,
+  queries: DashboardQueries,
+): Promise<FilterOptions> {
   if (filter.kind === 'date-range') {
     const [min, max] = await Promise.all([
       queries.aggregate(filter.dataset, { agg: 'min', y: filter.column }),

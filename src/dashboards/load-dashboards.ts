@@ -70,7 +70,9 @@ export async function loadDashboards(dir: string): Promise<DashboardSet> {
     });
     const owner = owners.get(id);
     if (owner !== undefined) {
-      entries.push(invalid(`dashboard id "${id}" is already taken by ${owner}; rename one of the files`));
+      entries.push(
+        invalid(`dashboard id "${id}" is already taken by ${owner}; rename one of the files`),
+      );
       continue;
     }
     owners.set(id, name);
@@ -86,7 +88,14 @@ export async function loadDashboards(dir: string): Promise<DashboardSet> {
       definitions.set(id, result.definition);
       entries.push(entryOf(result.definition));
     } else {
-      entries.push({ id, file: name, valid: false, title: result.title ?? id, panels: 0, problems: result.problems });
+      entries.push({
+        id,
+        file: name,
+        valid: false,
+        title: result.title ?? id,
+        panels: 0,
+        problems: result.problems,
+      });
     }
   }
   entries.sort((a, b) => a.title.localeCompare(b.title) || a.file.localeCompare(b.file));

@@ -52,7 +52,8 @@ export function panelTitle(panel: FilePanel): string {
   if (panel.type === 'scatter') return `${humanize(panel.y ?? '')} by ${panel.x ?? ''}`;
   if (panel.type === 'histogram') return `Distribution of ${panel.x ?? ''}`;
   const agg = panel.agg ?? 'count';
-  const measure = agg === 'count' || panel.y === undefined ? 'Rows' : `${humanize(agg)} of ${panel.y}`;
+  const measure =
+    agg === 'count' || panel.y === undefined ? 'Rows' : `${humanize(agg)} of ${panel.y}`;
   const by = panel.x ?? panel.group;
   const per = panel.bucket !== undefined ? ` per ${panel.bucket}` : '';
   return by === undefined ? measure : `${measure} by ${by}${per}`;
@@ -76,7 +77,12 @@ function normalizeWhere(where: FilePanel['where']): Record<string, string[]> | u
 function normalizePanel(panel: FilePanel, index: number, dataset: string): DashboardPanel {
   const where = normalizeWhere(panel.where);
   const bins = panel.bins ?? (panel.type === 'histogram' ? DEFAULT_HISTOGRAM_BINS : undefined);
-  const select = panel.select === undefined ? undefined : Array.isArray(panel.select) ? panel.select : [panel.select];
+  const select =
+    panel.select === undefined
+      ? undefined
+      : Array.isArray(panel.select)
+        ? panel.select
+        : [panel.select];
   return {
     id: panel.id ?? `panel-${index + 1}`,
     title: panelTitle(panel),
@@ -115,7 +121,11 @@ function normalizeFilter(filter: FileFilter, dataset: string): DashboardFilter {
 }
 
 /** The served definition of dashboard `id` read from `file` (relative to the dashboards dir). */
-export function normalizeDashboard(parsed: DashboardFile, id: string, file: string): DashboardDefinition {
+export function normalizeDashboard(
+  parsed: DashboardFile,
+  id: string,
+  file: string,
+): DashboardDefinition {
   return {
     id,
     title: parsed.title,

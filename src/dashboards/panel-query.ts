@@ -22,13 +22,19 @@ export const ANNOTATIONS_LIMIT = 500;
 /** Filter values by column, as URL values (`Benchmarking`, `in.(a,b)`, `gte.2020-01-01`). */
 export type FilterValues = Readonly<Record<string, readonly string[]>>;
 
-export type PanelQuery = { readonly endpoint: 'aggregate' | 'rows'; readonly raw: Record<string, string | string[]> };
+export type PanelQuery = {
+  readonly endpoint: 'aggregate' | 'rows';
+  readonly raw: Record<string, string | string[]>;
+};
 
 /**
  * The values of each declared filter: from the URL when it names the filter (an empty value
  * means "no filter"), else the default. A URL key that is not a filter is a 400 naming them.
  */
-export function resolveFilterValues(definition: DashboardDefinition, query: RawQuery): FilterValues {
+export function resolveFilterValues(
+  definition: DashboardDefinition,
+  query: RawQuery,
+): FilterValues {
   const columns = definition.filters.map((filter) => filter.column);
   for (const key of Object.keys(query)) {
     if (!columns.includes(key)) {
@@ -42,12 +48,19 @@ export function resolveFilterValues(definition: DashboardDefinition, query: RawQ
   for (const filter of definition.filters) {
     const given = Object.hasOwn(query, filter.column) ? query[filter.column] : undefined;
     if (given === undefined) values[filter.column] = filter.defaultValues;
-    else values[filter.column] = (Array.isArray(given) ? given : [given]).filter((value) => value !== '');
+    else
+      values[filter.column] = (Array.isArray(given) ? given : [given]).filter(
+        (value) => value !== '',
+      );
   }
   return values;
 }
 
-function addFilter(raw: Record<string, string | string[]>, column: string, expressions: readonly string[]): void {
+function addFilter(
+  raw: Record<string, string | string[]>,
+  column: string,
+  expressions: readonly string[],
+): void {
   if (expressions.length === 0) return;
   const key = `filter.${column}`;
   const existing = raw[key];
@@ -72,7 +85,11 @@ export function applyFilters(
   }
 }
 
-function set(raw: Record<string, string | string[]>, key: string, value: string | number | undefined): void {
+function set(
+  raw: Record<string, string | string[]>,
+  key: string,
+  value: string | number | undefined,
+): void {
   if (value !== undefined) raw[key] = String(value);
 }
 
@@ -86,9 +103,12 @@ export function panelQuery(
   const raw: Record<string, string | string[]> = {};
   const endpoint = AGGREGATE_PANEL_TYPES.includes(panel.type) ? 'aggregate' : 'rows';
   if (endpoint === 'aggregate') {
-    for (const key of ['x', 'bucket', 'bins', 'y', 'agg', 'group', 'top', 'points'] as const) set(raw, key, panel[key]);
+    for (const key of ['x', 'bucket', 'bins', 'y', 'agg', 'group', 'top', 'points'] as const)
+      set(raw, key, panel[key]);
   } else if (panel.type === 'scatter') {
-    raw['select'] = [panel.x, panel.y, panel.group].filter((column) => column !== undefined).join(',');
+    raw['select'] = [panel.x, panel.y, panel.group]
+      .filter((column) => column !== undefined)
+      .join(',');
     set(raw, 'limit', panel.limit ?? DEFAULT_SCATTER_LIMIT);
   } else {
     if (panel.select !== undefined) raw['select'] = panel.select.join(',');
@@ -98,7 +118,8 @@ export function panelQuery(
   // A panel's fixed filter on a column replaces the dashboard's filter on that column.
   const fixed = Object.keys(panel.where ?? {});
   applyFilters(raw, filters, values, columns, [...(panel.ignoreFilters ?? []), ...fixed]);
-  for (const [column, expressions] of Object.entries(panel.where ?? {})) addFilter(raw, column, expressions);
+  for (const [column, expressions] of Object.entries(panel.where ?? {}))
+    addFilter(raw, column, expressions);
   return { endpoint, raw };
 }
 
@@ -121,7 +142,10 @@ export function annotationsQuery(
 }
 
 /** `raw` as a query string, keys in order, repeated keys repeated. */
-export function toQueryString(raw: Readonly<Record<string, string | readonly string[]>>, omit: readonly string[] = []): string {
+export function toQueryString(
+  raw: Readonly<Record<string, string | readonly string[]>>,
+  omit: readonly string[] = [],
+): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(raw)) {
     if (omit.includes(key)) continue;

@@ -45,12 +45,38 @@ describe('parseDashboardFile', () => {
     const { definition } = result;
     expect(definition).toMatchObject({ id: 'tools', file: 'tools.yaml', dataset: 'trends' });
     expect(definition.filters).toEqual([
-      { column: 'tool', label: 'Tool', kind: 'select', multiple: false, dataset: 'trends', defaultValues: ['Benchmarking'] },
-      { column: 'source', label: 'Source', kind: 'select', multiple: true, dataset: 'trends', defaultValues: ['in.(google_trends,crossref)'] },
-      { column: 'date', label: 'Date', kind: 'date-range', multiple: false, dataset: 'trends', defaultValues: ['gte.2000-01-01', 'lt.2011-01-01'] },
+      {
+        column: 'tool',
+        label: 'Tool',
+        kind: 'select',
+        multiple: false,
+        dataset: 'trends',
+        defaultValues: ['Benchmarking'],
+      },
+      {
+        column: 'source',
+        label: 'Source',
+        kind: 'select',
+        multiple: true,
+        dataset: 'trends',
+        defaultValues: ['in.(google_trends,crossref)'],
+      },
+      {
+        column: 'date',
+        label: 'Date',
+        kind: 'date-range',
+        multiple: false,
+        dataset: 'trends',
+        defaultValues: ['gte.2000-01-01', 'lt.2011-01-01'],
+      },
     ]);
     const [line, number, table] = definition.panels;
-    expect(line).toMatchObject({ id: 'interest', width: 'half', dataset: 'trends', annotations: { dataset: 'notes' } });
+    expect(line).toMatchObject({
+      id: 'interest',
+      width: 'half',
+      dataset: 'trends',
+      annotations: { dataset: 'notes' },
+    });
     expect(number).toMatchObject({ id: 'panel-2', title: 'Rows', type: 'number' });
     expect(table).toMatchObject({
       id: 'panel-3',
@@ -68,8 +94,12 @@ describe('parseDashboardFile', () => {
   });
 
   it('reports a misspelled key at its own line', () => {
-    const problems = problemsOf('title: T\ndataset: d\npanels:\n  - type: line\n    x: date\n    colour: red\n');
-    expect(problems).toEqual([{ file: 'broken.yaml', path: 'panels[0].colour', line: 6, message: 'unknown key "colour"' }]);
+    const problems = problemsOf(
+      'title: T\ndataset: d\npanels:\n  - type: line\n    x: date\n    colour: red\n',
+    );
+    expect(problems).toEqual([
+      { file: 'broken.yaml', path: 'panels[0].colour', line: 6, message: 'unknown key "colour"' },
+    ]);
   });
 
   it('checks what each panel type needs and refuses keys that do not apply', () => {
@@ -112,14 +142,20 @@ describe('parseDashboardFile', () => {
     const problems = problemsOf(
       'title: T\ndataset: d\nfilters:\n  - column: a\n  - column: a\npanels:\n  - { id: p, type: number }\n  - { id: p, type: number }\n',
     );
-    expect(problems.map((problem) => problem.path).sort()).toEqual(['filters[1].column', 'panels[1].id']);
+    expect(problems.map((problem) => problem.path).sort()).toEqual([
+      'filters[1].column',
+      'panels[1].id',
+    ]);
   });
 
   it('refuses defaults that do not fit the filter', () => {
     const problems = problemsOf(
       'title: T\ndataset: d\nfilters:\n  - column: a\n    default: [x, y]\n  - column: d\n    type: date-range\n    default: 2020-01-01\npanels:\n  - type: number\n',
     );
-    expect(problems.map((problem) => problem.path)).toEqual(['filters[0].default', 'filters[1].default']);
+    expect(problems.map((problem) => problem.path)).toEqual([
+      'filters[0].default',
+      'filters[1].default',
+    ]);
   });
 
   it('reports YAML syntax errors with their line, and keeps the title when it can', () => {
@@ -139,14 +175,19 @@ describe('formatPath and describeProblem', () => {
   it('write paths and problems the way the docs show them', () => {
     expect(formatPath(['panels', 2, 'annotations', 'text'])).toBe('panels[2].annotations.text');
     expect(formatPath([])).toBe('');
-    expect(describeProblem({ file: 'a.yaml', path: 'panels[0].x', line: 7, message: 'm' })).toBe('a.yaml:7 panels[0].x: m');
+    expect(describeProblem({ file: 'a.yaml', path: 'panels[0].x', line: 7, message: 'm' })).toBe(
+      'a.yaml:7 panels[0].x: m',
+    );
     expect(describeProblem({ file: 'a.yaml', path: '', message: 'm' })).toBe('a.yaml: m');
   });
 });
 
 describe('dashboardJsonSchema', () => {
   it('describes the file for editors: the required keys and the panel types', () => {
-    const schema = dashboardJsonSchema() as { required?: string[]; properties?: Record<string, unknown> };
+    const schema = dashboardJsonSchema() as {
+      required?: string[];
+      properties?: Record<string, unknown>;
+    };
     expect(schema.required).toEqual(expect.arrayContaining(['title', 'dataset', 'panels']));
     expect(JSON.stringify(schema.properties?.['panels'])).toContain('"heatmap"');
     expect(JSON.stringify(schema)).toContain('date-range');

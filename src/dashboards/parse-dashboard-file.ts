@@ -10,7 +10,11 @@ import { normalizeDashboard } from './normalize-dashboard.js';
 
 export type ParseResult =
   | { readonly ok: true; readonly definition: DashboardDefinition }
-  | { readonly ok: false; readonly problems: DashboardProblem[]; readonly title: string | undefined };
+  | {
+      readonly ok: false;
+      readonly problems: DashboardProblem[];
+      readonly title: string | undefined;
+    };
 
 /** `['panels', 2, 'type']` → `panels[2].type`. */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -23,7 +27,11 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /** The line of the deepest node on `path` that exists in the document. */
-function lineOf(doc: Document, counter: LineCounter, path: readonly PropertyKey[]): number | undefined {
+function lineOf(
+  doc: Document,
+  counter: LineCounter,
+  path: readonly PropertyKey[],
+): number | undefined {
   for (let depth = path.length; depth >= 0; depth -= 1) {
     const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth) as unknown[], true);
     if (isNode(node) && node.range) return counter.linePos(node.range[0]).line;
@@ -59,15 +67,34 @@ export function parseDashboardFile(text: string, file: string, id: string): Pars
   }
   const raw: unknown = doc.toJS() ?? {};
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    return { ok: false, problems: [{ file, path: '', line: 1, message: 'a dashboard is a mapping of title, dataset, filters and panels' }], title: undefined };
+    return {
+      ok: false,
+      problems: [
+        {
+          file,
+          path: '',
+          line: 1,
+          message: 'a dashboard is a mapping of title, dataset, filters and panels',
+        },
+      ],
+      title: undefined,
+    };
   }
   const parsed = dashboardFileSchema.safeParse(raw);
   if (parsed.success) return { ok: true, definition: normalizeDashboard(parsed.data, id, file) };
   const problems = parsed.error.issues.map((issue) => {
     // An unknown key's own node is the better place to point at than its parent mapping.
-    const path = issue.code === 'unrecognized_keys' && issue.keys.length === 1 ? [...issue.path, issue.keys[0] as string] : issue.path;
+    const path =
+      issue.code === 'unrecognized_keys' && issue.keys.length === 1
+        ? [...issue.path, issue.keys[0] as string]
+        : issue.path;
     const line = lineOf(doc, counter, path);
-    return { file, path: formatPath(path), ...(line !== undefined && { line }), message: issueMessage(issue) };
+    return {
+      file,
+      path: formatPath(path),
+      ...(line !== undefined && { line }),
+      message: issueMessage(issue),
+    };
   });
   return { ok: false, problems, title: titleOf(raw) };
 }
@@ -75,5 +102,7 @@ export function parseDashboardFile(text: string, file: string, id: string): Pars
 /** `file:line path: message`, the one-line form used in logs and on the page. */
 export function describeProblem(problem: DashboardProblem): string {
   const where = problem.line === undefined ? problem.file : `${problem.file}:${problem.line}`;
-  return problem.path === '' ? `${where}: ${problem.message}` : `${where} ${problem.path}: ${problem.message}`;
+  return problem.path === ''
+    ? `${where}: ${problem.message}`
+    : `${where} ${problem.path}: ${problem.message}`;
 }

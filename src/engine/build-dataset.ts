@@ -113,7 +113,7 @@ export async function buildDataset(
   settings: DatasetSettings | undefined,
   context: BuildContext,
 ): Promise<BuildOutcome> {
-  const { cacheDir, db } = context;
+  const { cacheDir } = context;
   const previous = await readManifest(cacheDir, source.id);
   const files = await fingerprintFiles(source.files);
   const wantedSettings = settingsHash(settings);

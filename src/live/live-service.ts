@@ -12,7 +12,7 @@
  * - Segments are compacted into Parquet parts in the background, by one process at a time.
  */
 import { watch, type FSWatcher } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { DashportError } from '../errors.js';
 import type { DuckDb } from '../engine/duckdb.js';
 import type { PgQueries } from '../engine/postgres/pg-queries.js';
@@ -179,7 +179,7 @@ export function createLiveService(options: LiveServiceOptions): LiveService {
 
   async function watchSegments(id: string): Promise<void> {
     const dir = store.dir(id);
-    await mkdir(dir, { recursive: true });
+    await store.ensure(id);
     await store.sweep(id);
     const initial = await store.snapshot(id);
     rememberSegments(id, initial.segments);

@@ -1,8 +1,9 @@
 /**
- * How DuckDB reads a live file dataset: the cached Parquet of its source, then the compacted
- * Parquet parts and the waiting NDJSON segments of the segment store, as one relation with the
- * dataset's columns and types. `createLiveCatalog` puts that relation (and a version that moves
- * with every batch) behind the catalog's entries of live datasets.
+ * How DuckDB reads a live file dataset: the cached Parquet of its source, the compacted
+ * Parquet parts, and every segment file the glob `seg-*.ndjson` finds at query time minus
+ * those already compacted — one relation with the dataset's columns and types. A new batch
+ * needs no new view (the glob finds it); only a compaction does. `createLiveCatalog` puts that
+ * relation, and a version that moves with every batch, behind the catalog's live entries.
  */
 import path from 'node:path';
 import type { Catalog, DatasetEntry } from '../engine/catalog.js';
@@ -11,10 +12,17 @@ import type { DuckDb } from '../engine/duckdb.js';
 import { sqlString, sqlTypeOf } from '../engine/source-sql.js';
 import { quoteIdent } from '../engine/sql/identifiers.js';
 import type { ColumnInfo } from '../shared/api-types.js';
-import type { CompactionInputs, LiveSnapshot, SegmentStore } from './segment-store.js';
+import {
+  type CompactionInputs,
+  type LiveSnapshot,
+  SEGMENT_GLOB,
+  type SegmentStore,
+} from './segment-store.js';
 
-/** How long a replaced view stays queryable (longer than any request may take to start its query). */
+/** How long a replaced view stays queryable (longer than any request takes to start its query). */
 const VIEW_RETIRE_MS = 5 * 60 * 1000;
+/** Characters DuckDB's glob would interpret in a folder name. */
+const GLOB_SPECIAL = /[*?[\]{}]/;
 
 type Columns = readonly Pick<ColumnInfo, 'name' | 'type'>[];
 
@@ -26,15 +34,28 @@ function fileList(files: readonly string[]): string {
   return `[${files.map(sqlString).join(', ')}]`;
 }
 
-/** `read_json` of segments with the dataset's columns and types (absent keys are NULL). */
-export function segmentsReaderSql(files: readonly string[], columns: Columns): string {
-  const types = columns
+function jsonColumns(columns: Columns): string {
+  return columns
     .map((column) => `${sqlString(column.name)}: ${sqlString(sqlTypeOf(column.type))}`)
     .join(', ');
-  return `read_json(${fileList(files)}, format = 'newline_delimited', columns = {${types}})`;
 }
 
-/** The SELECT over base + parts + segments. */
+/** `read_json` of segment files (a list or a glob) with the dataset's columns and types. */
+export function segmentsReaderSql(
+  files: string | readonly string[],
+  columns: Columns,
+  withFilename = false,
+): string {
+  const source = typeof files === 'string' ? sqlString(files) : fileList(files);
+  return `read_json(${source}, format = 'newline_delimited', columns = {${jsonColumns(columns)}}${withFilename ? ', filename = true' : ''})`;
+}
+
+/** Whether segments of `dir` can be read with a glob (else the view lists them). */
+export function canGlob(dir: string): boolean {
+  return !GLOB_SPECIAL.test(dir);
+}
+
+/** The SELECT over base + parts + segments (globbed, or listed when the folder cannot be globbed). */
 export function liveRelationSql(
   baseParquet: string,
   columns: Columns,
@@ -47,7 +68,14 @@ export function liveRelationSql(
       `SELECT ${select} FROM read_parquet(${fileList(snapshot.parts.map((part) => part.file))})`,
     );
   }
-  if (snapshot.segments.length > 0) {
+  if (canGlob(snapshot.dir)) {
+    const reader = segmentsReaderSql(path.join(snapshot.dir, SEGMENT_GLOB), columns, true);
+    const skip =
+      snapshot.covered.length === 0
+        ? ''
+        : ` WHERE filename NOT IN (${snapshot.covered.map(sqlString).join(', ')})`;
+    parts.push(`SELECT ${select} FROM ${reader}${skip}`);
+  } else if (snapshot.segments.length > 0) {
     parts.push(
       `SELECT ${select} FROM ${segmentsReaderSql(
         snapshot.segments.map((s) => s.file),
@@ -89,24 +117,42 @@ export interface LiveCatalog extends Catalog {
 
 const isLive = (entry: DatasetEntry): boolean => entry.settings?.live === true;
 
+interface Served {
+  readonly baseVersion: string;
+  readonly baseRows: number;
+  /** The version we set; the inner catalog resets it to the base's when it refreshes. */
+  readonly version: string;
+  /** Base file + structure: a change needs a new view. */
+  readonly viewKey: string;
+  readonly relation: string;
+  readonly snapshot: LiveSnapshot;
+}
+
 /**
- * Wraps `inner`: after every load or refresh, each ready live entry gets a view over base +
- * parts + segments, its rows include the appended ones and its version the store's version.
+ * Wraps `inner`: after every load or refresh, each ready live entry reads base + parts +
+ * segments, its rows include the appended ones and its version the store's version.
  */
 export function createLiveCatalog(inner: Catalog, options: LiveCatalogOptions): LiveCatalog {
   let viewCounter = 0;
   const retired: { view: string; dropAt: number }[] = [];
-  const served = new Map<
-    string,
-    { baseVersion: string; baseRows: number; version: string; snapshot: LiveSnapshot }
-  >();
+  const served = new Map<string, Served>();
   const pending = new Map<string, Promise<void>>();
+
+  async function retire(view: string): Promise<void> {
+    // A request may have read the old name and not yet run its query: old views are dropped
+    // only once no request can still be holding them.
+    retired.push({ view, dropAt: Date.now() + VIEW_RETIRE_MS });
+    while (retired.length > 0 && (retired[0]?.dropAt ?? Infinity) <= Date.now()) {
+      const old = retired.shift();
+      if (old !== undefined)
+        await options.db.run(`DROP VIEW IF EXISTS ${quoteIdent(old.view)}`).catch(() => undefined);
+    }
+  }
 
   async function attach(entry: DatasetEntry): Promise<void> {
     const manifest = entry.manifest;
     if (!isLive(entry) || entry.state !== 'ready' || manifest === undefined) return;
-    // The inner catalog resets version and manifest to the base's at each of its refreshes;
-    // otherwise the entry still carries what we served last.
+    await options.store.ensure(entry.id);
     const previous = served.get(entry.id);
     const untouched = previous !== undefined && entry.version === previous.version;
     const baseVersion = untouched ? previous.baseVersion : entry.version;
@@ -116,12 +162,21 @@ export function createLiveCatalog(inner: Catalog, options: LiveCatalogOptions): 
       datasetCacheDir(options.cacheDir, entry.id),
       manifest.parquetFile,
     );
-    const view = `live_${process.pid}_${++viewCounter}`;
-    await options.db.run(
-      `CREATE OR REPLACE VIEW ${quoteIdent(view)} AS ${liveRelationSql(baseParquet, manifest.columns, snapshot)}`,
-    );
-    const previousView = entry.relation;
-    entry.relation = view;
+    const listed = canGlob(snapshot.dir) ? '' : snapshot.version;
+    const viewKey = `${baseParquet}\u0000${snapshot.structure}\u0000${listed}`;
+    let relation = previous?.relation;
+    if (
+      previous === undefined ||
+      previous.viewKey !== viewKey ||
+      entry.relation !== previous.relation
+    ) {
+      relation = `live_${process.pid}_${++viewCounter}`;
+      await options.db.run(
+        `CREATE OR REPLACE VIEW ${quoteIdent(relation)} AS ${liveRelationSql(baseParquet, manifest.columns, snapshot)}`,
+      );
+      if (previous !== undefined) await retire(previous.relation);
+    }
+    entry.relation = relation;
     entry.version = `${baseVersion}+${snapshot.version}`;
     entry.manifest = { ...manifest, rows: baseRows + snapshot.rows };
     if (
@@ -130,17 +185,14 @@ export function createLiveCatalog(inner: Catalog, options: LiveCatalogOptions): 
     ) {
       entry.updatedAt = snapshot.updatedAt;
     }
-    served.set(entry.id, { baseVersion, baseRows, version: entry.version, snapshot });
-    // A request may have read the old name and not yet run its query: old views are dropped
-    // only once no request can still be holding them.
-    if (previousView !== undefined && previousView.startsWith('live_')) {
-      retired.push({ view: previousView, dropAt: Date.now() + VIEW_RETIRE_MS });
-    }
-    while (retired.length > 0 && (retired[0]?.dropAt ?? Infinity) <= Date.now()) {
-      const old = retired.shift();
-      if (old !== undefined)
-        await options.db.run(`DROP VIEW IF EXISTS ${quoteIdent(old.view)}`).catch(() => undefined);
-    }
+    served.set(entry.id, {
+      baseVersion,
+      baseRows,
+      version: entry.version,
+      viewKey,
+      relation: relation as string,
+      snapshot,
+    });
   }
 
   async function attachAll(): Promise<void> {
@@ -170,10 +222,7 @@ export function createLiveCatalog(inner: Catalog, options: LiveCatalogOptions): 
       // which sees every file written before they called.
       const running = pending.get(id);
       if (running !== undefined) return running.then(() => catalog.refreshLive(id));
-      const run = (async () => {
-        const entry = inner.get(id);
-        await attach(entry);
-      })().finally(() => {
+      const run = attach(inner.get(id)).finally(() => {
         pending.delete(id);
       });
       pending.set(id, run);

@@ -7,14 +7,15 @@
  *                                                                     which segments they hold
  *
  * A batch is one segment, written under a temporary name, fsynced and renamed: it is visible
- * whole or not at all, whatever crashes. Compaction copies segments into a Parquet part and
+ * whole or not at all, whatever crashes. Readers glob `seg-*.ndjson`, so a new batch needs no
+ * change on their side; an empty sentinel segment keeps the glob from ever matching nothing. Compaction copies segments into a Parquet part and
  * then commits state.json (renamed into place) naming the part and the segments it covers;
  * readers skip covered segments, so every row is read exactly once before, during and after a
  * compaction. Files a commit made obsolete are deleted a grace period later, so a process still
  * reading the previous snapshot does not lose its files under it.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { BoundValue } from '../engine/sql/query-types.js';
 import { temporaryPath, writeFileAtomic } from '../engine/cache-store.js';
@@ -34,6 +35,10 @@ export const SEGMENT_STORE_DEFAULTS = {
 } as const;
 
 const SEGMENT_PATTERN = /^seg-(\d{13})-(\d{6})-(\d+)-([0-9a-f]+)-r(\d+)\.ndjson$/;
+/** The empty segment every dataset folder holds, never compacted nor deleted. */
+export const SENTINEL_SEGMENT = 'seg-0000000000000-000000-0-0-r0.ndjson';
+/** What readers glob in a dataset folder. */
+export const SEGMENT_GLOB = 'seg-*.ndjson';
 
 export interface SegmentFile {
   /** File name; without `.ndjson` it is the SSE event id of the batch. */
@@ -44,8 +49,14 @@ export interface SegmentFile {
 }
 
 export interface LiveSnapshot {
+  /** The dataset's folder (segments are `<dir>/seg-*.ndjson`). */
+  readonly dir: string;
   readonly parts: readonly { readonly file: string; readonly rows: number }[];
   readonly segments: readonly SegmentFile[];
+  /** Segment files still on disk whose rows are in a part (readers must skip them). */
+  readonly covered: readonly string[];
+  /** Changes when parts or covered segments change (not when a segment is added). */
+  readonly structure: string;
   /** Rows in parts and segments. */
   readonly rows: number;
   /** Changes whenever the set of files changes. */
@@ -62,6 +73,8 @@ interface StoreState {
 export interface SegmentStore {
   /** The folder of one dataset's live files. */
   dir(id: string): string;
+  /** Creates the folder and its sentinel segment. */
+  ensure(id: string): Promise<void>;
   /** Writes one batch as a segment; resolves once it is durable and visible. */
   append(
     id: string,
@@ -153,7 +166,7 @@ export function createSegmentStore(options: SegmentStoreOptions): SegmentStore {
     const segments: SegmentFile[] = [];
     for (const name of names) {
       const match = SEGMENT_PATTERN.exec(name);
-      if (match === null) continue;
+      if (match === null || name === SENTINEL_SEGMENT) continue;
       segments.push({
         name,
         file: path.join(dirOf(id), name),
@@ -188,11 +201,23 @@ export function createSegmentStore(options: SegmentStoreOptions): SegmentStore {
     return undefined;
   }
 
+  const ensured = new Set<string>();
+
   const store: SegmentStore = {
     dir: dirOf,
+    async ensure(id) {
+      if (ensured.has(id)) return;
+      const sentinel = path.join(dirOf(id), SENTINEL_SEGMENT);
+      try {
+        await stat(sentinel);
+      } catch {
+        await writeFileAtomic(sentinel, '');
+      }
+      ensured.add(id);
+    },
     async append(id, columns, rows) {
       const dir = dirOf(id);
-      await mkdir(dir, { recursive: true });
+      await store.ensure(id);
       // Names sort by time, then by a per-process sequence for batches within one millisecond.
       const ms = Math.max(now(), lastMs);
       if (ms !== lastMs) sequence = 0;
@@ -219,7 +244,9 @@ export function createSegmentStore(options: SegmentStoreOptions): SegmentStore {
       // it has already copied into a part, which the next snapshot then reads.
       const state = await readState(id);
       const covered = new Set(state.covered);
-      const segments = (await listSegments(id)).filter((segment) => !covered.has(segment.name));
+      const listed = await listSegments(id);
+      const segments = listed.filter((segment) => !covered.has(segment.name));
+      const coveredFiles = listed.filter((segment) => covered.has(segment.name)).map((segment) => segment.file);
       const parts = state.parts.map((part) => ({
         file: path.join(dirOf(id), part.name),
         rows: part.rows,
@@ -237,8 +264,14 @@ export function createSegmentStore(options: SegmentStoreOptions): SegmentStore {
         ...segments.map((s) => s.createdMs),
       );
       return {
+        dir: dirOf(id),
         parts,
         segments,
+        covered: coveredFiles,
+        structure: createHash('sha256')
+          .update(JSON.stringify([state.parts.map((part) => part.name), state.covered]))
+          .digest('hex')
+          .slice(0, 12),
         rows,
         version:
           names.length === 0

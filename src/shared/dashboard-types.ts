@@ -260,7 +260,9 @@ const PLAIN_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 function shiftDay(date: string, days: number): string | undefined {
   const match = PLAIN_DATE.exec(date);
   if (!match) return undefined;
-  const shifted = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + days));
+  const shifted = new Date(
+    Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + days),
+  );
   return Number.isNaN(shifted.getTime()) ? undefined : shifted.toISOString().slice(0, 10);
 }
 

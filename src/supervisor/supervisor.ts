@@ -199,5 +199,5 @@ export async function runSupervisor(options: SupervisorOptions): Promise<void> {
 
   startBuild();
   pool.start();
-  logger.info({ pid: process.pid, port: config.port, host: config.host }, `supervisor running (pid ${process.pid})`);
+  logger.info({ port: config.port, host: config.host }, `supervisor running (pid ${process.pid})`);
 }

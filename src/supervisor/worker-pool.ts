@@ -120,7 +120,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     readyResolvers.set(worker.id, resolveReady);
     exitResolvers.set(worker.id, resolveExit);
     workers.set(worker.id, managed);
-    logger.debug({ worker: worker.id, pid: managed.pid }, 'worker started');
+    logger.debug({ worker: worker.id, workerPid: managed.pid }, 'worker started');
     return managed;
   }
 
@@ -137,7 +137,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       const message: StopMessage = { type: 'dashport:stop', gracefulTimeoutMs: options.gracefulTimeoutMs };
       send(managed, message);
       const timer = setTimeout(() => {
-        logger.warn({ worker: managed.id, pid: managed.pid }, 'worker outlived the graceful timeout; killing it');
+        logger.warn({ worker: managed.id, workerPid: managed.pid }, 'worker outlived the graceful timeout; killing it');
         managed.killReason ??= 'exit';
         managed.worker.process.kill('SIGKILL');
       }, options.gracefulTimeoutMs + STOP_KILL_MARGIN_MS);
@@ -174,7 +174,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     if (managed.state === 'starting') {
       managed.state = 'ready';
       readyResolvers.get(worker.id)?.(true);
-      logger.info({ worker: managed.id, pid: managed.pid, ms: Math.round(now() - managed.startedAt) }, 'worker ready');
+      logger.info({ worker: managed.id, workerPid: managed.pid, ms: Math.round(now() - managed.startedAt) }, 'worker ready');
       options.onChange();
     }
   });
@@ -194,7 +194,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     fastFailures = now() - managed.startedAt < FAST_FAILURE_MS ? fastFailures + 1 : 0;
     const delayMs = restartDelayMs(fastFailures);
     logger.error(
-      { worker: managed.id, pid: managed.pid, code, signal, reason, restartInMs: delayMs },
+      { worker: managed.id, workerPid: managed.pid, code, signal, reason, restartInMs: delayMs },
       `worker ${managed.pid ?? managed.id} ${reason === 'blocked' ? 'was blocked and killed' : `exited (${signal ?? code})`}; replacing it`,
     );
     setTimeout(() => {
@@ -219,7 +219,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     }
     fresh.provisional = false;
     metrics.workerRestarts.inc({ reason });
-    logger.info({ old: old.pid, fresh: fresh.pid, reason }, 'worker recycled');
+    logger.info({ oldPid: old.pid, freshPid: fresh.pid, reason }, 'worker recycled');
     if (workers.has(old.id)) await stop(old);
   }
 
@@ -248,11 +248,11 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     for (const managed of workers.values()) {
       if (managed.killReason !== undefined) continue;
       if (managed.state === 'starting' && at - managed.startedAt > options.startupTimeoutMs) {
-        logger.error({ worker: managed.id, pid: managed.pid }, 'worker did not start in time; killing it');
+        logger.error({ worker: managed.id, workerPid: managed.pid }, 'worker did not start in time; killing it');
         kill(managed, 'startup_timeout');
       } else if (managed.heartbeats > 0 && isBlocked(managed.lastHeartbeatAt, at, options.timeoutMs)) {
         logger.error(
-          { worker: managed.id, pid: managed.pid, silentMs: Math.round(at - managed.lastHeartbeatAt) },
+          { worker: managed.id, workerPid: managed.pid, silentMs: Math.round(at - managed.lastHeartbeatAt) },
           'worker event loop blocked past DASHPORT_TIMEOUT; killing it',
         );
         kill(managed, 'blocked');

@@ -52,14 +52,20 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   runtime.onStop(async (gracefulTimeoutMs) => {
     const started = performance.now();
     logger.info({ connections: connections.size }, 'draining');
-    const { forced } = await connections.drain(Math.max(0, gracefulTimeoutMs - CLOSE_MARGIN_MS));
-    if (forced > 0) logger.warn({ forced }, 'graceful timeout reached; connections cut');
-    await app.close();
-    base.db.close();
-    await flushSentry();
+    let code = 0;
+    try {
+      const { forced } = await connections.drain(Math.max(0, gracefulTimeoutMs - CLOSE_MARGIN_MS));
+      if (forced > 0) logger.warn({ forced }, 'graceful timeout reached; connections cut');
+      await app.close();
+      base.db.close();
+      await flushSentry();
+    } catch (error) {
+      code = 1;
+      logger.error({ err: error }, 'worker stop failed');
+    }
     logger.info({ seconds: Math.round(performance.now() - started) / 1000 }, 'worker stopped');
     runtime.close();
-    process.exit(0);
+    process.exit(code);
   });
 
   runtime.ready();

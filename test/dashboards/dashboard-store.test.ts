@@ -33,18 +33,32 @@ describe('loadDashboards', () => {
   });
 
   it('loads each file on its own and refuses a second file with the same id', async () => {
-    const dir = tempDir({ 'sales.yaml': VALID, 'Sales.yml': VALID, 'bad.yaml': 'title: [', 'readme.md': '#' });
+    const dir = tempDir({
+      'sales.yaml': VALID,
+      'Sales.yml': VALID,
+      'bad.yaml': 'title: [',
+      'readme.md': '#',
+    });
     const set = await loadDashboards(dir);
     expect([...set.definitions.keys()]).toEqual(['sales']);
     const byFile = Object.fromEntries(set.entries.map((entry) => [entry.file, entry]));
     // Files are read in name order: the first of the two takes the id.
-    expect(byFile['Sales.yml']).toMatchObject({ valid: true, title: 'Sales', panels: 1, dataset: 'orders' });
-    expect(byFile['sales.yaml']?.problems[0]?.message).toBe('dashboard id "sales" is already taken by Sales.yml; rename one of the files');
+    expect(byFile['Sales.yml']).toMatchObject({
+      valid: true,
+      title: 'Sales',
+      panels: 1,
+      dataset: 'orders',
+    });
+    expect(byFile['sales.yaml']?.problems[0]?.message).toBe(
+      'dashboard id "sales" is already taken by Sales.yml; rename one of the files',
+    );
     expect(byFile['bad.yaml']?.problems[0]?.message).toMatch(/^not valid YAML/);
   });
 
   it('has no dashboards when the dir does not exist', async () => {
-    expect((await loadDashboards(path.join(os.tmpdir(), 'dashport-no-such-dir'))).entries).toEqual([]);
+    expect((await loadDashboards(path.join(os.tmpdir(), 'dashport-no-such-dir'))).entries).toEqual(
+      [],
+    );
   });
 });
 
@@ -60,11 +74,16 @@ describe('createDashboardStore', () => {
       writeFileSync(path.join(dir, 'sales.yaml'), VALID.replace('Sales', 'Revenue'));
       writeFileSync(path.join(dir, 'ops.yaml'), 'title: Ops\ndataset: d\npanels: []\n');
       const deadline = Date.now() + 5000;
-      while (Date.now() < deadline && (store.list().length < 2 || store.get('sales').title !== 'Revenue')) {
+      while (
+        Date.now() < deadline &&
+        (store.list().length < 2 || store.get('sales').title !== 'Revenue')
+      ) {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       expect(store.get('sales').title).toBe('Revenue');
-      expect(() => store.get('ops')).toThrow(/dashboard "ops" is invalid: ops.yaml:3 panels: a dashboard needs at least one panel/);
+      expect(() => store.get('ops')).toThrow(
+        /dashboard "ops" is invalid: ops.yaml:3 panels: a dashboard needs at least one panel/,
+      );
     } finally {
       stop();
     }

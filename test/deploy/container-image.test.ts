@@ -1,4 +1,15 @@
-import { chmodSync, cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  closeSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -59,7 +70,7 @@ describe.skipIf(SKIP !== undefined)(
     let imageBuilt = false;
     afterAll(() => {
       if (existsSync(path.join(LAB_STATE, 'containers.conf')))
-        podman(['rm', '-f', '-t', '5', CONTAINER, HARDENED]);
+        podman(['rm', '--force', '--ignore', '-t', '5', CONTAINER, HARDENED]);
       for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
     });
 
@@ -71,8 +82,14 @@ describe.skipIf(SKIP !== undefined)(
             `${SMOKE_SCRIPT} is missing: the container test needs shared/ beside the repository (../shared/containers/), or set DASHPORT_SKIP_CONTAINER_TEST=1`,
           );
         }
-        const smoke = runCommand('bash', [SMOKE_SCRIPT, REPO_ROOT], {
-          timeoutMs: FIRST_BUILD_MS,
+        // Output to a file, not a pipe: the script leaves the container running, and its
+        // monitor process would hold a pipe open, so that a pipe reader never sees the end.
+        mkdirSync(LAB_STATE, { recursive: true });
+        const logPath = path.join(LAB_STATE, 'deploy-test-smoke.log');
+        const logFd = openSync(logPath, 'w');
+        const run = spawnSync('bash', [SMOKE_SCRIPT, REPO_ROOT], {
+          stdio: ['ignore', logFd, logFd],
+          timeout: FIRST_BUILD_MS,
           env: {
             ...process.env,
             LAB_STATE,
@@ -85,6 +102,8 @@ describe.skipIf(SKIP !== undefined)(
             KEEP_RUNNING: '1',
           },
         });
+        closeSync(logFd);
+        const smoke = { status: run.status, output: readFileSync(logPath, 'utf8') };
         expect(smoke.status, smoke.output.slice(-6000)).toBe(0);
         expect(smoke.output).toMatch(/HEALTHCHECK status: healthy/);
         expect(smoke.output).toMatch(/process uid in container: 1000 \(node\)/);
@@ -106,9 +125,8 @@ describe.skipIf(SKIP !== undefined)(
     );
 
     it('serves a read-only data mount with a read-only root filesystem and no capabilities', async () => {
-      if (!existsSync(path.join(LAB_STATE, 'containers.conf'))) {
-        throw new Error('the image test above must run first (it prepares podman)');
-      }
+      if (!imageBuilt)
+        throw new Error('the image was not built by the test above: see its failure');
       const data = mkdtempSync(path.join(tmpdir(), 'dashport-image-data-'));
       tempDirs.push(data);
       cpSync(path.join(REPO_ROOT, 'examples', 'data'), data, { recursive: true });

@@ -28,6 +28,8 @@ import {
 const API_TOKEN = 'deploy-test-token-0123456789abcdef';
 const RATE_LIMIT_PER_MINUTE = 5;
 const SSE_DELIVERY_MS = 3_000;
+// Building the cache at first start takes most of it; nginx and the checks the rest.
+const SETUP_TIMEOUT_MS = 180_000;
 
 function liveDataDir(dir: string): void {
   const rows = Array.from(
@@ -92,7 +94,7 @@ describe('nginx site in front of a running Dashport', () => {
     nginx = startNginx(prefix);
     proxyUrl = `http://127.0.0.1:${proxyPort}`;
     await waitFor(`${proxyUrl}/livez`, (r) => r.status === 200, { timeoutMs: 10_000 });
-  });
+  }, SETUP_TIMEOUT_MS);
 
   afterAll(async () => {
     await nginx?.stop();

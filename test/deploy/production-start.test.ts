@@ -36,6 +36,8 @@ const HEALTH = healthcheck(runtime);
 const IMAGE_ENV = stageEnv(runtime);
 
 const NOBODY_UID = 65_534;
+// Building the cache at first start takes most of it; nginx and the checks the rest.
+const SETUP_TIMEOUT_MS = 180_000;
 const NOBODY_GID = 65_534;
 
 function walk(dir: string): string[] {
@@ -132,7 +134,7 @@ describe('production start as the image runs it (non-root, read-only data)', () 
       intervalMs: 500,
     });
     healthyAfterMs = performance.now() - started;
-  });
+  }, SETUP_TIMEOUT_MS);
 
   afterAll(async () => {
     await server?.stop('SIGKILL', 1_000);

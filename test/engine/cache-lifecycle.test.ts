@@ -203,7 +203,8 @@ async function writeBigCsv(file: string): Promise<{ rows: number; sum: number }>
     sum += value;
     chunk += `${i},${value},g${i % 10},${new Date(start + i * 1000).toISOString().slice(0, 19).replace('T', ' ')}\n`;
     if (chunk.length > 1 << 20) {
-      if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+      if (!out.write(chunk))
+        await new Promise<void>((resolve) => out.once('drain', () => resolve()));
       chunk = '';
     }
   }

@@ -32,5 +32,7 @@ export async function createFixtureApp(prefix: string): Promise<FixtureApp> {
 
 /** A query string from ordered pairs; keys may repeat. */
 export function query(pairs: readonly (readonly [string, string])[]): string {
-  return new URLSearchParams(pairs.map(([key, value]): [string, string] => [key, value])).toString();
+  return new URLSearchParams(
+    pairs.map(([key, value]): [string, string] => [key, value]),
+  ).toString();
 }

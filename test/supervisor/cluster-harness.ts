@@ -34,6 +34,10 @@ export interface RunningCluster {
   readonly pid: number;
   readonly child: ChildProcess;
   readonly logs: LogLine[];
+  /** What the processes wrote to stderr (crashes, warnings). */
+  stderr(): string;
+  /** The last log lines and stderr, to print when a test fails. */
+  describe(lines?: number): string;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   workerPids(): number[];
   waitForLog(predicate: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
@@ -140,6 +144,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
     pid,
     child,
     logs,
+    stderr: () => stderr,
+    describe: (lines = 40) =>
+      [...logs.slice(-lines).map((line) => JSON.stringify(line)), '--- stderr ---', stderr.slice(-4000)].join('\n'),
     exited,
     workerPids: () => childPids(pid).filter((p) => commandLine(p).includes('serve')),
     waitForLog: (predicate, timeoutMs = 30_000) =>

@@ -5,12 +5,27 @@
  * CSP violation is collected so a test can require there were none.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Browser, type BrowserContextOptions, type Page, chromium } from 'playwright-core';
 import { REPO_ROOT } from '../deploy/run-command.js';
-import { type ServerProcess, freePort, requireBuild, startServer, waitFor } from '../deploy/server-process.js';
+import {
+  type ServerProcess,
+  freePort,
+  requireBuild,
+  startServer,
+  waitFor,
+} from '../deploy/server-process.js';
 
 /** The policy of SPEC §5: what the app must run under with zero violations. */
 export const SPEC_CSP =
@@ -31,12 +46,26 @@ function newestMtime(dir: string): number {
 
 /** Build the web app when dist/web is missing or older than its sources (a fresh clone builds at install). */
 export function ensureWebBuild(): void {
-  const sources = Math.max(newestMtime(path.join(REPO_ROOT, 'web')), newestMtime(path.join(REPO_ROOT, 'src', 'shared')));
+  const sources = Math.max(
+    newestMtime(path.join(REPO_ROOT, 'web')),
+    newestMtime(path.join(REPO_ROOT, 'src', 'shared')),
+  );
   if (existsSync(WEB_BUILD) && statSync(WEB_BUILD).mtimeMs >= sources) return;
-  execFileSync(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
-    cwd: REPO_ROOT,
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [
+      path.join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
+      'build',
+      '--config',
+      'web/vite.config.ts',
+      '--logLevel',
+      'warn',
+    ],
+    {
+      cwd: REPO_ROOT,
+      stdio: 'inherit',
+    },
+  );
 }
 
 export interface Dashport {
@@ -50,7 +79,9 @@ export interface Dashport {
  * A copy of the bundled examples plus `extraDashboards` (file name → YAML), served by
  * `dashport dev` once every cache is warm.
  */
-export async function startDashport(extraDashboards: Readonly<Record<string, string>> = {}): Promise<Dashport> {
+export async function startDashport(
+  extraDashboards: Readonly<Record<string, string>> = {},
+): Promise<Dashport> {
   requireBuild();
   ensureWebBuild();
   const root = mkdtempSync(path.join(os.tmpdir(), 'dashport-web-'));
@@ -77,7 +108,10 @@ export async function startDashport(extraDashboards: Readonly<Record<string, str
   });
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitFor(`${url}/readyz`, (response) => response.status === 200, { timeoutMs: READY_TIMEOUT_MS, server });
+    await waitFor(`${url}/readyz`, (response) => response.status === 200, {
+      timeoutMs: READY_TIMEOUT_MS,
+      server,
+    });
   } catch (error) {
     await server.stop('SIGKILL');
     rmSync(root, { recursive: true, force: true });
@@ -96,7 +130,9 @@ export async function startDashport(extraDashboards: Readonly<Record<string, str
 
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`${CHROMIUM_PATH} is missing: install it with \`apt-get install -y chromium\` (scripts/ensure-test-deps.sh does)`);
+    throw new Error(
+      `${CHROMIUM_PATH} is missing: install it with \`apt-get install -y chromium\` (scripts/ensure-test-deps.sh does)`,
+    );
   }
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
@@ -129,7 +165,10 @@ export interface CheckedPageOptions extends BrowserContextOptions {
  * A page in a fresh context, served under SPEC_CSP (added to documents whose response has no
  * policy of its own), recording every problem the user would not see but must not have.
  */
-export async function openCheckedPage(browser: Browser, options: CheckedPageOptions = {}): Promise<CheckedPage> {
+export async function openCheckedPage(
+  browser: Browser,
+  options: CheckedPageOptions = {},
+): Promise<CheckedPage> {
   const { tolerateFailedUrls, ...contextOptions } = options;
   const context = await browser.newContext({ acceptDownloads: true, ...contextOptions });
   const page = await context.newPage();
@@ -141,12 +180,14 @@ export async function openCheckedPage(browser: Browser, options: CheckedPageOpti
     problems.push(`console error: ${message.text()} (${where})`);
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  await page.exposeFunction('__reportCspViolation', (text: string) => problems.push(`CSP violation: ${text}`));
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (event) => {
-      const report = (window as unknown as { __reportCspViolation: (text: string) => void }).__reportCspViolation;
-      void report(`${event.violatedDirective} blocked ${event.blockedURI || 'inline'} at ${event.sourceFile}:${event.lineNumber}`);
-    });
+  await page.exposeFunction('__reportCspViolation', (text: string) =>
+    problems.push(`CSP violation: ${text}`),
+  );
+  // In-page code is passed as text: this file compiles without the DOM library.
+  await page.addInitScript({
+    content: `document.addEventListener('securitypolicyviolation', (event) => {
+      void window.__reportCspViolation(event.violatedDirective + ' blocked ' + (event.blockedURI || 'inline') + ' at ' + event.sourceFile + ':' + event.lineNumber);
+    });`,
   });
   await page.route('**/*', async (route) => {
     if (route.request().resourceType() !== 'document') return route.continue();
@@ -158,15 +199,27 @@ export async function openCheckedPage(browser: Browser, options: CheckedPageOpti
   return { page, problems, close: () => context.close() };
 }
 
+/** The little of the page's DOM that waitForPanelsDrawn reads (this file has no DOM types). */
+interface PanelsDocument {
+  readonly documentElement: { readonly dataset: Readonly<Record<string, string | undefined>> };
+  querySelectorAll(selector: string): ArrayLike<{ getAttribute(name: string): string | null }>;
+}
+
 /** Wait until every panel of the page has drawn its data (or settled on an error). */
 export async function waitForPanelsDrawn(page: Page, timeoutMs = 30_000): Promise<void> {
+  // A function, not a string: the page's CSP refuses to evaluate strings (no 'unsafe-eval').
   await page.waitForFunction(
     () => {
-      const panels = [...document.querySelectorAll('[data-panel]')];
+      const doc = (globalThis as unknown as { document: PanelsDocument }).document;
+      const panels = Array.from(doc.querySelectorAll('[data-panel]'));
       return (
-        document.documentElement.dataset['panelsDrawn'] !== undefined &&
+        doc.documentElement.dataset['panelsDrawn'] !== undefined &&
         panels.length > 0 &&
-        panels.every((panel) => panel.getAttribute('data-drawn') === 'true' && panel.getAttribute('aria-busy') === 'false')
+        panels.every(
+          (panel) =>
+            panel.getAttribute('data-drawn') === 'true' &&
+            panel.getAttribute('aria-busy') === 'false',
+        )
       );
     },
     null,
@@ -176,7 +229,9 @@ export async function waitForPanelsDrawn(page: Page, timeoutMs = 30_000): Promis
 
 /** Pixels the page is wider than the viewport (0: no horizontal scroll). */
 export async function horizontalOverflow(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  return page.evaluate<number>(
+    'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+  );
 }
 
 export function screenshotPath(name: string): string {

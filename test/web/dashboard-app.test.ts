@@ -22,7 +22,15 @@ import {
 } from './browser-harness.js';
 
 const EXAMPLES = ['management-tools', 'radio-spots', 'heartbeats'] as const;
-const BROKEN_YAML = ['title: Broken on purpose', 'dataset: trends', 'panels:', '  - type: line', '    x: date', '  - type: pie', ''].join('\n');
+const BROKEN_YAML = [
+  'title: Broken on purpose',
+  'dataset: trends',
+  'panels:',
+  '  - type: line',
+  '    x: date',
+  '  - type: pie',
+  '',
+].join('\n');
 const PHONE = { width: 360, height: 740 };
 const DESKTOP = { width: 1280, height: 900 };
 
@@ -37,7 +45,10 @@ async function getJson<T>(url: string): Promise<T> {
 }
 
 /** Open a page, run `body`, then require that nothing went wrong in the browser. */
-async function withPage(options: CheckedPageOptions, body: (checked: CheckedPage) => Promise<void>): Promise<void> {
+async function withPage(
+  options: CheckedPageOptions,
+  body: (checked: CheckedPage) => Promise<void>,
+): Promise<void> {
   const checked = await openCheckedPage(browser, { ...pageOptions, ...options });
   try {
     await body(checked);
@@ -48,11 +59,17 @@ async function withPage(options: CheckedPageOptions, body: (checked: CheckedPage
 }
 
 beforeAll(async () => {
-  [dashport, browser] = await Promise.all([startDashport({ 'broken.yaml': BROKEN_YAML }), launchChromium()]);
+  [dashport, browser] = await Promise.all([
+    startDashport({ 'broken.yaml': BROKEN_YAML }),
+    launchChromium(),
+  ]);
   // Live datasets subscribe to /events (SPEC §5). Until the server offers it, the browser logs
   // the 404 of that one request; the app itself stays quiet. Anything else still fails.
-  const events = await request(`${dashport.url}/api/v1/datasets/spots/events`, { timeoutMs: 2000 }).catch(() => undefined);
-  if (events?.status === 404) pageOptions = { tolerateFailedUrls: /\/api\/v1\/datasets\/[^/]+\/events$/ };
+  const events = await request(`${dashport.url}/api/v1/datasets/spots/events`, {
+    timeoutMs: 2000,
+  }).catch(() => undefined);
+  if (events?.status === 404)
+    pageOptions = { tolerateFailedUrls: /\/api\/v1\/datasets\/[^/]+\/events$/ };
 }, 180_000);
 
 afterAll(async () => {
@@ -66,14 +83,21 @@ describe('home', () => {
       await page.goto(dashport.url);
       const datasets = page.locator('[data-dataset]');
       await datasets.first().waitFor();
-      const ids = await datasets.evaluateAll((items) => items.map((item) => item.getAttribute('data-dataset')));
-      expect(ids).toEqual(expect.arrayContaining(['heartbeats', 'notes', 'seattle-weather', 'spots', 'trends']));
+      const ids = await datasets.evaluateAll((items) =>
+        items.map((item) => item.getAttribute('data-dataset')),
+      );
+      expect(ids).toEqual(
+        expect.arrayContaining(['heartbeats', 'notes', 'seattle-weather', 'spots', 'trends']),
+      );
       const spots = page.locator('[data-dataset="spots"]');
       await expect(spots.textContent()).resolves.toMatch(/Rows\s*150,000/);
       await expect(spots.textContent()).resolves.toMatch(/Columns\s*7/);
       await expect(spots.textContent()).resolves.toMatch(/Updated\s*(\d+ \w+ ago|just now)/);
       await expect(spots.locator('.badge--live').count()).resolves.toBe(1);
-      for (const id of EXAMPLES) await expect(page.locator(`[data-dashboard="${id}"][data-valid="true"]`).count()).resolves.toBe(1);
+      for (const id of EXAMPLES)
+        await expect(
+          page.locator(`[data-dashboard="${id}"][data-valid="true"]`).count(),
+        ).resolves.toBe(1);
       await page.screenshot({ path: screenshotPath('home-light'), fullPage: true });
     });
   });
@@ -83,7 +107,9 @@ describe('home', () => {
       await page.goto(dashport.url);
       const card = page.locator('[data-dashboard="broken"][data-valid="false"]');
       await card.waitFor();
-      await expect(card.textContent()).resolves.toMatch(/broken\.yaml:6\s*panels\[1\]\.type\s*Invalid option/i);
+      await expect(card.textContent()).resolves.toMatch(
+        /broken\.yaml:6\s*panels\[1\]\.type\s*Invalid option/i,
+      );
       await page.goto(`${dashport.url}/dashboards/broken`);
       const problems = page.locator('[data-dashboard-problems="broken"]');
       await problems.waitFor();
@@ -95,28 +121,44 @@ describe('home', () => {
 describe('example dashboards', () => {
   for (const id of EXAMPLES) {
     it(`${id} draws every panel, light, dark and on a phone`, async () => {
-      const definition = await getJson<{ panels: { id: string; type: string }[] }>(`${dashport.url}/api/v1/dashboards/${id}`);
+      const definition = await getJson<{ panels: { id: string; type: string }[] }>(
+        `${dashport.url}/api/v1/dashboards/${id}`,
+      );
       const views = [
         { name: `${id}-light`, viewport: DESKTOP, colorScheme: 'light' as const },
         { name: `${id}-dark`, viewport: DESKTOP, colorScheme: 'dark' as const },
         { name: `${id}-phone`, viewport: PHONE, colorScheme: 'light' as const },
       ];
       for (const view of views) {
-        await withPage({ viewport: view.viewport, colorScheme: view.colorScheme }, async ({ page }) => {
-          await page.goto(`${dashport.url}/dashboards/${id}`);
-          await waitForPanelsDrawn(page);
-          const states = await page.locator('[data-panel]').evaluateAll((panels) =>
-            panels.map((panel) => [panel.getAttribute('data-panel'), panel.getAttribute('data-state')]),
-          );
-          expect(states).toEqual(definition.panels.map((panel) => [panel.id, 'ready']));
-          const charts = definition.panels.filter((panel) => !['number', 'table'].includes(panel.type)).length;
-          await expect(page.locator('[data-panel] canvas').count()).resolves.toBeGreaterThanOrEqual(charts);
-          expect(await horizontalOverflow(page)).toBe(0);
-          const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-          if (view.colorScheme === 'dark') expect(background).toBe('rgb(15, 18, 23)');
-          else expect(background).toBe('rgb(246, 247, 249)');
-          await page.screenshot({ path: screenshotPath(view.name), fullPage: true });
-        });
+        await withPage(
+          { viewport: view.viewport, colorScheme: view.colorScheme },
+          async ({ page }) => {
+            await page.goto(`${dashport.url}/dashboards/${id}`);
+            await waitForPanelsDrawn(page);
+            const states = await page
+              .locator('[data-panel]')
+              .evaluateAll((panels) =>
+                panels.map((panel) => [
+                  panel.getAttribute('data-panel'),
+                  panel.getAttribute('data-state'),
+                ]),
+              );
+            expect(states).toEqual(definition.panels.map((panel) => [panel.id, 'ready']));
+            const charts = definition.panels.filter(
+              (panel) => !['number', 'table'].includes(panel.type),
+            ).length;
+            await expect(
+              page.locator('[data-panel] canvas').count(),
+            ).resolves.toBeGreaterThanOrEqual(charts);
+            expect(await horizontalOverflow(page)).toBe(0);
+            const background = await page.evaluate<string>(
+              'getComputedStyle(document.body).backgroundColor',
+            );
+            if (view.colorScheme === 'dark') expect(background).toBe('rgb(15, 18, 23)');
+            else expect(background).toBe('rgb(246, 247, 249)');
+            await page.screenshot({ path: screenshotPath(view.name), fullPage: true });
+          },
+        );
       }
     });
   }
@@ -126,11 +168,28 @@ describe('example dashboards', () => {
       for (const id of ['heartbeats', 'spots', 'trends', 'seattle-weather']) {
         await page.goto(`${dashport.url}/datasets/${id}`);
         await waitForPanelsDrawn(page);
-        const states = await page.locator('[data-panel]').evaluateAll((panels) => panels.map((panel) => `${panel.getAttribute('data-panel')}:${panel.getAttribute('data-state')}`));
-        expect(states.filter((state) => !state.endsWith(':ready')), id).toEqual([]);
-        expect(states.map((state) => state.split(':')[0])).toEqual(expect.arrayContaining(['overview', 'columns', 'distribution']));
-        if (id === 'heartbeats') expect(states.map((state) => state.split(':')[0])).toEqual(expect.arrayContaining(['profiles', 'pca', 'correlation']));
-        if (id === 'spots') expect(states.map((state) => state.split(':')[0])).toEqual(expect.arrayContaining(['time-count']));
+        const states = await page
+          .locator('[data-panel]')
+          .evaluateAll((panels) =>
+            panels.map(
+              (panel) => `${panel.getAttribute('data-panel')}:${panel.getAttribute('data-state')}`,
+            ),
+          );
+        expect(
+          states.filter((state) => !state.endsWith(':ready')),
+          id,
+        ).toEqual([]);
+        expect(states.map((state) => state.split(':')[0])).toEqual(
+          expect.arrayContaining(['overview', 'columns', 'distribution']),
+        );
+        if (id === 'heartbeats')
+          expect(states.map((state) => state.split(':')[0])).toEqual(
+            expect.arrayContaining(['profiles', 'pca', 'correlation']),
+          );
+        if (id === 'spots')
+          expect(states.map((state) => state.split(':')[0])).toEqual(
+            expect.arrayContaining(['time-count']),
+          );
         await page.screenshot({ path: screenshotPath(`dataset-${id}-light`), fullPage: true });
       }
     });
@@ -151,16 +210,22 @@ describe('filters in the URL', () => {
 
       await page.reload();
       await waitForPanelsDrawn(page);
-      await expect(page.getByLabel('Tool', { exact: true }).inputValue()).resolves.toBe('Outsourcing');
+      await expect(page.getByLabel('Tool', { exact: true }).inputValue()).resolves.toBe(
+        'Outsourcing',
+      );
       await expect(number.textContent()).resolves.toBe('2');
 
       await page.goBack();
       await page.waitForURL(/\/dashboards\/management-tools$/);
       await waitForPanelsDrawn(page);
-      await expect(page.getByLabel('Tool', { exact: true }).inputValue()).resolves.toBe('Strategic Planning');
+      await expect(page.getByLabel('Tool', { exact: true }).inputValue()).resolves.toBe(
+        'Strategic Planning',
+      );
       await page.goForward();
       await page.waitForURL(/\?tool=Outsourcing$/);
-      await expect(page.getByLabel('Tool', { exact: true }).inputValue()).resolves.toBe('Outsourcing');
+      await expect(page.getByLabel('Tool', { exact: true }).inputValue()).resolves.toBe(
+        'Outsourcing',
+      );
     });
   });
 
@@ -194,16 +259,31 @@ describe('panel actions', () => {
       await page.goto(`${dashport.url}/dashboards/radio-spots?mode=CW`);
       await waitForPanelsDrawn(page);
       const panel = page.locator('[data-panel="modes"]');
-      const [csv] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: /as CSV/ }).click()]);
+      const [csv] = await Promise.all([
+        page.waitForEvent('download'),
+        panel.getByRole('button', { name: /as CSV/ }).click(),
+      ]);
       expect(csv.suggestedFilename()).toBe('spots-by-mode.csv');
       const text = readFileSync(await csv.path(), 'utf8');
-      const api = await getJson<{ x: string[]; series: { y: number[] }[] }>(`${dashport.url}/api/v1/datasets/spots/aggregate?x=mode&mode=eq.CW`);
+      const api = await getJson<{ x: string[]; series: { y: number[] }[] }>(
+        `${dashport.url}/api/v1/datasets/spots/aggregate?x=mode&mode=eq.CW`,
+      );
       const lines = text.trimEnd().split('\r\n');
-      expect(lines).toEqual(['mode,count', ...api.x.map((x, index) => `${x},${api.series[0]?.y[index]}`)]);
+      expect(lines).toEqual([
+        'mode,count',
+        ...api.x.map((x, index) => `${x},${api.series[0]?.y[index]}`),
+      ]);
 
-      const [png] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: /as PNG/ }).click()]);
+      const [png] = await Promise.all([
+        page.waitForEvent('download'),
+        panel.getByRole('button', { name: /as PNG/ }).click(),
+      ]);
       expect(png.suggestedFilename()).toBe('spots-by-mode.png');
-      expect(readFileSync(await png.path()).subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+      expect(
+        readFileSync(await png.path())
+          .subarray(0, 8)
+          .toString('hex'),
+      ).toBe('89504e470d0a1a0a');
     });
   });
 
@@ -212,9 +292,16 @@ describe('panel actions', () => {
       await page.goto(`${dashport.url}/dashboards/radio-spots?band=in.(6m)`);
       await waitForPanelsDrawn(page);
       const panel = page.locator('[data-panel="latest"]');
-      const [csv] = await Promise.all([page.waitForEvent('download'), panel.getByRole('link', { name: /as CSV/ }).click()]);
-      const lines = readFileSync(await csv.path(), 'utf8').trimEnd().split(/\r?\n/);
-      const count = await getJson<{ series: { y: number[] }[] }>(`${dashport.url}/api/v1/datasets/spots/aggregate?band=in.(6m)`);
+      const [csv] = await Promise.all([
+        page.waitForEvent('download'),
+        panel.getByRole('link', { name: /as CSV/ }).click(),
+      ]);
+      const lines = readFileSync(await csv.path(), 'utf8')
+        .trimEnd()
+        .split(/\r?\n/);
+      const count = await getJson<{ series: { y: number[] }[] }>(
+        `${dashport.url}/api/v1/datasets/spots/aggregate?band=in.(6m)`,
+      );
       expect(lines[0]).toBe('ts,band,mode,frequency,callsign,spotter,country');
       expect(lines.length - 1).toBe(Math.min(count.series[0]?.y[0] ?? -1, 10_000));
       expect(lines.slice(1).every((line) => line.split(',')[1] === '6m')).toBe(true);
@@ -239,7 +326,10 @@ describe('panel actions', () => {
       const panel = page.locator('[data-panel="classes"]');
       await panel.getByRole('button', { name: 'Table' }).focus();
       await page.keyboard.press('Enter');
-      await expect(panel.locator('thead th').allTextContents()).resolves.toEqual(['label', 'count']);
+      await expect(panel.locator('thead th').allTextContents()).resolves.toEqual([
+        'label',
+        'count',
+      ]);
       await expect(panel.locator('tbody tr').count()).resolves.toBe(5);
     });
   });
@@ -248,11 +338,16 @@ describe('panel actions', () => {
 describe('dashport dev', () => {
   it('reloads an edited dashboard file without a restart', async () => {
     const file = path.join(dashport.dataDir, 'dashboards', 'broken.yaml');
-    await writeFile(file, ['title: Fixed now', 'dataset: trends', 'panels:', '  - type: number', ''].join('\n'));
+    await writeFile(
+      file,
+      ['title: Fixed now', 'dataset: trends', 'panels:', '  - type: number', ''].join('\n'),
+    );
     const deadline = Date.now() + 10_000;
     let entry: { valid: boolean; title: string } | undefined;
     while (Date.now() < deadline) {
-      const list = await getJson<{ dashboards: { id: string; valid: boolean; title: string }[] }>(`${dashport.url}/api/v1/dashboards`);
+      const list = await getJson<{ dashboards: { id: string; valid: boolean; title: string }[] }>(
+        `${dashport.url}/api/v1/dashboards`,
+      );
       entry = list.dashboards.find((candidate) => candidate.id === 'broken');
       if (entry?.valid) break;
       await new Promise((resolve) => setTimeout(resolve, 100));

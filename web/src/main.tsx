@@ -2,10 +2,13 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
+import { preloadPage } from './api/preload.js';
 import { loadEcharts } from './charts/load-echarts.js';
 import './styles.css';
 
-// Every page but home draws charts: start fetching the chart library before React renders.
+// Start what the first page needs before React renders: its data, and the chart library on
+// every page but home.
+preloadPage(window.location.pathname, window.location.search);
 if (window.location.pathname.replace(/\/+$/, '') !== '') void loadEcharts().catch(() => undefined);
 
 const root = document.getElementById('root');

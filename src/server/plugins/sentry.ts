@@ -58,8 +58,8 @@ export async function initSentry(
     environment: config.env,
     release: `dashport@${config.version}`,
     tracesSampleRate: config.sentryTracesSampleRate,
-    // Collect nothing personal or secret: no user info, cookies, bodies, query values or
-    // database parameters; headers only minus the secret ones (scrubEvent checks again).
+    // Collect nothing personal or secret: no user info, cookies, bodies, query values, database
+    // parameters or local variables; headers minus the secret ones (scrubEvent checks again).
     dataCollection: {
       userInfo: false,
       cookies: false,
@@ -68,6 +68,8 @@ export async function initSentry(
       urlQueryParams: false,
       databaseQueryData: false,
       queues: false,
+      // Local variables of a failing frame may hold a token or a row of user data.
+      stackFrameVariables: false,
     },
     initialScope: { tags: { role } },
     beforeSend: (event) => scrubEvent(event),
@@ -102,8 +104,7 @@ async function sentryRequests(app: FastifyInstance): Promise<void> {
   app.addHook('onRequest', (request, _reply, done) => {
     // The HTTP integration gave this request its own isolation scope: tag it for every event.
     const scope = client.getIsolationScope();
-    scope.setTag('request_id', request.id);
-    scope.setTag('route', routeOf(request));
+    scope.setTags({ request_id: request.id, route: routeOf(request), method: request.method });
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {

@@ -10,7 +10,10 @@ import type {
   RowsResponse,
   SummaryAnalysis,
 } from '../../../src/shared/api-types.js';
-import type { DashboardDataResponse, DashboardListResponse } from '../../../src/shared/dashboard-types.js';
+import type {
+  DashboardDataResponse,
+  DashboardListResponse,
+} from '../../../src/shared/dashboard-types.js';
 
 /** A failed request: the HTTP status and, when the server sent one, its JSON error body. */
 export class ApiError extends Error {
@@ -25,13 +28,18 @@ export class ApiError extends Error {
 }
 
 function isErrorBody(value: unknown): value is ErrorBody {
-  return typeof value === 'object' && value !== null && typeof (value as ErrorBody).message === 'string';
+  return (
+    typeof value === 'object' && value !== null && typeof (value as ErrorBody).message === 'string'
+  );
 }
 
 export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(url, { headers: { accept: 'application/json' }, ...(signal && { signal }) });
+    response = await fetch(url, {
+      headers: { accept: 'application/json' },
+      ...(signal && { signal }),
+    });
   } catch (error) {
     if (signal?.aborted) throw error;
     throw new ApiError(0, 'the server cannot be reached; check the connection and retry');
@@ -45,7 +53,8 @@ export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> 
 }
 
 const enc = encodeURIComponent;
-const withQuery = (path: string, query: string): string => (query === '' ? path : `${path}?${query}`);
+const withQuery = (path: string, query: string): string =>
+  query === '' ? path : `${path}?${query}`;
 
 export type AnalysisResult = SummaryAnalysis | CorrelationAnalysis | PcaAnalysis | ProfilesAnalysis;
 
@@ -53,19 +62,22 @@ export type AnalysisResult = SummaryAnalysis | CorrelationAnalysis | PcaAnalysis
 export const api = {
   datasets: (signal?: AbortSignal) =>
     getJson<{ datasets: DatasetSummary[] }>('/api/v1/datasets', signal),
-  dataset: (id: string, signal?: AbortSignal) => getJson<DatasetDetail>(`/api/v1/datasets/${enc(id)}`, signal),
+  dataset: (id: string, signal?: AbortSignal) =>
+    getJson<DatasetDetail>(`/api/v1/datasets/${enc(id)}`, signal),
   summary: (id: string, signal?: AbortSignal) =>
     getJson<SummaryAnalysis>(`/api/v1/datasets/${enc(id)}/analysis/summary`, signal),
   correlation: (id: string, signal?: AbortSignal) =>
     getJson<CorrelationAnalysis>(`/api/v1/datasets/${enc(id)}/analysis/correlation`, signal),
-  pca: (id: string, signal?: AbortSignal) => getJson<PcaAnalysis>(`/api/v1/datasets/${enc(id)}/analysis/pca`, signal),
+  pca: (id: string, signal?: AbortSignal) =>
+    getJson<PcaAnalysis>(`/api/v1/datasets/${enc(id)}/analysis/pca`, signal),
   profiles: (id: string, signal?: AbortSignal) =>
     getJson<ProfilesAnalysis>(`/api/v1/datasets/${enc(id)}/analysis/profiles`, signal),
   aggregate: (id: string, query: string, signal?: AbortSignal) =>
     getJson<AggregateResponse>(withQuery(`/api/v1/datasets/${enc(id)}/aggregate`, query), signal),
   rows: (id: string, query: string, signal?: AbortSignal) =>
     getJson<RowsResponse>(withQuery(`/api/v1/datasets/${enc(id)}/rows`, query), signal),
-  dashboards: (signal?: AbortSignal) => getJson<DashboardListResponse>('/api/v1/dashboards', signal),
+  dashboards: (signal?: AbortSignal) =>
+    getJson<DashboardListResponse>('/api/v1/dashboards', signal),
   dashboardData: (id: string, query: string, signal?: AbortSignal) =>
     getJson<DashboardDataResponse>(withQuery(`/api/v1/dashboards/${enc(id)}/data`, query), signal),
 };

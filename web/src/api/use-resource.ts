@@ -3,6 +3,7 @@
  * longer needs, and keeps the last data while the next one loads so charts do not flash.
  */
 import { useEffect, useState } from 'react';
+import { takePreloaded } from './preload.js';
 
 export interface Resource<T> {
   readonly data: T | undefined;
@@ -19,12 +20,19 @@ interface State<T> {
   readonly dataKey: string | undefined;
 }
 
-export function useResource<T>(key: string | null, load: (signal: AbortSignal) => Promise<T>): Resource<T> {
-  const [state, setState] = useState<State<T>>({ data: undefined, error: undefined, dataKey: undefined });
+export function useResource<T>(
+  key: string | null,
+  load: (signal: AbortSignal) => Promise<T>,
+): Resource<T> {
+  const [state, setState] = useState<State<T>>({
+    data: undefined,
+    error: undefined,
+    dataKey: undefined,
+  });
   useEffect(() => {
     if (key === null) return undefined;
     const controller = new AbortController();
-    load(controller.signal).then(
+    (takePreloaded<T>(key) ?? load(controller.signal)).then(
       (data) => {
         if (!controller.signal.aborted) setState({ data, error: undefined, dataKey: key });
       },

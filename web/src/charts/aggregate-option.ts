@@ -39,7 +39,10 @@ function yOf(param: AxisParam): number | null {
 
 function isTimeAxis(spec: AggregateChartSpec, x: readonly CellValue[]): boolean {
   if (spec.type === 'histogram' || spec.type === 'heatmap') return false;
-  return spec.bucket !== undefined || (x.length > 0 && x.every((value) => value === null || isTimeText(value)));
+  return (
+    spec.bucket !== undefined ||
+    (x.length > 0 && x.every((value) => value === null || isTimeText(value)))
+  );
 }
 
 function label(value: CellValue, spec: AggregateChartSpec): string {
@@ -48,20 +51,30 @@ function label(value: CellValue, spec: AggregateChartSpec): string {
 }
 
 /** Notes whose time falls in [x, next x) of the hovered bucket. */
-function notesAt(notes: PanelAnnotationData | undefined, axis: readonly CellValue[], index: number): string[] {
+function notesAt(
+  notes: PanelAnnotationData | undefined,
+  axis: readonly CellValue[],
+  index: number,
+): string[] {
   if (!notes || index < 0) return [];
   const start = Date.parse(String(axis[index]));
   const next = axis[index + 1];
-  const end = next === undefined || next === null ? Number.POSITIVE_INFINITY : Date.parse(String(next));
+  const end =
+    next === undefined || next === null ? Number.POSITIVE_INFINITY : Date.parse(String(next));
   const found: string[] = [];
   notes.x.forEach((time, noteIndex) => {
     const at = Date.parse(String(time));
-    if (at >= start && at < end) found.push(`${formatTime(String(time))}: ${notes.text[noteIndex] ?? ''}`);
+    if (at >= start && at < end)
+      found.push(`${formatTime(String(time))}: ${notes.text[noteIndex] ?? ''}`);
   });
   return found.slice(0, MAX_NOTES_IN_TOOLTIP);
 }
 
-function axisFormatter(spec: AggregateChartSpec, x: readonly CellValue[], notes?: PanelAnnotationData) {
+function axisFormatter(
+  spec: AggregateChartSpec,
+  x: readonly CellValue[],
+  notes?: PanelAnnotationData,
+) {
   return (params: unknown): string => {
     const list = (Array.isArray(params) ? params : [params]) as AxisParam[];
     const first = list[0];
@@ -110,11 +123,20 @@ function groupOnlyBar(spec: AggregateChartSpec, data: AggregateResponse): ChartO
     tooltip: tooltip('axis', (params) => {
       const param = (params as AxisParam[])[0];
       const y = param ? yOf(param) : null;
-      return param ? `${bars[param.dataIndex ?? 0]?.name ?? ''}: ${y === null ? '–' : formatNumber(y)}` : '';
+      return param
+        ? `${bars[param.dataIndex ?? 0]?.name ?? ''}: ${y === null ? '–' : formatNumber(y)}`
+        : '';
     }),
     xAxis: horizontal ? valueAxis : categoryAxis,
     yAxis: horizontal ? categoryAxis : valueAxis,
-    series: [{ type: 'bar', name: data.series.length > 0 ? 'value' : '', data: bars.map((bar) => bar.value), colorBy: 'data' }],
+    series: [
+      {
+        type: 'bar',
+        name: data.series.length > 0 ? 'value' : '',
+        data: bars.map((bar) => bar.value),
+        colorBy: 'data',
+      },
+    ],
   };
 }
 

@@ -33,7 +33,10 @@ interface ItemParam {
 }
 
 /** Mean of each class (bold) over the sample positions, with faint sample traces in the same colour. */
-export function profilesOption(data: ProfilesAnalysis, samplesPerClass = SAMPLE_TRACES_PER_CLASS): ChartOption {
+export function profilesOption(
+  data: ProfilesAnalysis,
+  samplesPerClass = SAMPLE_TRACES_PER_CLASS,
+): ChartOption {
   const names = data.classes.map((profile) => classLabel(profile.label));
   const series: LineSeriesOption[] = [];
   data.classes.forEach((profile, index) => {
@@ -73,7 +76,10 @@ export function profilesOption(data: ProfilesAnalysis, samplesPerClass = SAMPLE_
       const column = data.columns[list[0]?.dataIndex ?? 0] ?? '';
       return [
         `${column} (class mean)`,
-        ...list.map((param) => `${data.labelColumn} ${param.seriesName ?? ''}: ${formatNumber(Number(param.value))}`),
+        ...list.map(
+          (param) =>
+            `${data.labelColumn} ${param.seriesName ?? ''}: ${formatNumber(Number(param.value))}`,
+        ),
       ].join('\n');
     }),
     xAxis: { type: 'category', data: data.columns, boundaryGap: false },
@@ -113,8 +119,20 @@ export function pcaOption(data: PcaAnalysis): ChartOption {
       const [x, y] = (param.value as [number, number] | undefined) ?? [0, 0];
       return `${data.labelColumn ?? 'label'} ${param.seriesName ?? ''}\nPC1 ${formatNumber(x)}, PC2 ${formatNumber(y)}`;
     }),
-    xAxis: { type: 'value', name: `PC1 (${Math.round(pc1 * 100)}%)`, nameLocation: 'middle', nameGap: 24, scale: true },
-    yAxis: { type: 'value', name: `PC2 (${Math.round(pc2 * 100)}%)`, nameLocation: 'middle', nameGap: 32, scale: true },
+    xAxis: {
+      type: 'value',
+      name: `PC1 (${Math.round(pc1 * 100)}%)`,
+      nameLocation: 'middle',
+      nameGap: 24,
+      scale: true,
+    },
+    yAxis: {
+      type: 'value',
+      name: `PC2 (${Math.round(pc2 * 100)}%)`,
+      nameLocation: 'middle',
+      nameGap: 32,
+      scale: true,
+    },
     series,
   };
 }
@@ -169,7 +187,9 @@ export function correlationOption(data: CorrelationAnalysis): ChartOption {
 
 /** Bars over the bins of a precomputed histogram. */
 export function histogramOption(column: string, histogram: Histogram): ChartOption {
-  const labels = histogram.counts.map((_count, index) => formatCompact(histogram.edges[index] ?? 0));
+  const labels = histogram.counts.map((_count, index) =>
+    formatCompact(histogram.edges[index] ?? 0),
+  );
   return {
     ...BASE_OPTION,
     grid: grid(false),
@@ -196,13 +216,23 @@ export function topValuesOption(column: string, top: readonly TopValue[]): Chart
       return `${column} ${names[index] ?? ''}\n${formatNumber(top[index]?.count ?? 0)} rows`;
     }),
     xAxis: { type: 'value', axisLabel: { formatter: formatCompact } },
-    yAxis: { type: 'category', data: names, inverse: true, axisLabel: { width: 120, overflow: 'truncate' } },
+    yAxis: {
+      type: 'category',
+      data: names,
+      inverse: true,
+      axisLabel: { width: 120, overflow: 'truncate' },
+    },
     series: [{ type: 'bar', name: column, data: top.map((entry) => entry.count) }],
   };
 }
 
 /** Rows of (x, y[, group]) as points, one colour per group. */
-export function scatterOption(data: RowsResponse, x: string, y: string, group?: string): ChartOption {
+export function scatterOption(
+  data: RowsResponse,
+  x: string,
+  y: string,
+  group?: string,
+): ChartOption {
   const xi = data.columns.indexOf(x);
   const yi = data.columns.indexOf(y);
   const gi = group === undefined ? -1 : data.columns.indexOf(group);
@@ -226,10 +256,17 @@ export function scatterOption(data: RowsResponse, x: string, y: string, group?: 
     tooltip: tooltip('item', (params) => {
       const param = params as ItemParam;
       const [px, py] = (param.value as [CellValue, CellValue] | undefined) ?? [null, null];
-      const show = (value: CellValue) => (typeof value === 'number' ? formatNumber(value) : String(value));
+      const show = (value: CellValue) =>
+        typeof value === 'number' ? formatNumber(value) : String(value);
       return `${param.seriesName ?? ''}\n${x}: ${show(px)}\n${y}: ${show(py)}`;
     }),
-    xAxis: { type: timeX ? 'time' : 'value', name: x, nameLocation: 'middle', nameGap: 24, scale: true },
+    xAxis: {
+      type: timeX ? 'time' : 'value',
+      name: x,
+      nameLocation: 'middle',
+      nameGap: 24,
+      scale: true,
+    },
     yAxis: { type: 'value', name: y, nameLocation: 'middle', nameGap: 36, scale: true },
     series: names.map((name) => ({
       type: 'scatter' as const,

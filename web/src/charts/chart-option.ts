@@ -3,7 +3,12 @@
  * settings every chart shares. Tooltips render on the canvas (`richText`): the HTML tooltip
  * writes inline style attributes, which the Content-Security-Policy (`style-src 'self'`) refuses.
  */
-import type { BarSeriesOption, HeatmapSeriesOption, LineSeriesOption, ScatterSeriesOption } from 'echarts/charts';
+import type {
+  BarSeriesOption,
+  HeatmapSeriesOption,
+  LineSeriesOption,
+  ScatterSeriesOption,
+} from 'echarts/charts';
 import type {
   AriaComponentOption,
   GridComponentOption,
@@ -28,7 +33,17 @@ export type ChartOption = ComposeOption<
 >;
 
 /** Series colours that read well on both the light and the dark background. */
-export const PALETTE = ['#5470c6', '#91cc75', '#fac858', '#ee6666', '#73c0de', '#3ba272', '#fc8452', '#9a60b4', '#ea7ccc'];
+export const PALETTE = [
+  '#5470c6',
+  '#91cc75',
+  '#fac858',
+  '#ee6666',
+  '#73c0de',
+  '#3ba272',
+  '#fc8452',
+  '#9a60b4',
+  '#ea7ccc',
+];
 
 /** Shared by every chart: no animation (a chart is drawn when its data arrives), transparent background. */
 export const BASE_OPTION = {
@@ -52,11 +67,16 @@ export function grid(hasLegend: boolean, extraBottom = 0): GridComponentOption {
 }
 
 export function legend(names: readonly string[]): LegendComponentOption | undefined {
-  return names.length > 1 ? { type: 'scroll', top: 0, left: 0, right: 0, data: [...names] } : undefined;
+  return names.length > 1
+    ? { type: 'scroll', top: 0, left: 0, right: 0, data: [...names] }
+    : undefined;
 }
 
 /** Tooltip on the canvas; `formatter` returns plain text lines. */
-export function tooltip(trigger: 'axis' | 'item', formatter?: (params: unknown) => string): TooltipComponentOption {
+export function tooltip(
+  trigger: 'axis' | 'item',
+  formatter?: (params: unknown) => string,
+): TooltipComponentOption {
   return {
     trigger,
     renderMode: 'richText',

@@ -1,5 +1,7 @@
 /** The ECharts runtime, fetched once on first use (a dashboard page starts it at once). */
-type Runtime = typeof import('./echarts-runtime.js');
+import type * as RuntimeModule from './echarts-runtime.js';
+
+type Runtime = typeof RuntimeModule;
 
 let runtime: Promise<Runtime> | undefined;
 

@@ -41,7 +41,12 @@ function SelectControl({ filter, values, options, onChange }: ControlProps) {
   return (
     <div className="filter">
       <label htmlFor={id}>{filter.label}</label>
-      <select id={id} name={filter.column} value={selected ?? '__expression'} onChange={(event) => onChange(selectValues(event.target.value))}>
+      <select
+        id={id}
+        name={filter.column}
+        value={selected ?? '__expression'}
+        onChange={(event) => onChange(selectValues(event.target.value))}
+      >
         <option value="">All</option>
         {selected === undefined && (
           <option value="__expression" disabled>
@@ -66,7 +71,12 @@ function MultiSelectControl({ filter, values, options, onChange }: ControlProps)
     const next = on ? [...checked, choice] : checked.filter((value) => value !== choice);
     onChange(multiValues(choices.filter((value) => next.includes(value))));
   };
-  const summary = checked.length === 0 ? 'All' : checked.length <= 2 ? checked.join(', ') : `${checked.length} selected`;
+  const summary =
+    checked.length === 0
+      ? 'All'
+      : checked.length <= 2
+        ? checked.join(', ')
+        : `${checked.length} selected`;
   return (
     <div className="filter">
       <details className="multi-select">
@@ -79,12 +89,23 @@ function MultiSelectControl({ filter, values, options, onChange }: ControlProps)
           <div className="multi-select-options">
             {choices.map((choice) => (
               <label key={choice} className="check">
-                <input type="checkbox" name={filter.column} value={choice} checked={checked.includes(choice)} onChange={(event) => toggle(choice, event.target.checked)} />
+                <input
+                  type="checkbox"
+                  name={filter.column}
+                  value={choice}
+                  checked={checked.includes(choice)}
+                  onChange={(event) => toggle(choice, event.target.checked)}
+                />
                 {choice}
               </label>
             ))}
           </div>
-          <button type="button" className="link-button" onClick={() => onChange([])} disabled={checked.length === 0}>
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => onChange([])}
+            disabled={checked.length === 0}
+          >
             Clear {filter.label}
           </button>
         </fieldset>
@@ -103,9 +124,23 @@ function DateRangeControl({ filter, values, options, onChange }: ControlProps) {
     <fieldset className="filter date-range">
       <legend>{filter.label}</legend>
       <label htmlFor={fromId}>From</label>
-      <input id={fromId} type="date" value={from} min={min} max={to || max} onChange={(event) => onChange(dateRangeValues(event.target.value, to))} />
+      <input
+        id={fromId}
+        type="date"
+        value={from}
+        min={min}
+        max={to || max}
+        onChange={(event) => onChange(dateRangeValues(event.target.value, to))}
+      />
       <label htmlFor={toId}>To</label>
-      <input id={toId} type="date" value={to} min={from || min} max={max} onChange={(event) => onChange(dateRangeValues(from, event.target.value))} />
+      <input
+        id={toId}
+        type="date"
+        value={to}
+        min={from || min}
+        max={max}
+        onChange={(event) => onChange(dateRangeValues(from, event.target.value))}
+      />
     </fieldset>
   );
 }
@@ -113,7 +148,12 @@ function DateRangeControl({ filter, values, options, onChange }: ControlProps) {
 export function FilterBar({ filters, values, options, onChange }: FilterBarProps) {
   if (filters.length === 0) return null;
   return (
-    <form className="filter-bar" role="search" aria-label="Filters" onSubmit={(event) => event.preventDefault()}>
+    <form
+      className="filter-bar"
+      role="search"
+      aria-label="Filters"
+      onSubmit={(event) => event.preventDefault()}
+    >
       {filters.map((filter) => {
         const props: ControlProps = {
           filter,
@@ -121,8 +161,13 @@ export function FilterBar({ filters, values, options, onChange }: FilterBarProps
           options: options[filter.column],
           onChange: (next) => onChange(filter, next),
         };
-        if (filter.kind === 'date-range') return <DateRangeControl key={filter.column} {...props} />;
-        return filter.multiple ? <MultiSelectControl key={filter.column} {...props} /> : <SelectControl key={filter.column} {...props} />;
+        if (filter.kind === 'date-range')
+          return <DateRangeControl key={filter.column} {...props} />;
+        return filter.multiple ? (
+          <MultiSelectControl key={filter.column} {...props} />
+        ) : (
+          <SelectControl key={filter.column} {...props} />
+        );
       })}
     </form>
   );

@@ -61,15 +61,28 @@ export function PanelFrame(props: PanelFrameProps) {
   }, [full]);
 
   const downloadCsv = () => {
-    if (table) downloadText(toCsv(table.columns, table.rows), `${filename}.csv`, 'text/csv;charset=utf-8');
+    if (table)
+      downloadText(toCsv(table.columns, table.rows), `${filename}.csv`, 'text/csv;charset=utf-8');
   };
   const downloadPng = () => {
     if (!chart) return;
-    downloadUrl(chart.getDataURL({ type: 'png', pixelRatio: PNG_PIXEL_RATIO, backgroundColor: backgroundColor() }), `${filename}.png`);
+    downloadUrl(
+      chart.getDataURL({
+        type: 'png',
+        pixelRatio: PNG_PIXEL_RATIO,
+        backgroundColor: backgroundColor(),
+      }),
+      `${filename}.png`,
+    );
   };
 
   const showTable = view === 'table' && table !== undefined;
-  const classes = ['panel', `panel--${props.width ?? 'half'}`, full ? 'panel--full' : '', props.refreshing ? 'panel--refreshing' : '']
+  const classes = [
+    'panel',
+    `panel--${props.width ?? 'half'}`,
+    full ? 'panel--full' : '',
+    props.refreshing ? 'panel--refreshing' : '',
+  ]
     .filter(Boolean)
     .join(' ');
   return (
@@ -91,27 +104,52 @@ export function PanelFrame(props: PanelFrameProps) {
         </div>
         <div className="panel-actions" role="toolbar" aria-label={`${title} actions`}>
           {props.tableView && table && (
-            <button type="button" aria-pressed={showTable} onClick={() => setView(showTable ? 'chart' : 'table')} disabled={state !== 'ready'}>
+            <button
+              type="button"
+              aria-pressed={showTable}
+              onClick={() => setView(showTable ? 'chart' : 'table')}
+              disabled={state !== 'ready'}
+            >
               {showTable ? 'Chart' : 'Table'}
             </button>
           )}
           {csvHref ? (
-            <a className="button" href={csvHref} download={`${filename}.csv`} aria-label={`Download ${title} as CSV`}>
+            <a
+              className="button"
+              href={csvHref}
+              download={`${filename}.csv`}
+              aria-label={`Download ${title} as CSV`}
+            >
               CSV
             </a>
           ) : (
             table && (
-              <button type="button" onClick={downloadCsv} disabled={state !== 'ready'} aria-label={`Download ${title} as CSV`}>
+              <button
+                type="button"
+                onClick={downloadCsv}
+                disabled={state !== 'ready'}
+                aria-label={`Download ${title} as CSV`}
+              >
                 CSV
               </button>
             )
           )}
           {chart && !showTable && (
-            <button type="button" onClick={downloadPng} disabled={state !== 'ready'} aria-label={`Download ${title} as PNG`}>
+            <button
+              type="button"
+              onClick={downloadPng}
+              disabled={state !== 'ready'}
+              aria-label={`Download ${title} as PNG`}
+            >
               PNG
             </button>
           )}
-          <button type="button" aria-pressed={full} onClick={() => setFull(!full)} aria-label={full ? `Exit full screen` : `Show ${title} full screen`}>
+          <button
+            type="button"
+            aria-pressed={full}
+            onClick={() => setFull(!full)}
+            aria-label={full ? `Exit full screen` : `Show ${title} full screen`}
+          >
             {full ? 'Close' : 'Full screen'}
           </button>
         </div>
@@ -126,7 +164,12 @@ export function PanelFrame(props: PanelFrameProps) {
             Loading…
           </div>
         ) : showTable ? (
-          <DataTable columns={table.columns} rows={table.rows} caption={title} bucket={props.bucket} />
+          <DataTable
+            columns={table.columns}
+            rows={table.rows}
+            caption={title}
+            bucket={props.bucket}
+          />
         ) : (
           children
         )}

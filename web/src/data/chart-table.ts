@@ -2,7 +2,14 @@
  * Chart data as a table: the same rows back the table view and the CSV download of a panel,
  * so what a user downloads is exactly what the chart shows.
  */
-import type { AggregateResponse, CellValue, CorrelationAnalysis, PcaAnalysis, ProfilesAnalysis, RowsResponse } from '../../../src/shared/api-types.js';
+import type {
+  AggregateResponse,
+  CellValue,
+  CorrelationAnalysis,
+  PcaAnalysis,
+  ProfilesAnalysis,
+  RowsResponse,
+} from '../../../src/shared/api-types.js';
 
 export interface Table {
   readonly columns: string[];
@@ -12,7 +19,10 @@ export interface Table {
 /** x in the first column, one column per series. A group-only aggregate is one row per group. */
 export function aggregateTable(data: AggregateResponse, xName: string): Table {
   if (data.x.length === 1 && data.series.length > 1 && xName === '') {
-    return { columns: ['group', 'value'], rows: data.series.map((series) => [series.name, series.y[0] ?? null]) };
+    return {
+      columns: ['group', 'value'],
+      rows: data.series.map((series) => [series.name, series.y[0] ?? null]),
+    };
   }
   return {
     columns: [xName === '' ? 'x' : xName, ...data.series.map((series) => series.name)],
@@ -29,7 +39,11 @@ export function pcaTable(data: PcaAnalysis): Table {
   const label = data.points.label;
   return {
     columns: ['pc1', 'pc2', ...(label ? [data.labelColumn ?? 'label'] : [])],
-    rows: data.points.x.map((x, index) => [x, data.points.y[index] ?? null, ...(label ? [label[index] ?? null] : [])]),
+    rows: data.points.x.map((x, index) => [
+      x,
+      data.points.y[index] ?? null,
+      ...(label ? [label[index] ?? null] : []),
+    ]),
   };
 }
 

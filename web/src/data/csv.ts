@@ -11,8 +11,12 @@ export function csvField(value: CellValue | undefined): string {
 }
 
 /** A header line and one line per row, CRLF-terminated as RFC 4180 says. */
-export function toCsv(columns: readonly string[], rows: readonly (readonly (CellValue | undefined)[])[]): string {
+export function toCsv(
+  columns: readonly string[],
+  rows: readonly (readonly (CellValue | undefined)[])[],
+): string {
   const lines = [columns.map(csvField).join(',')];
-  for (const row of rows) lines.push(columns.map((_column, index) => csvField(row[index])).join(','));
+  for (const row of rows)
+    lines.push(columns.map((_column, index) => csvField(row[index])).join(','));
   return `${lines.join('\r\n')}\r\n`;
 }

@@ -3,14 +3,19 @@ import type { CellValue } from '../../../src/shared/api-types.js';
 
 const numberFormat = new Intl.NumberFormat('en', { maximumFractionDigits: 2 });
 const preciseFormat = new Intl.NumberFormat('en', { maximumSignificantDigits: 4 });
-const compactFormat = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
+const compactFormat = new Intl.NumberFormat('en', {
+  notation: 'compact',
+  maximumFractionDigits: 1,
+});
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/;
 
 /** A number for a table cell or a tooltip: at most 2 decimals, small ones with 4 significant digits. */
 export function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);
-  return Math.abs(value) < 1 && value !== 0 ? preciseFormat.format(value) : numberFormat.format(value);
+  return Math.abs(value) < 1 && value !== 0
+    ? preciseFormat.format(value)
+    : numberFormat.format(value);
 }
 
 /** A number for an axis label or a big number: 1.2K, 3.4M. */

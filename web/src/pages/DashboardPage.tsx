@@ -3,7 +3,11 @@
  * from one request, live refresh for live datasets. An invalid file shows its problems.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { DashboardDefinition, DashboardFilter, DashboardListEntry } from '../../../src/shared/dashboard-types.js';
+import type {
+  DashboardDefinition,
+  DashboardFilter,
+  DashboardListEntry,
+} from '../../../src/shared/dashboard-types.js';
 import { api } from '../api/client.js';
 import { useResource } from '../api/use-resource.js';
 import { loadEcharts } from '../charts/load-echarts.js';
@@ -73,20 +77,32 @@ function InvalidDashboard({ entry }: { readonly entry: DashboardListEntry }) {
   );
 }
 
-function DashboardView({ definition, search }: { readonly definition: DashboardDefinition; readonly search: string }) {
+function DashboardView({
+  definition,
+  search,
+}: {
+  readonly definition: DashboardDefinition;
+  readonly search: string;
+}) {
   const [liveTick, setLiveTick] = useState(0);
   const query = dataQuery(search, definition.filters);
   const key = `${definition.id}?${query}#${liveTick}`;
   const data = useResource(key, (signal) => api.dashboardData(definition.id, query, signal));
   const datasets = useResource('datasets', (signal) => api.datasets(signal));
-  const values = useMemo(() => effectiveFilterValues(search, definition.filters), [search, definition.filters]);
+  const values = useMemo(
+    () => effectiveFilterValues(search, definition.filters),
+    [search, definition.filters],
+  );
 
   const used = useMemo(() => {
     const ids = new Set(definition.panels.map((panel) => panel.dataset));
-    for (const panel of definition.panels) if (panel.annotations) ids.add(panel.annotations.dataset);
+    for (const panel of definition.panels)
+      if (panel.annotations) ids.add(panel.annotations.dataset);
     return ids;
   }, [definition]);
-  const live = (datasets.data?.datasets ?? []).filter((dataset) => dataset.live && used.has(dataset.id)).map((dataset) => dataset.id);
+  const live = (datasets.data?.datasets ?? [])
+    .filter((dataset) => dataset.live && used.has(dataset.id))
+    .map((dataset) => dataset.id);
   useLiveUpdates(live, () => setLiveTick((tick) => tick + 1));
 
   const panelIds = useMemo(() => definition.panels.map((panel) => panel.id), [definition]);
@@ -114,7 +130,12 @@ function DashboardView({ definition, search }: { readonly definition: DashboardD
           )}
         </p>
       </header>
-      <FilterBar filters={definition.filters} values={values} options={current?.options ?? {}} onChange={onFilter} />
+      <FilterBar
+        filters={definition.filters}
+        values={values}
+        options={current?.options ?? {}}
+        onChange={onFilter}
+      />
       <div className="panel-grid">
         {definition.panels.map((panel) => (
           <DashboardPanelView

@@ -8,17 +8,34 @@ import type { DatasetDetail, SummaryAnalysis } from '../../../src/shared/api-typ
 import { api } from '../api/client.js';
 import { useResource } from '../api/use-resource.js';
 import { aggregateOption } from '../charts/aggregate-option.js';
-import { correlationOption, histogramOption, pcaOption, profilesOption, topValuesOption } from '../charts/analysis-option.js';
+import {
+  correlationOption,
+  histogramOption,
+  pcaOption,
+  profilesOption,
+  topValuesOption,
+} from '../charts/analysis-option.js';
 import { loadEcharts } from '../charts/load-echarts.js';
 import { DataTable } from '../components/DataTable.js';
 import { PanelFrame } from '../components/PanelFrame.js';
-import { type Table, aggregateTable, correlationTable, pcaTable, profilesTable } from '../data/chart-table.js';
+import {
+  type Table,
+  aggregateTable,
+  correlationTable,
+  pcaTable,
+  profilesTable,
+} from '../data/chart-table.js';
 import { formatAge, formatCell, formatNumber } from '../data/format.js';
 import { useLiveUpdates } from '../live/use-live-updates.js';
 import { Link } from '../router/Link.js';
 import { navigate } from '../router/location.js';
 import { useDrawTracker } from '../state/draw-tracker.js';
-import { SPLIT_TOP, aggregateQuery, numericColumns, timeSeriesPlan } from './dataset/auto-dashboard.js';
+import {
+  SPLIT_TOP,
+  aggregateQuery,
+  numericColumns,
+  timeSeriesPlan,
+} from './dataset/auto-dashboard.js';
 import { ResourcePanel } from './dataset/ResourcePanel.js';
 
 export interface DatasetPageProps {
@@ -52,7 +69,13 @@ export function DatasetPage({ id, search }: DatasetPageProps) {
     );
   }
   if (!detail.data) return <main className="page page--loading" id="main" aria-busy="true" />;
-  return <AutoDashboard detail={detail.data} search={search} version={`${detail.data.updatedAt ?? ''}#${liveTick}`} />;
+  return (
+    <AutoDashboard
+      detail={detail.data}
+      search={search}
+      version={`${detail.data.updatedAt ?? ''}#${liveTick}`}
+    />
+  );
 }
 
 function statsTable(detail: DatasetDetail): Table {
@@ -75,7 +98,15 @@ function statsTable(detail: DatasetDetail): Table {
   };
 }
 
-function AutoDashboard({ detail, search, version }: { readonly detail: DatasetDetail; readonly search: string; readonly version: string }) {
+function AutoDashboard({
+  detail,
+  search,
+  version,
+}: {
+  readonly detail: DatasetDetail;
+  readonly search: string;
+  readonly version: string;
+}) {
   const id = detail.id;
   const numeric = useMemo(() => numericColumns(detail), [detail]);
   const plan = useMemo(() => timeSeriesPlan(detail), [detail]);
@@ -145,7 +176,9 @@ function AutoDashboard({ detail, search, version }: { readonly detail: DatasetDe
             <div>
               <dt>Updated</dt>
               <dd>
-                <time dateTime={detail.updatedAt ?? undefined}>{formatAge(detail.updatedAt, now)}</time>
+                <time dateTime={detail.updatedAt ?? undefined}>
+                  {formatAge(detail.updatedAt, now)}
+                </time>
               </dd>
             </div>
             {detail.timeColumn && (
@@ -168,16 +201,36 @@ function AutoDashboard({ detail, search, version }: { readonly detail: DatasetDe
             </div>
           </dl>
         </PanelFrame>
-        <PanelFrame id="columns" title="Column statistics" width="full" state="ready" drawn table={table}>
+        <PanelFrame
+          id="columns"
+          title="Column statistics"
+          width="full"
+          state="ready"
+          drawn
+          table={table}
+        >
           <DataTable columns={table.columns} rows={table.rows} caption="Column statistics" />
         </PanelFrame>
-        <DistributionPanel id={id} version={version} column={column} columns={detail.columns.map((c) => c.name)} onSelect={selectColumn} onSettled={onSettled} />
+        <DistributionPanel
+          id={id}
+          version={version}
+          column={column}
+          columns={detail.columns.map((c) => c.name)}
+          onSelect={selectColumn}
+          onSettled={onSettled}
+        />
         {plan && (
           <ResourcePanel
             id="time-count"
             title={`Rows per ${plan.bucket}`}
             resourceKey={`${id}:count:${plan.bucket}#${version}`}
-            load={(signal) => api.aggregate(id, aggregateQuery({ x: plan.time, bucket: plan.bucket, points: TIME_POINTS }), signal)}
+            load={(signal) =>
+              api.aggregate(
+                id,
+                aggregateQuery({ x: plan.time, bucket: plan.bucket, points: TIME_POINTS }),
+                signal,
+              )
+            }
             view={(data) => ({
               option: aggregateOption({ type: 'line', x: plan.time, bucket: plan.bucket }, data),
               table: aggregateTable(data, plan.time),
@@ -194,12 +247,23 @@ function AutoDashboard({ detail, search, version }: { readonly detail: DatasetDe
             load={(signal) =>
               api.aggregate(
                 id,
-                aggregateQuery({ x: plan.time, bucket: plan.measureBucket, y: plan.measure, agg: 'mean', group: plan.group, top: plan.group ? SPLIT_TOP : undefined, points: TIME_POINTS }),
+                aggregateQuery({
+                  x: plan.time,
+                  bucket: plan.measureBucket,
+                  y: plan.measure,
+                  agg: 'mean',
+                  group: plan.group,
+                  top: plan.group ? SPLIT_TOP : undefined,
+                  points: TIME_POINTS,
+                }),
                 signal,
               )
             }
             view={(data) => ({
-              option: aggregateOption({ type: 'line', x: plan.time, bucket: plan.measureBucket }, data),
+              option: aggregateOption(
+                { type: 'line', x: plan.time, bucket: plan.measureBucket },
+                data,
+              ),
               table: aggregateTable(data, plan.time),
             })}
             bucket={plan.measureBucket}
@@ -222,7 +286,11 @@ function AutoDashboard({ detail, search, version }: { readonly detail: DatasetDe
           <ResourcePanel
             id="pca"
             title="PCA"
-            description={detail.labelColumn ? `First two principal components, coloured by ${detail.labelColumn}.` : 'First two principal components.'}
+            description={
+              detail.labelColumn
+                ? `First two principal components, coloured by ${detail.labelColumn}.`
+                : 'First two principal components.'
+            }
             resourceKey={`${id}:pca#${version}`}
             load={(signal) => api.pca(id, signal)}
             view={(data) => ({ option: pcaOption(data), table: pcaTable(data) })}
@@ -254,7 +322,14 @@ interface DistributionPanelProps {
   readonly onSettled: (panelId: string) => void;
 }
 
-function DistributionPanel({ id, version, column, columns, onSelect, onSettled }: DistributionPanelProps) {
+function DistributionPanel({
+  id,
+  version,
+  column,
+  columns,
+  onSelect,
+  onSettled,
+}: DistributionPanelProps) {
   const selectId = useId();
   const view = (summary: SummaryAnalysis) => {
     const info = summary.columns.find((candidate) => candidate.name === column);
@@ -263,16 +338,28 @@ function DistributionPanel({ id, version, column, columns, onSelect, onSettled }
       const { edges, counts } = info.histogram;
       return {
         option: histogramOption(column, info.histogram),
-        table: { columns: ['from', 'to', 'rows'], rows: counts.map((count, index) => [edges[index] ?? null, edges[index + 1] ?? null, count]) },
+        table: {
+          columns: ['from', 'to', 'rows'],
+          rows: counts.map((count, index) => [
+            edges[index] ?? null,
+            edges[index + 1] ?? null,
+            count,
+          ]),
+        },
       };
     }
     if (info.top && info.top.length > 0) {
       return {
         option: topValuesOption(column, info.top),
-        table: { columns: [column, 'rows'], rows: info.top.map((entry) => [entry.value, entry.count]) },
+        table: {
+          columns: [column, 'rows'],
+          rows: info.top.map((entry) => [entry.value, entry.count]),
+        },
       };
     }
-    return { message: `Column "${column}" has no histogram or top values (${formatCell(info.stats.distinct)} distinct values).` };
+    return {
+      message: `Column "${column}" has no histogram or top values (${formatCell(info.stats.distinct)} distinct values).`,
+    };
   };
   return (
     <ResourcePanel

@@ -14,7 +14,8 @@ function DashboardCard({ entry }: { readonly entry: DashboardListEntry }) {
     return (
       <li className="card card--invalid" data-dashboard={entry.id} data-valid="false">
         <h3 className="card-title">
-          <Link href={dashboardPath(entry.id)}>{entry.title}</Link> <span className="badge badge--error">Invalid</span>
+          <Link href={dashboardPath(entry.id)}>{entry.title}</Link>{' '}
+          <span className="badge badge--error">Invalid</span>
         </h3>
         <ProblemList problems={entry.problems} />
       </li>
@@ -39,7 +40,9 @@ function DatasetCard({ dataset, now }: { readonly dataset: DatasetSummary; reado
       <h3 className="card-title">
         <Link href={datasetPath(dataset.id)}>{dataset.title}</Link>
         {dataset.live && <span className="badge badge--live">Live</span>}
-        {dataset.state !== 'ready' && <span className={`badge badge--${dataset.state}`}>{dataset.state}</span>}
+        {dataset.state !== 'ready' && (
+          <span className={`badge badge--${dataset.state}`}>{dataset.state}</span>
+        )}
       </h3>
       <dl className="facts">
         <div>
@@ -53,7 +56,9 @@ function DatasetCard({ dataset, now }: { readonly dataset: DatasetSummary; reado
         <div>
           <dt>Updated</dt>
           <dd>
-            <time dateTime={dataset.updatedAt ?? undefined}>{formatAge(dataset.updatedAt, now)}</time>
+            <time dateTime={dataset.updatedAt ?? undefined}>
+              {formatAge(dataset.updatedAt, now)}
+            </time>
           </dd>
         </div>
         <div>
@@ -78,26 +83,40 @@ export function HomePage() {
       <header className="page-header">
         <h1>Dashboards and datasets</h1>
         <p className="page-description">
-          Every dataset has an automatic dashboard; declarative dashboards come from <code>dashboards/*.yaml</code>.
+          Every dataset has an automatic dashboard; declarative dashboards come from{' '}
+          <code>dashboards/*.yaml</code>.
         </p>
       </header>
       <section aria-labelledby="dashboards-heading" className="home-section">
         <h2 id="dashboards-heading">Dashboards</h2>
-        {dashboards.error && <p className="panel-message panel-message--error">Dashboards could not be loaded: {dashboards.error.message}</p>}
+        {dashboards.error && (
+          <p className="panel-message panel-message--error">
+            Dashboards could not be loaded: {dashboards.error.message}
+          </p>
+        )}
         {dashboards.data && dashboards.data.dashboards.length === 0 && (
           <p className="panel-message">
-            No dashboards yet: add a YAML file to the dashboards folder (schema: <a href={dashboards.data.schema}>{dashboards.data.schema}</a>).
+            No dashboards yet: add a YAML file to the dashboards folder (schema:{' '}
+            <a href={dashboards.data.schema}>{dashboards.data.schema}</a>).
           </p>
         )}
         <ul className="card-grid" aria-busy={dashboards.loading}>
-          {dashboards.data?.dashboards.map((entry) => <DashboardCard key={entry.file} entry={entry} />)}
+          {dashboards.data?.dashboards.map((entry) => (
+            <DashboardCard key={entry.file} entry={entry} />
+          ))}
         </ul>
       </section>
       <section aria-labelledby="datasets-heading" className="home-section">
         <h2 id="datasets-heading">Datasets</h2>
-        {datasets.error && <p className="panel-message panel-message--error">Datasets could not be loaded: {datasets.error.message}</p>}
+        {datasets.error && (
+          <p className="panel-message panel-message--error">
+            Datasets could not be loaded: {datasets.error.message}
+          </p>
+        )}
         <ul className="card-grid" aria-busy={datasets.loading}>
-          {datasets.data?.datasets.map((dataset) => <DatasetCard key={dataset.id} dataset={dataset} now={now} />)}
+          {datasets.data?.datasets.map((dataset) => (
+            <DatasetCard key={dataset.id} dataset={dataset} now={now} />
+          ))}
         </ul>
       </section>
     </main>

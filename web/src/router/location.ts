@@ -37,7 +37,9 @@ function snapshot(): string {
 export function useLocation(): AppLocation {
   const url = useSyncExternalStore(subscribe, snapshot);
   const index = url.indexOf('?');
-  return index === -1 ? { pathname: url, search: '' } : { pathname: url.slice(0, index), search: url.slice(index) };
+  return index === -1
+    ? { pathname: url, search: '' }
+    : { pathname: url.slice(0, index), search: url.slice(index) };
 }
 
 export type Route =

@@ -20,7 +20,10 @@ function markAllDrawn(): void {
  * Returns `settled(panelId)`; once all `panelIds` settled for the current `generation` (the
  * data they show), the mark is set. A new generation starts a new count.
  */
-export function useDrawTracker(panelIds: readonly string[], generation: string): (panelId: string) => void {
+export function useDrawTracker(
+  panelIds: readonly string[],
+  generation: string,
+): (panelId: string) => void {
   const settled = useRef(new Set<string>());
   const done = useRef(false);
   const expected = panelIds.join('\n');

@@ -18,7 +18,10 @@ import {
 export type FilterValues = Readonly<Record<string, readonly string[]>>;
 
 /** The values in force for each filter: the URL's when it names the filter, else the default. */
-export function effectiveFilterValues(search: string, filters: readonly DashboardFilter[]): FilterValues {
+export function effectiveFilterValues(
+  search: string,
+  filters: readonly DashboardFilter[],
+): FilterValues {
   const params = new URLSearchParams(search);
   const values: Record<string, readonly string[]> = {};
   for (const filter of filters) {
@@ -50,7 +53,11 @@ function sameValues(a: readonly string[], b: readonly string[]): boolean {
  * The page query string with filter `filter` set to `values`: the parameter is dropped when
  * the values are the default, written empty when "no filter" differs from the default.
  */
-export function withFilterValues(search: string, filter: DashboardFilter, values: readonly string[]): string {
+export function withFilterValues(
+  search: string,
+  filter: DashboardFilter,
+  values: readonly string[],
+): string {
   const params = new URLSearchParams(search);
   params.delete(filter.column);
   if (!sameValues(values, filter.defaultValues)) {

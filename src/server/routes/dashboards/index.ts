@@ -11,8 +11,15 @@ import { type DashboardQueries, executeDashboard } from '../../../dashboards/exe
 import type { DatasetQueries } from '../../../engine/dataset-queries.js';
 import type { RawQuery } from '../../../engine/sql/query-types.js';
 import type { Logger } from '../../../logger.js';
-import type { CorrelationAnalysis, PcaAnalysis, ProfilesAnalysis } from '../../../shared/api-types.js';
-import type { DashboardDefinition, DashboardListResponse } from '../../../shared/dashboard-types.js';
+import type {
+  CorrelationAnalysis,
+  PcaAnalysis,
+  ProfilesAnalysis,
+} from '../../../shared/api-types.js';
+import type {
+  DashboardDefinition,
+  DashboardListResponse,
+} from '../../../shared/dashboard-types.js';
 import { answerConditional, etagFor } from '../../http-cache.js';
 import {
   dashboardDataQuery,
@@ -42,7 +49,8 @@ export function dashboardQueries(queries: DatasetQueries): DashboardQueries {
     rows: (dataset, raw) => queries.rows(dataset, raw),
     aggregate: (dataset, raw) => queries.aggregate(dataset, raw),
     analysis: async (dataset, kind) =>
-      (await queries.analysis(dataset, kind)) as ProfilesAnalysis | PcaAnalysis | CorrelationAnalysis,
+      (await queries.analysis(dataset, kind)) as
+        ProfilesAnalysis | PcaAnalysis | CorrelationAnalysis,
   };
 }
 
@@ -71,8 +79,12 @@ function dashboardVersion(definition: DashboardDefinition, queries: DatasetQueri
   return hash.digest('base64url');
 }
 
-export async function dashboardRoutes(app: FastifyInstance, options: DashboardRoutesOptions): Promise<void> {
-  const store = options.store ?? createDashboardStore({ dir: options.dir, logger: app.log as Logger });
+export async function dashboardRoutes(
+  app: FastifyInstance,
+  options: DashboardRoutesOptions,
+): Promise<void> {
+  const store =
+    options.store ?? createDashboardStore({ dir: options.dir, logger: app.log as Logger });
   await store.load();
   if (options.watch) {
     const stop = store.watch();
@@ -92,12 +104,21 @@ export async function dashboardRoutes(app: FastifyInstance, options: DashboardRo
         response: { 200: dashboardListSchema },
       },
     },
-    async (): Promise<DashboardListResponse> => ({ dashboards: store.list(), schema: DASHBOARD_SCHEMA_PATH }),
+    async (): Promise<DashboardListResponse> => ({
+      dashboards: store.list(),
+      schema: DASHBOARD_SCHEMA_PATH,
+    }),
   );
 
   const jsonSchema = dashboardJsonSchema();
-  app.get(DASHBOARD_SCHEMA_PATH, { schema: { tags: ['dashboards'], summary: 'JSON Schema of a dashboards/*.yaml file' } }, async (_request, reply) =>
-    reply.type('application/schema+json; charset=utf-8').header('Cache-Control', 'no-cache').send(JSON.stringify(jsonSchema)),
+  app.get(
+    DASHBOARD_SCHEMA_PATH,
+    { schema: { tags: ['dashboards'], summary: 'JSON Schema of a dashboards/*.yaml file' } },
+    async (_request, reply) =>
+      reply
+        .type('application/schema+json; charset=utf-8')
+        .header('Cache-Control', 'no-cache')
+        .send(JSON.stringify(jsonSchema)),
   );
 
   app.get<ById>(
@@ -131,7 +152,8 @@ export async function dashboardRoutes(app: FastifyInstance, options: DashboardRo
       if (answerConditional(request, reply, etag, undefined)) return reply;
       return executeDashboard(definition, raw, {
         queries: executor,
-        onUnexpectedError: (error, context) => request.log.error({ err: error, ...context }, 'dashboard panel failed'),
+        onUnexpectedError: (error, context) =>
+          request.log.error({ err: error, ...context }, 'dashboard panel failed'),
       });
     },
   );

@@ -32,17 +32,19 @@ const definition = z.looseObject({
 });
 
 export const dashboardListSchema = z.object({
-  dashboards: z.array(
-    z.looseObject({
-      id: z.string(),
-      file: z.string(),
-      valid: z.boolean(),
-      title: z.string(),
-      panels: z.number().int(),
-      problems: z.array(problem).readonly(),
-      definition: definition.optional(),
-    }),
-  ).readonly(),
+  dashboards: z
+    .array(
+      z.looseObject({
+        id: z.string(),
+        file: z.string(),
+        valid: z.boolean(),
+        title: z.string(),
+        panels: z.number().int(),
+        problems: z.array(problem).readonly(),
+        definition: definition.optional(),
+      }),
+    )
+    .readonly(),
   schema: z.string().describe('URL of the JSON Schema of a dashboard file'),
 });
 
@@ -52,5 +54,11 @@ export const dashboardDataSchema = z.looseObject({
   dashboard: z.string(),
   filters: z.record(z.string(), z.array(z.string()).readonly()),
   options: z.record(z.string(), z.looseObject({})),
-  panels: z.record(z.string(), z.looseObject({ kind: z.enum(['aggregate', 'rows', 'analysis', 'error']), dataset: z.string() })),
+  panels: z.record(
+    z.string(),
+    z.looseObject({
+      kind: z.enum(['aggregate', 'rows', 'analysis', 'error']),
+      dataset: z.string(),
+    }),
+  ),
 });

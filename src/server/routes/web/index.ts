@@ -33,7 +33,12 @@ export async function webRoutes(app: FastifyInstance, options: WebRoutesOptions)
   }
 
   // The reply decorator only: pages are sent by the routes below, with their own caching.
-  await app.register(fastifyStatic, { root, serve: false, preCompressed: true, suppressWarning: true });
+  await app.register(fastifyStatic, {
+    root,
+    serve: false,
+    preCompressed: true,
+    suppressWarning: true,
+  });
   await app.register(fastifyStatic, {
     root: path.join(root, 'assets'),
     prefix: '/assets/',

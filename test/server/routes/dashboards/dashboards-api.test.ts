@@ -6,10 +6,20 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DashboardDataResponse, DashboardListResponse } from '../../../../src/shared/dashboard-types.js';
+import type {
+  DashboardDataResponse,
+  DashboardListResponse,
+} from '../../../../src/shared/dashboard-types.js';
 import { type TestApp, createTestApp } from '../../../helpers/test-app.js';
 
-const TRENDS = ['date,tool,source,value', '2020-01-01,A,x,1', '2020-02-01,A,x,3', '2020-01-01,B,x,10', '2020-02-01,B,y,20', '2021-01-01,A,y,5'].join('\n');
+const TRENDS = [
+  'date,tool,source,value',
+  '2020-01-01,A,x,1',
+  '2020-02-01,A,x,3',
+  '2020-01-01,B,x,10',
+  '2020-02-01,B,y,20',
+  '2021-01-01,A,y,5',
+].join('\n');
 const NOTES = ['date,tool,note', '2020-01-15,A,first', '2020-02-10,B,second'].join('\n');
 const TOOLS = `
 title: Tools
@@ -77,17 +87,36 @@ describe('GET /api/v1/dashboards', () => {
       ['tools', true],
     ]);
     expect(body.dashboards[0]?.problems).toEqual([
-      { file: 'broken.yaml', path: 'panels[0].type', line: 4, message: expect.stringMatching(/line.*number/) },
+      {
+        file: 'broken.yaml',
+        path: 'panels[0].type',
+        line: 4,
+        message: expect.stringMatching(/line.*number/),
+      },
     ]);
-    expect(body.dashboards[1]?.definition?.panels.map((panel) => panel.id)).toEqual(['line', 'count', 'rows', 'bad']);
+    expect(body.dashboards[1]?.definition?.panels.map((panel) => panel.id)).toEqual([
+      'line',
+      'count',
+      'rows',
+      'bad',
+    ]);
   });
 
   it('serves one definition, 404 for an unknown id and the problems of an invalid one', async () => {
     const tools = await testApp.app.inject('/api/v1/dashboards/tools');
-    expect(tools.json()).toMatchObject({ id: 'tools', filters: [{ column: 'tool', defaultValues: ['A'] }, { column: 'date', kind: 'date-range' }] });
+    expect(tools.json()).toMatchObject({
+      id: 'tools',
+      filters: [
+        { column: 'tool', defaultValues: ['A'] },
+        { column: 'date', kind: 'date-range' },
+      ],
+    });
     const missing = await testApp.app.inject('/api/v1/dashboards/nope');
     expect(missing.statusCode).toBe(404);
-    expect(missing.json()).toMatchObject({ code: 'DASHPORT_ERR_DASHBOARD_NOT_FOUND', message: expect.stringContaining('broken, tools') });
+    expect(missing.json()).toMatchObject({
+      code: 'DASHPORT_ERR_DASHBOARD_NOT_FOUND',
+      message: expect.stringContaining('broken, tools'),
+    });
     const broken = await testApp.app.inject('/api/v1/dashboards/broken');
     expect(broken.statusCode).toBe(500);
     expect(broken.json().message).toContain('broken.yaml:4 panels[0].type');
@@ -97,7 +126,10 @@ describe('GET /api/v1/dashboards', () => {
     const response = await testApp.app.inject('/api/v1/dashboards/schema.json');
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toContain('application/schema+json');
-    expect(response.json()).toMatchObject({ type: 'object', required: expect.arrayContaining(['title', 'dataset', 'panels']) });
+    expect(response.json()).toMatchObject({
+      type: 'object',
+      required: expect.arrayContaining(['title', 'dataset', 'panels']),
+    });
   });
 });
 
@@ -105,28 +137,56 @@ describe('GET /api/v1/dashboards/{id}/data', () => {
   it('answers every panel with the default filters, notes and filter options', async () => {
     const body = await data();
     expect(body.filters).toEqual({ tool: ['A'], date: [] });
-    expect(body.options).toEqual({ tool: { values: ['A', 'B'] }, date: { min: '2020-01-01', max: '2021-01-01' } });
+    expect(body.options).toEqual({
+      tool: { values: ['A', 'B'] },
+      date: { min: '2020-01-01', max: '2021-01-01' },
+    });
     const line = body.panels['line'];
     expect(line?.kind).toBe('aggregate');
     if (line?.kind !== 'aggregate') return;
     expect(line.data.x).toHaveLength(3);
     expect(line.data.series[0]?.y).toEqual([1, 3, 5]);
     expect(line.annotations).toEqual({ x: ['2020-01-15'], text: ['first'] });
-    expect(body.panels['count']).toMatchObject({ kind: 'aggregate', data: { series: [{ y: [3] }] } });
-    expect(body.panels['rows']).toMatchObject({ kind: 'rows', query: 'select=date%2Cvalue&order=date&filter.tool=eq.A', data: { rows: [['2020-01-01', 1], ['2020-02-01', 3]], limit: 2 } });
-    expect(body.panels['bad']).toMatchObject({ kind: 'error', error: { statusCode: 400, parameter: 'y' } });
+    expect(body.panels['count']).toMatchObject({
+      kind: 'aggregate',
+      data: { series: [{ y: [3] }] },
+    });
+    expect(body.panels['rows']).toMatchObject({
+      kind: 'rows',
+      query: 'select=date%2Cvalue&order=date&filter.tool=eq.A',
+      data: {
+        rows: [
+          ['2020-01-01', 1],
+          ['2020-02-01', 3],
+        ],
+        limit: 2,
+      },
+    });
+    expect(body.panels['bad']).toMatchObject({
+      kind: 'error',
+      error: { statusCode: 400, parameter: 'y' },
+    });
   });
 
   it('applies equality, operator and date-range values from the query string', async () => {
-    expect((await data('?tool=B')).panels['count']).toMatchObject({ data: { series: [{ y: [2] }] } });
-    expect((await data('?tool=in.(A,B)&date=gte.2020-02-01&date=lt.2021-01-01')).panels['count']).toMatchObject({ data: { series: [{ y: [2] }] } });
-    expect((await data('?tool=')).panels['count']).toMatchObject({ data: { series: [{ y: [5] }] } });
+    expect((await data('?tool=B')).panels['count']).toMatchObject({
+      data: { series: [{ y: [2] }] },
+    });
+    expect(
+      (await data('?tool=in.(A,B)&date=gte.2020-02-01&date=lt.2021-01-01')).panels['count'],
+    ).toMatchObject({ data: { series: [{ y: [2] }] } });
+    expect((await data('?tool=')).panels['count']).toMatchObject({
+      data: { series: [{ y: [5] }] },
+    });
   });
 
   it('refuses an unknown filter and a bad filter value with 400', async () => {
     const unknown = await testApp.app.inject('/api/v1/dashboards/tools/data?colour=red');
     expect(unknown.statusCode).toBe(400);
-    expect(unknown.json()).toMatchObject({ parameter: 'colour', message: expect.stringContaining('tool, date') });
+    expect(unknown.json()).toMatchObject({
+      parameter: 'colour',
+      message: expect.stringContaining('tool, date'),
+    });
     const body = await data('?date=gte.yesterday');
     expect(body.panels['count']).toMatchObject({ kind: 'error', error: { statusCode: 400 } });
   });
@@ -135,9 +195,15 @@ describe('GET /api/v1/dashboards/{id}/data', () => {
     const first = await testApp.app.inject('/api/v1/dashboards/tools/data?tool=B');
     const etag = first.headers['etag'];
     expect(typeof etag).toBe('string');
-    const again = await testApp.app.inject({ url: '/api/v1/dashboards/tools/data?tool=B', headers: { 'if-none-match': String(etag) } });
+    const again = await testApp.app.inject({
+      url: '/api/v1/dashboards/tools/data?tool=B',
+      headers: { 'if-none-match': String(etag) },
+    });
     expect(again.statusCode).toBe(304);
-    const other = await testApp.app.inject({ url: '/api/v1/dashboards/tools/data?tool=A', headers: { 'if-none-match': String(etag) } });
+    const other = await testApp.app.inject({
+      url: '/api/v1/dashboards/tools/data?tool=A',
+      headers: { 'if-none-match': String(etag) },
+    });
     expect(other.statusCode).toBe(200);
   });
 

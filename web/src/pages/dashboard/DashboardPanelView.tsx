@@ -3,11 +3,23 @@ import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import type { DashboardPanel, PanelData } from '../../../../src/shared/dashboard-types.js';
 import { rowsUrl } from '../../api/client.js';
 import { type AggregateChartSpec, aggregateOption } from '../../charts/aggregate-option.js';
-import { correlationOption, pcaOption, profilesOption, scatterOption } from '../../charts/analysis-option.js';
+import {
+  correlationOption,
+  pcaOption,
+  profilesOption,
+  scatterOption,
+} from '../../charts/analysis-option.js';
 import { Chart } from '../../charts/Chart.js';
 import type { ChartOption } from '../../charts/chart-option.js';
 import type { ECharts } from '../../charts/echarts-runtime.js';
-import { type Table, aggregateTable, correlationTable, pcaTable, profilesTable, rowsTable } from '../../data/chart-table.js';
+import {
+  type Table,
+  aggregateTable,
+  correlationTable,
+  pcaTable,
+  profilesTable,
+  rowsTable,
+} from '../../data/chart-table.js';
 import { formatNumber } from '../../data/format.js';
 import { PanelFrame } from '../../components/PanelFrame.js';
 import { TablePanelBody } from './TablePanelBody.js';
@@ -36,17 +48,27 @@ function viewOf(panel: DashboardPanel, data: PanelData): View {
     case 'aggregate': {
       const table = aggregateTable(data.data, panel.x ?? '');
       if (panel.type === 'number') return { table, number: data.data.series[0]?.y[0] ?? null };
-      return { table, option: aggregateOption(panel as AggregateChartSpec, data.data, data.annotations) };
+      return {
+        table,
+        option: aggregateOption(panel as AggregateChartSpec, data.data, data.annotations),
+      };
     }
     case 'rows': {
       const table = rowsTable(data.data);
-      if (panel.type === 'scatter') return { table, option: scatterOption(data.data, panel.x ?? '', panel.y ?? '', panel.group) };
+      if (panel.type === 'scatter')
+        return {
+          table,
+          option: scatterOption(data.data, panel.x ?? '', panel.y ?? '', panel.group),
+        };
       return { table };
     }
     case 'analysis': {
-      if (panel.type === 'profiles' && 'classes' in data.data) return { table: profilesTable(data.data), option: profilesOption(data.data) };
-      if (panel.type === 'pca' && 'points' in data.data) return { table: pcaTable(data.data), option: pcaOption(data.data) };
-      if (panel.type === 'correlation' && 'matrix' in data.data) return { table: correlationTable(data.data), option: correlationOption(data.data) };
+      if (panel.type === 'profiles' && 'classes' in data.data)
+        return { table: profilesTable(data.data), option: profilesOption(data.data) };
+      if (panel.type === 'pca' && 'points' in data.data)
+        return { table: pcaTable(data.data), option: pcaOption(data.data) };
+      if (panel.type === 'correlation' && 'matrix' in data.data)
+        return { table: correlationTable(data.data), option: correlationOption(data.data) };
       return {};
     }
     case 'error':
@@ -54,14 +76,28 @@ function viewOf(panel: DashboardPanel, data: PanelData): View {
   }
 }
 
-export function DashboardPanelView({ panel, data, requestError, refreshing, generation, onSettled }: DashboardPanelViewProps) {
+export function DashboardPanelView({
+  panel,
+  data,
+  requestError,
+  refreshing,
+  generation,
+  onSettled,
+}: DashboardPanelViewProps) {
   const view = useMemo(() => (data ? viewOf(panel, data) : undefined), [panel, data]);
   const [drawnOption, setDrawnOption] = useState<ChartOption>();
   const [chart, setChart] = useState<ECharts>();
 
-  const error = data?.kind === 'error' ? data.error.message : data === undefined ? requestError?.message : undefined;
+  const error =
+    data?.kind === 'error'
+      ? data.error.message
+      : data === undefined
+        ? requestError?.message
+        : undefined;
   const state = error !== undefined ? 'error' : data === undefined ? 'loading' : 'ready';
-  const drawn = state === 'error' || (state === 'ready' && (view?.option === undefined || drawnOption === view.option));
+  const drawn =
+    state === 'error' ||
+    (state === 'ready' && (view?.option === undefined || drawnOption === view.option));
 
   useEffect(() => {
     if (drawn) onSettled(panel.id);
@@ -69,20 +105,40 @@ export function DashboardPanelView({ panel, data, requestError, refreshing, gene
 
   let body: ReactNode;
   if (data?.kind === 'rows' && panel.type === 'table') {
-    body = <TablePanelBody title={panel.title} dataset={data.dataset} query={data.query} firstPage={data.data} />;
+    body = (
+      <TablePanelBody
+        title={panel.title}
+        dataset={data.dataset}
+        query={data.query}
+        firstPage={data.data}
+      />
+    );
   } else if (view?.number !== undefined) {
     body = (
-      <p className="big-number" aria-label={`${panel.title}: ${view.number === null ? 'no value' : formatNumber(view.number)}`}>
+      <p
+        className="big-number"
+        aria-label={`${panel.title}: ${view.number === null ? 'no value' : formatNumber(view.number)}`}
+      >
         {view.number === null ? '–' : formatNumber(view.number)}
       </p>
     );
   } else if (view?.option) {
     const option = view.option;
-    body = <Chart option={option} label={panel.title} onDrawn={() => setDrawnOption(option)} onInstance={setChart} />;
+    body = (
+      <Chart
+        option={option}
+        label={panel.title}
+        onDrawn={() => setDrawnOption(option)}
+        onInstance={setChart}
+      />
+    );
   }
   const csvHref =
     data?.kind === 'rows' && panel.type === 'table'
-      ? rowsUrl(data.dataset, `${data.query}${data.query ? '&' : ''}format=csv&limit=${CSV_ROW_LIMIT}`)
+      ? rowsUrl(
+          data.dataset,
+          `${data.query}${data.query ? '&' : ''}format=csv&limit=${CSV_ROW_LIMIT}`,
+        )
       : undefined;
   return (
     <PanelFrame

@@ -34,14 +34,29 @@ export function TablePanelBody({ title, dataset, query, firstPage }: TablePanelB
           {page.error.message}
         </p>
       ) : (
-        <DataTable columns={shown?.columns ?? firstPage.columns} rows={rows} caption={title} firstRow={offset + 1} />
+        <DataTable
+          columns={shown?.columns ?? firstPage.columns}
+          rows={rows}
+          caption={title}
+          firstRow={offset + 1}
+        />
       )}
       <nav className="pager" aria-label={`${title} pages`}>
-        <button type="button" onClick={() => setOffset(Math.max(0, offset - limit))} disabled={offset === 0 || page.loading}>
+        <button
+          type="button"
+          onClick={() => setOffset(Math.max(0, offset - limit))}
+          disabled={offset === 0 || page.loading}
+        >
           Previous
         </button>
-        <span aria-live="polite">{page.loading ? 'Loading…' : rows.length === 0 ? 'No rows' : `Rows ${offset + 1}–${last}`}</span>
-        <button type="button" onClick={() => setOffset(offset + limit)} disabled={rows.length < limit || page.loading}>
+        <span aria-live="polite">
+          {page.loading ? 'Loading…' : rows.length === 0 ? 'No rows' : `Rows ${offset + 1}–${last}`}
+        </span>
+        <button
+          type="button"
+          onClick={() => setOffset(offset + limit)}
+          disabled={rows.length < limit || page.loading}
+        >
           Next
         </button>
       </nav>

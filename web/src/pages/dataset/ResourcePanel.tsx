@@ -42,7 +42,9 @@ export function ResourcePanel<T>(props: ResourcePanelProps<T>) {
   const [drawnOption, setDrawnOption] = useState<ChartOption>();
   const [chart, setChart] = useState<ECharts>();
   const state = resource.error ? 'error' : shown === undefined ? 'loading' : 'ready';
-  const drawn = state === 'error' || (state === 'ready' && (shown?.option === undefined || shown.option === drawnOption));
+  const drawn =
+    state === 'error' ||
+    (state === 'ready' && (shown?.option === undefined || shown.option === drawnOption));
   useEffect(() => {
     if (drawn) onSettled(id);
   }, [drawn, id, onSettled]);
@@ -64,7 +66,12 @@ export function ResourcePanel<T>(props: ResourcePanelProps<T>) {
     >
       {props.controls}
       {option ? (
-        <Chart option={option} label={title} onDrawn={() => setDrawnOption(option)} onInstance={setChart} />
+        <Chart
+          option={option}
+          label={title}
+          onDrawn={() => setDrawnOption(option)}
+          onInstance={setChart}
+        />
       ) : shown?.message ? (
         <p className="panel-message">{shown.message}</p>
       ) : undefined}

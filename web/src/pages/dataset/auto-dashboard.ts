@@ -25,7 +25,10 @@ export const SPLIT_TOP = 5;
 
 export function numericColumns(detail: DatasetDetail): ColumnInfo[] {
   return detail.columns.filter(
-    (column) => NUMERIC.has(column.type) && column.name !== detail.labelColumn && column.name !== detail.timeColumn,
+    (column) =>
+      NUMERIC.has(column.type) &&
+      column.name !== detail.labelColumn &&
+      column.name !== detail.timeColumn,
   );
 }
 
@@ -44,7 +47,11 @@ export function splitColumn(detail: DatasetDetail): string | undefined {
   if (detail.labelColumn) return detail.labelColumn;
   const candidates = detail.columns.filter((column) => {
     const distinct = column.stats?.distinct ?? Number.POSITIVE_INFINITY;
-    return (column.type === 'string' || column.type === 'boolean') && distinct >= 2 && distinct <= MAX_SPLIT_VALUES;
+    return (
+      (column.type === 'string' || column.type === 'boolean') &&
+      distinct >= 2 &&
+      distinct <= MAX_SPLIT_VALUES
+    );
   });
   return candidates[0]?.name;
 }
@@ -65,7 +72,10 @@ export function timeSeriesPlan(detail: DatasetDetail): TimeSeriesPlan | undefine
   const bucket = timeBucket(time.stats?.min, time.stats?.max);
   const measure = numericColumns(detail)[0]?.name;
   const group = splitColumn(detail);
-  const measureBucket = group === undefined ? bucket : timeBucket(time.stats?.min, time.stats?.max, TARGET_SPLIT_POINTS);
+  const measureBucket =
+    group === undefined
+      ? bucket
+      : timeBucket(time.stats?.min, time.stats?.max, TARGET_SPLIT_POINTS);
   return {
     time: time.name,
     bucket,
@@ -76,8 +86,11 @@ export function timeSeriesPlan(detail: DatasetDetail): TimeSeriesPlan | undefine
 }
 
 /** The query string of an aggregate request from its parameters (undefined ones left out). */
-export function aggregateQuery(parameters: Readonly<Record<string, string | number | undefined>>): string {
+export function aggregateQuery(
+  parameters: Readonly<Record<string, string | number | undefined>>,
+): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(parameters)) if (value !== undefined) params.set(key, String(value));
+  for (const [key, value] of Object.entries(parameters))
+    if (value !== undefined) params.set(key, String(value));
   return params.toString();
 }
