@@ -8,6 +8,8 @@ import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { runEngineBench } from './core/engine.js';
+import { runLiveBench } from './live/live-bench.js';
+import { runRuntimeBench } from './runtime/health-quick.js';
 import { runWebBench } from './web/web-budgets.js';
 import { REPO_ROOT } from './lib/process.js';
 
@@ -18,7 +20,9 @@ interface Section {
 
 const SECTIONS: readonly Section[] = [
   { name: 'engine', run: runEngineBench },
+  { name: 'runtime', run: runRuntimeBench },
   { name: 'web', run: runWebBench },
+  { name: 'live', run: runLiveBench },
 ];
 
 async function main(): Promise<void> {
@@ -27,7 +31,9 @@ async function main(): Promise<void> {
   const wanted = args.filter((arg) => arg !== '--no-build');
   const unknown = wanted.filter((name) => !SECTIONS.some((s) => s.name === name));
   if (unknown.length > 0) {
-    process.stderr.write(`unknown section(s): ${unknown.join(', ')}; sections are: ${SECTIONS.map((s) => s.name).join(', ')}\n`);
+    process.stderr.write(
+      `unknown section(s): ${unknown.join(', ')}; sections are: ${SECTIONS.map((s) => s.name).join(', ')}\n`,
+    );
     process.exit(2);
   }
   if (!skipBuild) execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });

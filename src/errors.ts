@@ -39,7 +39,11 @@ export const ERROR_CATALOG = {
     exitCode: EXIT_RUNTIME,
     title: 'Service Unavailable',
   },
-  DASHPORT_ERR_DATASET_BROKEN: { status: 503, exitCode: EXIT_RUNTIME, title: 'Service Unavailable' },
+  DASHPORT_ERR_DATASET_BROKEN: {
+    status: 503,
+    exitCode: EXIT_RUNTIME,
+    title: 'Service Unavailable',
+  },
   DASHPORT_ERR_SOURCE_UNAVAILABLE: {
     status: 503,
     exitCode: EXIT_RUNTIME,
@@ -122,7 +126,10 @@ export class UnknownColumnError extends DashportError {
 }
 
 export class NotFoundError extends DashportError {
-  constructor(code: Extract<ErrorCode, `${string}NOT_FOUND` | 'DASHPORT_ERR_ANALYSIS_NOT_APPLICABLE'>, message: string) {
+  constructor(
+    code: Extract<ErrorCode, `${string}NOT_FOUND` | 'DASHPORT_ERR_ANALYSIS_NOT_APPLICABLE'>,
+    message: string,
+  ) {
     super(code, message);
   }
 }
@@ -152,7 +159,11 @@ export class DataError extends DashportError {
   readonly file: string | undefined;
   readonly line: number | undefined;
   constructor(message: string, details: { file?: string; line?: number; cause?: unknown } = {}) {
-    super('DASHPORT_ERR_DATA', message, details.cause === undefined ? {} : { cause: details.cause });
+    super(
+      'DASHPORT_ERR_DATA',
+      message,
+      details.cause === undefined ? {} : { cause: details.cause },
+    );
     this.file = details.file;
     this.line = details.line;
   }

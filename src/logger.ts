@@ -51,7 +51,12 @@ export function createLogger(
       ...options,
       transport: {
         target: 'pino-pretty',
-        options: { colorize: process.stdout.isTTY, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,service,version', singleLine: true },
+        options: {
+          colorize: process.stdout.isTTY,
+          translateTime: 'HH:MM:ss.l',
+          ignore: 'pid,hostname,service,version',
+          singleLine: true,
+        },
       },
     });
   }

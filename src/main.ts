@@ -19,9 +19,13 @@ async function main(argv: readonly string[]): Promise<void> {
     const code = (error as { code?: string }).code;
     if (typeof code === 'string' && code.startsWith('commander.')) {
       // commander already printed its message (or help/version, which are not errors).
-      process.exit(code === 'commander.helpDisplayed' || code === 'commander.version' ? 0 : EXIT_USAGE);
+      process.exit(
+        code === 'commander.helpDisplayed' || code === 'commander.version' ? 0 : EXIT_USAGE,
+      );
     }
-    process.stderr.write(`dashport: ${redactUrlSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
+    process.stderr.write(
+      `dashport: ${redactUrlSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`,
+    );
     process.exit(EXIT_RUNTIME);
   }
 }

@@ -9,7 +9,17 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { generateHeartbeatsCsv } from '../generate/heartbeats.js';
 import { generateSpots } from '../generate/spots.js';
-import { REPO_ROOT, childPids, mb, median, percentile, rssBytes, spawnCli, waitForExit, waitForOk } from '../lib/process.js';
+import {
+  REPO_ROOT,
+  childPids,
+  mb,
+  median,
+  percentile,
+  rssBytes,
+  spawnCli,
+  waitForExit,
+  waitForOk,
+} from '../lib/process.js';
 
 export interface EngineBenchResult {
   readonly markdown: string;
@@ -22,7 +32,11 @@ const BASE = `http://127.0.0.1:${PORT}`;
 const HEARTBEAT_ROWS = 110_000;
 const SPOTS_ROWS = 5_000_000;
 
-async function ensureData(): Promise<{ heartbeatDir: string; spotsDir: string; heartbeatBytes: number }> {
+async function ensureData(): Promise<{
+  heartbeatDir: string;
+  spotsDir: string;
+  heartbeatBytes: number;
+}> {
   const heartbeatDir = path.join(DATA, 'heartbeat-dir');
   const spotsDir = path.join(DATA, 'spots-dir');
   const heartbeatCsv = path.join(DATA, 'heartbeats-110k.csv');
@@ -66,8 +80,15 @@ export async function runEngineBench(): Promise<EngineBenchResult> {
   // 2. Restart with a warm cache: spawn to first answered query.
   const restarts: number[] = [];
   for (let i = 0; i < 3; i++) {
-    const server = spawnCli(['serve', heartbeatDir], { DASHPORT_CACHE_DIR: cacheDir, PORT: String(PORT), DASHPORT_WORKERS: '1', DASHPORT_RATE_LIMIT: 'off' });
-    restarts.push(await waitForOk(`${BASE}/api/v1/datasets/heartbeats/rows?limit=1`, server.startedAt));
+    const server = spawnCli(['serve', heartbeatDir], {
+      DASHPORT_CACHE_DIR: cacheDir,
+      PORT: String(PORT),
+      DASHPORT_WORKERS: '1',
+      DASHPORT_RATE_LIMIT: 'off',
+    });
+    restarts.push(
+      await waitForOk(`${BASE}/api/v1/datasets/heartbeats/rows?limit=1`, server.startedAt),
+    );
     await server.stop();
   }
   numbers['warmRestartMs'] = median(restarts);
@@ -102,7 +123,9 @@ export async function runEngineBench(): Promise<EngineBenchResult> {
     url: BASE,
     connections: 64,
     duration: 10,
-    requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: uncachedUrl(counter++) }) }],
+    requests: [
+      { method: 'GET', setupRequest: (request) => ({ ...request, path: uncachedUrl(counter++) }) },
+    ],
   });
   numbers['uncachedReqPerSec64'] = uncachedLoad.requests.average;
   numbers['uncachedNon2xx64'] = uncachedLoad.non2xx;

@@ -30,7 +30,11 @@ function statusField(pid: number, field: string): number {
 /** Children of a pid (workers of the supervisor). */
 export function childPids(pid: number): number[] {
   try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return [];
   }
@@ -49,10 +53,13 @@ export function spawnCli(args: readonly string[], env: Record<string, string>): 
   let peak = 0;
   const sample = () => {
     if (child.pid === undefined) return;
-    for (const pid of [child.pid, ...childPids(child.pid)]) peak = Math.max(peak, statusField(pid, 'VmHWM'));
+    for (const pid of [child.pid, ...childPids(child.pid)])
+      peak = Math.max(peak, statusField(pid, 'VmHWM'));
   };
   const timer = setInterval(sample, 50);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   void exited.then(() => clearInterval(timer));
   return {
     child,
@@ -83,7 +90,8 @@ export async function waitForOk(url: string, since: number, timeoutMs = 120_000)
     } catch {
       // not listening yet
     }
-    if (performance.now() - since > timeoutMs) throw new Error(`${url} not ready after ${timeoutMs} ms`);
+    if (performance.now() - since > timeoutMs)
+      throw new Error(`${url} not ready after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
@@ -96,7 +104,9 @@ export function median(values: readonly number[]): number {
 
 export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
+  return (
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0
+  );
 }
 
 export const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`;

@@ -7,7 +7,7 @@
  * Generates its own data under bench/.data/live; needs Redis (TEST_REDIS_URL) and PostgreSQL
  * (TEST_DATABASE_URL) like the tests.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
@@ -15,10 +15,9 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { generateSpots } from '../generate/spots.js';
-import { REPO_ROOT, percentile } from '../lib/process.js';
+import { REPO_ROOT, percentile, spawnCli, waitForOk } from '../lib/process.js';
 
 const DATA = path.join(REPO_ROOT, 'bench', '.data', 'live');
-const SERVER = path.join(REPO_ROOT, 'bench', 'live', 'serve-shared.ts');
 const PORT = 18_751;
 const BASE = `http://127.0.0.1:${PORT}`;
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
@@ -27,46 +26,33 @@ const TOKEN = 'bench-token';
 const SPOTS_ROWS = 200_000;
 const BATCH_ROWS = 1_000;
 const SSE_CLIENTS = Number(process.env.BENCH_SSE_CLIENTS ?? 200);
-const WRITERS = Number(process.env.BENCH_WRITERS ?? 6);
+const WRITERS = Number(process.env.BENCH_WRITERS ?? 8);
 const LOAD_SECONDS = 8;
+const AGGREGATE_ROUNDS = 2;
 const INGEST_SECONDS = 10;
-const AGGREGATE = '/api/v1/datasets/spots/aggregate?x=ts&bucket=day&group=band&agg=count&mode=eq.FT8';
+const AGGREGATE =
+  '/api/v1/datasets/spots/aggregate?x=ts&bucket=day&group=band&agg=count&mode=eq.FT8';
 
 interface Server {
   readonly child: ChildProcess;
   stop(): Promise<void>;
 }
 
+/** The real `dashport serve` (supervisor + 2 workers), ready once /readyz answers 200. */
 async function startServer(dataDir: string, env: Record<string, string>): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER, dataDir], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      PORT: String(PORT),
-      DASHPORT_CACHE_DIR: path.join(DATA, 'cache'),
-      DASHPORT_API_TOKEN: TOKEN,
-      BENCH_WORKERS: '2',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const spawned = spawnCli(['serve', dataDir], {
+    PORT: String(PORT),
+    DASHPORT_CACHE_DIR: path.join(DATA, 'cache'),
+    DASHPORT_API_TOKEN: TOKEN,
+    DASHPORT_WORKERS: '2',
+    ...env,
   });
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('listening')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-  });
+  await waitForOk(`http://127.0.0.1:${PORT}/readyz`, spawned.startedAt);
   return {
-    child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    child: spawned.child,
+    stop: async () => {
+      await spawned.stop();
+    },
   };
 }
 
@@ -95,7 +81,11 @@ async function cachedAggregate(dataDir: string, env: Record<string, string>) {
   const server = await startServer(dataDir, env);
   try {
     for (let i = 0; i < 4; i += 1) await (await fetch(`${BASE}${AGGREGATE}`)).arrayBuffer();
-    const result = await cannon({ url: `${BASE}${AGGREGATE}`, connections: 64, duration: LOAD_SECONDS });
+    const result = await cannon({
+      url: `${BASE}${AGGREGATE}`,
+      connections: 64,
+      duration: LOAD_SECONDS,
+    });
     return { reqPerSec: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx };
   } finally {
     await server.stop();
@@ -120,7 +110,9 @@ async function openClients(dataset: string, count: number) {
     Array.from({ length: count }, async () => {
       const controller = new AbortController();
       controllers.push(controller);
-      const response = await fetch(`${BASE}/api/v1/datasets/${dataset}/events`, { signal: controller.signal });
+      const response = await fetch(`${BASE}/api/v1/datasets/${dataset}/events`, {
+        signal: controller.signal,
+      });
       const reader = response.body?.getReader();
       const decoder = new TextDecoder();
       let buffer = '';
@@ -197,13 +189,18 @@ async function ingestOnly(target: string): Promise<void> {
   const dataDir = await ensureData('unused');
   const server = await startServer(dataDir, { DASHPORT_RATE_LIMIT: 'off', REDIS_URL });
   try {
-    process.stdout.write(`${JSON.stringify(await ingest(target === 'pg' ? 'pg.bench-spots' : 'spots'))}\n`);
+    process.stdout.write(
+      `${JSON.stringify(await ingest(target === 'pg' ? 'pg.bench-spots' : 'spots'))}\n`,
+    );
   } finally {
     await server.stop();
   }
 }
 
-export async function runLiveBench(): Promise<{ markdown: string; numbers: Record<string, number> }> {
+export async function runLiveBench(): Promise<{
+  markdown: string;
+  numbers: Record<string, number>;
+}> {
   const schema = `bench_live_${randomBytes(4).toString('hex')}`;
   const dataDir = await ensureData(schema);
   await rm(path.join(DATA, 'cache', 'live'), { recursive: true, force: true });
@@ -215,10 +212,15 @@ export async function runLiveBench(): Promise<{ markdown: string; numbers: Recor
     localLimited: { DASHPORT_RATE_LIMIT: '1000000000/minute' },
     redisLimited: { DASHPORT_RATE_LIMIT: '1000000000/minute', REDIS_URL },
   };
+  // The machine is shared: configurations alternate over rounds and each keeps its best round.
   const aggregates: Record<string, { reqPerSec: number; p99: number; non2xx: number }> = {};
-  for (const [name, env] of Object.entries(configs)) {
-    process.stderr.write(`cached aggregate: ${name}\n`);
-    aggregates[name] = await cachedAggregate(dataDir, env);
+  for (let round = 0; round < AGGREGATE_ROUNDS; round += 1) {
+    for (const [name, env] of Object.entries(configs)) {
+      process.stderr.write(`cached aggregate: ${name}, round ${round + 1}\n`);
+      const result = await cachedAggregate(dataDir, env);
+      const best = aggregates[name];
+      if (best === undefined || result.reqPerSec > best.reqPerSec) aggregates[name] = result;
+    }
   }
 
   process.stderr.write('ingest: file dataset\n');
@@ -255,7 +257,8 @@ export async function runLiveBench(): Promise<{ markdown: string; numbers: Recor
     await admin.end();
   }
 
-  const cost = (withRedis: number, without: number) => (without > 0 ? (1 - withRedis / without) * 100 : 0);
+  const cost = (withRedis: number, without: number) =>
+    without > 0 ? (1 - withRedis / without) * 100 : 0;
   const a = aggregates;
   const redisCost = cost(a['redis']?.reqPerSec ?? 0, a['local']?.reqPerSec ?? 0);
   const limitedCost = cost(a['redisLimited']?.reqPerSec ?? 0, a['localLimited']?.reqPerSec ?? 0);
@@ -274,9 +277,9 @@ export async function runLiveBench(): Promise<{ markdown: string; numbers: Recor
     `| ${label} | ${r.rowsPerSec.toFixed(0)} rows/s (${r.batches} batches, ${r.failed} failed) | ${verdict(r.rowsPerSec >= 50_000)} | ${r.p50Ms} / ${r.p99Ms} ms (${r.deliveries}/${r.expectedDeliveries} deliveries) | ${verdict(r.p99Ms <= 500 && r.deliveries >= r.expectedDeliveries)} |`;
   const markdown = `## Shared state and live data (issue 5)
 
-Two cluster workers on one port (bench/live/serve-shared.ts), spots ${SPOTS_ROWS.toLocaleString('en')} rows. Redis ${REDIS_URL.replace(/\/\/[^@]*@/, '//')}; load generator on the same machine.
+Two cluster workers on one port (\`dashport serve\`, DASHPORT_WORKERS=2), spots ${SPOTS_ROWS.toLocaleString('en')} rows. Redis ${REDIS_URL.replace(/\/\/[^@]*@/, '//')}; load generator on the same machine.
 
-Cached aggregate (\`${AGGREGATE}\`), 64 connections, ${LOAD_SECONDS} s:
+Cached aggregate (\`${AGGREGATE}\`), 64 connections, ${LOAD_SECONDS} s, best of ${AGGREGATE_ROUNDS} alternating rounds:
 
 | configuration | throughput | p99 | non-2xx |
 | --- | --- | --- | --- |
@@ -299,7 +302,17 @@ ${ingestRow('PostgreSQL table (one INSERT transaction per batch)', pgIngest)}
 
 if (process.argv[1] !== undefined && import.meta.filename === path.resolve(process.argv[1])) {
   if (process.env.BENCH_ONLY === 'file') await ingestOnly('file');
-  else {
+  else if (process.env.BENCH_ONLY === 'aggregate') {
+    const dataDir = await ensureData('unused');
+    for (const env of [
+      { DASHPORT_RATE_LIMIT: '1000000000/minute' },
+      { DASHPORT_RATE_LIMIT: '1000000000/minute', REDIS_URL },
+    ]) {
+      process.stdout.write(
+        `${JSON.stringify({ env, ...(await cachedAggregate(dataDir, env)) })}\n`,
+      );
+    }
+  } else {
     const result = await runLiveBench();
     process.stdout.write(`${result.markdown}\n`);
   }

@@ -6,25 +6,44 @@ import { buildCache } from '../engine/cache-builder.js';
 import { cacheStatusReport, formatStatusTable } from '../engine/cache-status.js';
 import { createCliContext } from './context.js';
 
-export async function cacheBuild(dataDir: string | undefined, flags: { force?: boolean; only?: string }): Promise<void> {
+export async function cacheBuild(
+  dataDir: string | undefined,
+  flags: { force?: boolean; only?: string },
+): Promise<void> {
   const { config, logger } = createCliContext(dataDir);
   const bar = process.stderr.isTTY
     ? new cliProgress.SingleBar(
-        { format: 'cache |{bar}| {percentage}% | {dataset} {phase}', stream: process.stderr, hideCursor: true },
+        {
+          format: 'cache |{bar}| {percentage}% | {dataset} {phase}',
+          stream: process.stderr,
+          hideCursor: true,
+        },
         cliProgress.Presets.shades_classic,
       )
     : undefined;
   bar?.start(100, 0, { dataset: '', phase: '' });
-  const only = flags.only?.split(',').map((id) => id.trim()).filter(Boolean);
+  const only = flags.only
+    ?.split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
   const report = await buildCache(
-    { dataDir: config.dataDir, cacheDir: config.cacheDir, version: config.version, logger: bar ? logger.child({}, { level: 'warn' }) : logger },
+    {
+      dataDir: config.dataDir,
+      cacheDir: config.cacheDir,
+      version: config.version,
+      logger: bar ? logger.child({}, { level: 'warn' }) : logger,
+    },
     {
       ...(flags.force === undefined ? {} : { force: flags.force }),
       ...(only === undefined ? {} : { only }),
       onEvent: (event) => {
         const percent = Math.round(event.progress * 100);
         if (bar) bar.update(percent, { dataset: event.id, phase: event.phase ?? event.status });
-        else if (event.status === 'building') logger.info({ dataset: event.id, phase: event.phase, progress: percent }, `cache ${percent}%: ${event.id} ${event.phase ?? ''}`);
+        else if (event.status === 'building')
+          logger.info(
+            { dataset: event.id, phase: event.phase, progress: percent },
+            `cache ${percent}%: ${event.id} ${event.phase ?? ''}`,
+          );
       },
     },
   ).finally(() => {
@@ -40,16 +59,25 @@ export async function cacheBuild(dataDir: string | undefined, flags: { force?: b
   for (const { id, outcome } of failed) {
     if (outcome.status === 'failed') process.stdout.write(`  ${id}: ${outcome.failure.message}\n`);
   }
-  for (const problem of report.problems) process.stdout.write(`  ${problem.id}: ${problem.reason}\n`);
+  for (const problem of report.problems)
+    process.stdout.write(`  ${problem.id}: ${problem.reason}\n`);
   if (failed.length + report.problems.length > 0) {
-    throw new DashportError('DASHPORT_ERR_DATA', `${failed.length + report.problems.length} dataset(s) failed to build; the others are cached`);
+    throw new DashportError(
+      'DASHPORT_ERR_DATA',
+      `${failed.length + report.problems.length} dataset(s) failed to build; the others are cached`,
+    );
   }
 }
 
-export async function cacheStatus(dataDir: string | undefined, flags: { json?: boolean }): Promise<void> {
+export async function cacheStatus(
+  dataDir: string | undefined,
+  flags: { json?: boolean },
+): Promise<void> {
   const { config } = createCliContext(dataDir);
   const report = await cacheStatusReport(config.dataDir, config.cacheDir);
-  process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatusTable(report));
+  process.stdout.write(
+    flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatusTable(report),
+  );
 }
 
 export async function cacheClear(): Promise<void> {

@@ -16,10 +16,17 @@ interface CheckLine {
 }
 
 /** Reachability of a TCP service, without credentials (they are the server's business). */
-function reachable(url: string, defaultPort: number, timeoutMs = 2000): Promise<string | undefined> {
+function reachable(
+  url: string,
+  defaultPort: number,
+  timeoutMs = 2000,
+): Promise<string | undefined> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve) => {
-    const socket = net.connect({ host: hostname || '127.0.0.1', port: Number(port || defaultPort) });
+    const socket = net.connect({
+      host: hostname || '127.0.0.1',
+      port: Number(port || defaultPort),
+    });
     const done = (error?: string) => {
       socket.destroy();
       resolve(error);
@@ -59,7 +66,12 @@ export async function check(dataDir: string | undefined): Promise<void> {
     await access(config.cacheDir, constants.W_OK);
     lines.push({ name: 'cache dir', ok: true, detail: `${config.cacheDir} is writable` });
   } catch (error) {
-    lines.push({ name: 'cache dir', ok: false, usage: true, detail: `DASHPORT_CACHE_DIR must be a writable folder, got "${config.cacheDir}": ${(error as Error).message}` });
+    lines.push({
+      name: 'cache dir',
+      ok: false,
+      usage: true,
+      detail: `DASHPORT_CACHE_DIR must be a writable folder, got "${config.cacheDir}": ${(error as Error).message}`,
+    });
   }
   if (config.databaseUrl !== undefined) {
     const error = await reachable(config.databaseUrl, 5432);
@@ -69,8 +81,10 @@ export async function check(dataDir: string | undefined): Promise<void> {
     const error = await reachable(config.redisUrl, 6379);
     lines.push({ name: 'redis', ok: error === undefined, detail: error ?? 'reachable' });
   }
-  for (const line of lines) process.stdout.write(`${line.ok ? 'ok  ' : 'FAIL'} ${line.name}: ${line.detail}\n`);
+  for (const line of lines)
+    process.stdout.write(`${line.ok ? 'ok  ' : 'FAIL'} ${line.name}: ${line.detail}\n`);
   const failed = lines.filter((line) => !line.ok);
   if (failed.some((line) => line.usage)) throw new ConfigError(`${failed.length} check(s) failed`);
-  if (failed.length > 0) throw new DashportError('DASHPORT_ERR_UNREACHABLE', `${failed.length} check(s) failed`);
+  if (failed.length > 0)
+    throw new DashportError('DASHPORT_ERR_UNREACHABLE', `${failed.length} check(s) failed`);
 }

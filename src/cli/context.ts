@@ -8,9 +8,17 @@ export interface CliContext {
   readonly logger: Logger;
 }
 
-export function createCliContext(dataDir: string | undefined, overrides: { env?: NodeEnv; logFormat?: 'text' | 'json' } = {}): CliContext {
-  const config = loadConfig({ dataDir, ...(overrides.env === undefined ? {} : { env: overrides.env }) });
-  const logger = createLogger(overrides.logFormat === undefined ? config : { ...config, logFormat: overrides.logFormat });
+export function createCliContext(
+  dataDir: string | undefined,
+  overrides: { env?: NodeEnv; logFormat?: 'text' | 'json' } = {},
+): CliContext {
+  const config = loadConfig({
+    dataDir,
+    ...(overrides.env === undefined ? {} : { env: overrides.env }),
+  });
+  const logger = createLogger(
+    overrides.logFormat === undefined ? config : { ...config, logFormat: overrides.logFormat },
+  );
   return { config, logger };
 }
 

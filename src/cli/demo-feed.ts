@@ -75,7 +75,9 @@ export async function demoFeed(flags: DemoFeedFlags, signal?: AbortSignal): Prom
 
 /** The `demo-feed` command, for the dispatcher. */
 export function createDemoFeedCommand(): Command {
+  // exitOverride: errors reach main.ts's catch like those of the dispatcher's own commands.
   return new Command('demo-feed')
+    .exitOverride()
     .description(
       'append simulated radio spots every second to the live spots example (DX cluster simulator)',
     )

@@ -17,14 +17,19 @@ export async function dev(dataDir: string | undefined): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = server.built;
   const rebuild = () => {
-    running = running.then(async () => {
-      await server.catalog.load();
-      await buildCache(
-        { dataDir: config.dataDir, cacheDir: config.cacheDir, version: config.version, logger },
-        { onEvent: (event) => void (event.status !== 'building' && server.catalog.refresh(event.id)) },
-      );
-      await server.catalog.refresh();
-    }).catch((error: unknown) => logger.error({ err: error }, 'reload failed'));
+    running = running
+      .then(async () => {
+        await server.catalog.load();
+        await buildCache(
+          { dataDir: config.dataDir, cacheDir: config.cacheDir, version: config.version, logger },
+          {
+            onEvent: (event) =>
+              void (event.status !== 'building' && server.catalog.refresh(event.id)),
+          },
+        );
+        await server.catalog.refresh();
+      })
+      .catch((error: unknown) => logger.error({ err: error }, 'reload failed'));
   };
   const watcher = watch(config.dataDir, { recursive: true }, (_event, file) => {
     if (file === null || file.split('/').some((part) => part.startsWith('.'))) return;

@@ -69,7 +69,9 @@ export async function ingest(dataset: string, file: string, flags: IngestFlags):
 
 /** The `ingest` command, for the dispatcher. */
 export function createIngestCommand(): Command {
+  // exitOverride: errors reach main.ts's catch like those of the dispatcher's own commands.
   return new Command('ingest')
+    .exitOverride()
     .description('append rows (CSV/NDJSON/JSON) to a live dataset through the API')
     .argument(
       '<dataset>',

@@ -4,6 +4,8 @@
  */
 import { Command, Option } from 'commander';
 import { VERSION } from '../config/load.js';
+import { createDemoFeedCommand } from './demo-feed.js';
+import { createIngestCommand } from './ingest.js';
 
 export function createProgram(): Command {
   const program = new Command('dashport')
@@ -16,13 +18,19 @@ export function createProgram(): Command {
   program
     .command('serve')
     .description('production server: supervisor + workers on PORT (default 8050)')
-    .argument('[data-dir]', 'folder of datasets (default: DASHPORT_DATA_DIR, else the bundled examples)')
+    .argument(
+      '[data-dir]',
+      'folder of datasets (default: DASHPORT_DATA_DIR, else the bundled examples)',
+    )
     .action(async (dataDir: string | undefined) => (await import('./serve.js')).serve(dataDir));
 
   program
     .command('dev')
     .description('one process, pretty logs, reloads dashboards and data on change')
-    .argument('[data-dir]', 'folder of datasets (default: DASHPORT_DATA_DIR, else the bundled examples)')
+    .argument(
+      '[data-dir]',
+      'folder of datasets (default: DASHPORT_DATA_DIR, else the bundled examples)',
+    )
     .action(async (dataDir: string | undefined) => (await import('./dev.js')).dev(dataDir));
 
   const cache = program.command('cache').description('the columnar cache and precomputed analyses');
@@ -69,7 +77,12 @@ export function createProgram(): Command {
     .description("print a running server's /health as a table")
     .option('--url <url>', 'base URL of the server (default http://127.0.0.1:$PORT)')
     .option('--json', 'print the raw JSON')
-    .action(async (flags: { url?: string; json?: boolean }) => (await import('./status.js')).status(flags));
+    .action(async (flags: { url?: string; json?: boolean }) =>
+      (await import('./status.js')).status(flags),
+    );
+
+  program.addCommand(createIngestCommand());
+  program.addCommand(createDemoFeedCommand());
 
   return program;
 }

@@ -11,7 +11,7 @@ import type { RunningServer } from '../server/listen.js';
 export interface ShutdownOptions {
   readonly config: Config;
   readonly logger: Logger;
-  readonly server: Pick<RunningServer, 'app' | 'state' | 'db'>;
+  readonly server: Pick<RunningServer, 'app' | 'state' | 'deps'>;
   readonly onStop?: () => Promise<void>;
 }
 
@@ -22,16 +22,26 @@ export function installShutdown(options: ShutdownOptions): void {
     if (stopping) return;
     stopping = true;
     server.state.draining = true;
-    logger.info({ signal, delaySeconds: config.shutdownDelaySeconds }, 'shutting down: readiness now fails');
-    const deadline = setTimeout(() => {
-      logger.error({ gracefulTimeoutSeconds: config.gracefulTimeoutSeconds }, 'drain took too long; exiting');
-      process.exit(1);
-    }, (config.shutdownDelaySeconds + config.gracefulTimeoutSeconds) * 1000);
+    server.deps.operations.startDrain();
+    logger.info(
+      { signal, delaySeconds: config.shutdownDelaySeconds },
+      'shutting down: readiness now fails',
+    );
+    const deadline = setTimeout(
+      () => {
+        logger.error(
+          { gracefulTimeoutSeconds: config.gracefulTimeoutSeconds },
+          'drain took too long; exiting',
+        );
+        process.exit(1);
+      },
+      (config.shutdownDelaySeconds + config.gracefulTimeoutSeconds) * 1000,
+    );
     deadline.unref();
     await new Promise((resolve) => setTimeout(resolve, config.shutdownDelaySeconds * 1000));
     await server.app.close();
     await options.onStop?.();
-    server.db.close();
+    await server.deps.close();
     logger.info('stopped');
     process.exit(0);
   };

@@ -9,7 +9,6 @@ import {
   type Env,
   type RateLimitWindow,
   parseRateLimit,
-  readBoolean,
   readEnum,
   readInt,
   readList,
@@ -82,7 +81,15 @@ export interface ConfigOverrides {
   readonly env?: NodeEnv;
 }
 
-const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const LOG_LEVELS: readonly LogLevel[] = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+];
 
 /** Build the frozen Config from an environment map; throws ConfigError on any invalid value. */
 export function buildConfig(
@@ -91,18 +98,25 @@ export function buildConfig(
 ): Config {
   const overrides = options.overrides ?? {};
   const nodeEnv =
-    overrides.env ?? readEnum<NodeEnv>(env, 'NODE_ENV', 'development', ['development', 'production', 'test']);
+    overrides.env ??
+    readEnum<NodeEnv>(env, 'NODE_ENV', 'development', ['development', 'production', 'test']);
   const isProduction = nodeEnv === 'production';
 
   const host = readString(env, 'HOST') ?? (isProduction ? '0.0.0.0' : '127.0.0.1');
   const port = readInt(env, 'PORT', 8050, 1, 65_535);
 
   const dataDirRaw = overrides.dataDir ?? readString(env, 'DASHPORT_DATA_DIR');
-  const dataDir = dataDirRaw === undefined ? BUNDLED_DATA_DIR : path.resolve(options.cwd, dataDirRaw);
+  const dataDir =
+    dataDirRaw === undefined ? BUNDLED_DATA_DIR : path.resolve(options.cwd, dataDirRaw);
   const dashboardsRaw = readString(env, 'DASHPORT_DASHBOARDS_DIR');
   const dashboardsDir =
-    dashboardsRaw === undefined ? path.join(dataDir, 'dashboards') : path.resolve(options.cwd, dashboardsRaw);
-  const cacheDir = path.resolve(options.cwd, readString(env, 'DASHPORT_CACHE_DIR') ?? './data_cache');
+    dashboardsRaw === undefined
+      ? path.join(dataDir, 'dashboards')
+      : path.resolve(options.cwd, dashboardsRaw);
+  const cacheDir = path.resolve(
+    options.cwd,
+    readString(env, 'DASHPORT_CACHE_DIR') ?? './data_cache',
+  );
 
   const workersRaw = readString(env, 'DASHPORT_WORKERS');
   let workers: number | 'auto' = 'auto';
@@ -137,10 +151,12 @@ export function buildConfig(
   const origins = readList(env, 'DASHPORT_CORS_ORIGINS');
   for (const origin of origins) {
     if (origin === '*') continue;
-    let ok = false;
+    let ok: boolean;
     try {
       const url = new URL(origin);
-      ok = (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === origin.replace(/\/$/, '');
+      ok =
+        (url.protocol === 'http:' || url.protocol === 'https:') &&
+        url.origin === origin.replace(/\/$/, '');
     } catch {
       ok = false;
     }
@@ -168,7 +184,10 @@ export function buildConfig(
     dashboardsDir,
     cacheDir,
     databaseUrl: readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
-    pgSchemas: readList(env, 'DASHPORT_PG_SCHEMAS').length > 0 ? readList(env, 'DASHPORT_PG_SCHEMAS') : ['public'],
+    pgSchemas:
+      readList(env, 'DASHPORT_PG_SCHEMAS').length > 0
+        ? readList(env, 'DASHPORT_PG_SCHEMAS')
+        : ['public'],
     redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
     redisBreakerThreshold: readInt(env, 'DASHPORT_REDIS_BREAKER_THRESHOLD', 5, 1, 1000),
     redisBreakerResetSeconds: readNumber(env, 'DASHPORT_REDIS_BREAKER_RESET', 60, 0.1, 86_400),
@@ -179,7 +198,9 @@ export function buildConfig(
     timeoutSeconds: readNumber(env, 'DASHPORT_TIMEOUT', 120, 0.1, 86_400),
     gracefulTimeoutSeconds: readNumber(env, 'DASHPORT_GRACEFUL_TIMEOUT', 30, 0, 86_400),
     shutdownDelaySeconds: readNumber(env, 'DASHPORT_SHUTDOWN_DELAY', 0, 0, 3600),
-    bodyLimitBytes: Math.round(readNumber(env, 'DASHPORT_BODY_LIMIT_MB', 16, 0.001, 4096) * 1024 * 1024),
+    bodyLimitBytes: Math.round(
+      readNumber(env, 'DASHPORT_BODY_LIMIT_MB', 16, 0.001, 4096) * 1024 * 1024,
+    ),
     memoryLimitMb,
     memoryWarnPercent,
     memoryCriticalPercent,
@@ -203,7 +224,11 @@ function parseTrustProxy(raw: string | undefined): boolean | number | string {
   if (/^\d+$/.test(raw)) return Number(raw);
   const parts = raw.split(',').map((part) => part.trim());
   const address = /^[0-9a-fA-F:.]+(\/\d{1,3})?$/;
-  if (parts.every((part) => address.test(part) || ['loopback', 'linklocal', 'uniquelocal'].includes(part))) {
+  if (
+    parts.every(
+      (part) => address.test(part) || ['loopback', 'linklocal', 'uniquelocal'].includes(part),
+    )
+  ) {
     return parts.join(',');
   }
   throw new ConfigError(

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.js';
 import {
   parseRateLimit,
-  readBoolean,
   readEnum,
   readInt,
   readList,
@@ -77,26 +76,6 @@ describe('readEnum', () => {
   it('lists what it accepts', () => {
     expect(message(() => readEnum({ E: 'c' }, 'E', 'a', ['a', 'b']))).toBe(
       'E must be one of a, b, got "c"',
-    );
-  });
-});
-
-describe('readBoolean', () => {
-  it.each([
-    ['true', true],
-    ['YES', true],
-    ['1', true],
-    ['on', true],
-    ['false', false],
-    ['No', false],
-    ['0', false],
-    ['off', false],
-  ] as const)('%j → %j', (value, expected) => {
-    expect(readBoolean({ B: value }, 'B', !expected)).toBe(expected);
-  });
-  it('rejects other words', () => {
-    expect(message(() => readBoolean({ B: 'maybe' }, 'B', false))).toBe(
-      'B must be true or false, got "maybe"',
     );
   });
 });

@@ -18,7 +18,13 @@ export function readString(env: Env, name: string): string | undefined {
   return trimmed === '' ? undefined : trimmed;
 }
 
-export function readInt(env: Env, name: string, fallback: number, min: number, max: number): number {
+export function readInt(
+  env: Env,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   const raw = readString(env, name);
   if (raw === undefined) return fallback;
   if (!/^-?\d+$/.test(raw)) fail(name, `an integer ${min}-${max}`, raw);
@@ -29,7 +35,13 @@ export function readInt(env: Env, name: string, fallback: number, min: number, m
   return value;
 }
 
-export function readNumber(env: Env, name: string, fallback: number, min: number, max: number): number {
+export function readNumber(
+  env: Env,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   const raw = readString(env, name);
   if (raw === undefined) return fallback;
   const value = Number(raw);
@@ -51,18 +63,6 @@ export function readEnum<T extends string>(
   const match = allowed.find((value) => value === lower);
   if (match === undefined) fail(name, `one of ${allowed.join(', ')}`, raw);
   return match;
-}
-
-const TRUE_VALUES = ['true', '1', 'yes', 'on'];
-const FALSE_VALUES = ['false', '0', 'no', 'off'];
-
-export function readBoolean(env: Env, name: string, fallback: boolean): boolean {
-  const raw = readString(env, name);
-  if (raw === undefined) return fallback;
-  const lower = raw.toLowerCase();
-  if (TRUE_VALUES.includes(lower)) return true;
-  if (FALSE_VALUES.includes(lower)) return false;
-  return fail(name, 'true or false', raw);
 }
 
 export function readList(env: Env, name: string): string[] {
@@ -127,7 +127,8 @@ export function parseRateLimit(name: string, raw: string): RateLimitWindow[] {
     const [, maxText, multiplierText, unit] = match;
     const seconds = WINDOW_SECONDS[unit ?? ''];
     const max = Number(maxText);
-    const multiplier = multiplierText === '' || multiplierText === undefined ? 1 : Number(multiplierText);
+    const multiplier =
+      multiplierText === '' || multiplierText === undefined ? 1 : Number(multiplierText);
     if (seconds === undefined || max < 1 || multiplier < 1) fail(name, accepted, raw);
     return { max, windowSeconds: seconds * multiplier, label: part.trim() };
   });

@@ -38,7 +38,11 @@ import { findUnterminatedQuote } from './csv-quote-scan.js';
 export type BuildOutcome =
   | { readonly status: 'fresh'; readonly manifest: Manifest }
   | { readonly status: 'built'; readonly manifest: Manifest }
-  | { readonly status: 'failed'; readonly failure: BuildFailure; readonly manifest: Manifest | undefined };
+  | {
+      readonly status: 'failed';
+      readonly failure: BuildFailure;
+      readonly manifest: Manifest | undefined;
+    };
 
 export interface BuildContext {
   readonly db: DuckDb;
@@ -63,7 +67,8 @@ export async function hashFiles(files: readonly string[], extra = ''): Promise<s
   hash.update(extra);
   for (const file of files) {
     hash.update(`\0${path.basename(file)}\0`);
-    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }))
+      hash.update(chunk as Buffer);
   }
   return hash.digest('hex');
 }
@@ -98,7 +103,9 @@ function describeFailure(error: unknown, source: FileSource): BuildFailure {
   const raw = (error instanceof Error ? error.message : String(error)).replace(SQL_CONTEXT, '');
   const message = raw.split('\n').slice(0, 6).join(' ').replace(/\s+/g, ' ').trim();
   const fileMatch =
-    (error instanceof DataError ? error.file : undefined) ?? source.files.find((file) => raw.includes(file)) ?? source.files[0];
+    (error instanceof DataError ? error.file : undefined) ??
+    source.files.find((file) => raw.includes(file)) ??
+    source.files[0];
   const line = (error instanceof DataError ? error.line : undefined) ?? lineFromMessage(raw);
   return {
     at: new Date().toISOString(),
@@ -119,7 +126,12 @@ export async function buildDataset(
   const wantedSettings = settingsHash(settings);
   const tableTag = source.table === undefined ? '' : `table:${source.table}`;
 
-  if (!context.force && previous && previous.settingsHash === wantedSettings && sameFiles(previous.sources, files)) {
+  if (
+    !context.force &&
+    previous &&
+    previous.settingsHash === wantedSettings &&
+    sameFiles(previous.sources, files)
+  ) {
     return { status: 'fresh', manifest: previous };
   }
   const lastFailure = await readFailure(cacheDir, source.id);
@@ -132,7 +144,12 @@ export async function buildDataset(
   }
   context.onPhase?.('hashing');
   const contentHash = await hashing;
-  if (!context.force && previous && previous.settingsHash === wantedSettings && previous.contentHash === contentHash) {
+  if (
+    !context.force &&
+    previous &&
+    previous.settingsHash === wantedSettings &&
+    previous.contentHash === contentHash
+  ) {
     // Touched but unchanged (a copy, a checkout): record the new mtimes, keep the data.
     const manifest: Manifest = { ...previous, sources: files };
     await writeManifest(cacheDir, manifest);
@@ -167,7 +184,10 @@ async function convert(
   const temporaryParquet = temporaryPath(path.join(dir, 'data.parquet'));
   let contentHash: string | undefined;
   let stagedCsv: string | undefined;
-  const rejectTables = { table: `rejects_${process.pid}_${++rejectCounter}`, scan: `rejects_scan_${process.pid}_${rejectCounter}` };
+  const rejectTables = {
+    table: `rejects_${process.pid}_${++rejectCounter}`,
+    scan: `rejects_scan_${process.pid}_${rejectCounter}`,
+  };
   try {
     context.onPhase?.('converting');
     let reader: string;
@@ -181,7 +201,10 @@ async function convert(
       reader = `read_csv(${sqlString(stagedCsv)}, header = true, columns = {${types}}, allow_quoted_nulls = false, auto_detect = false, delim = ',', quote = '"', escape = '"')`;
     } else if (source.kind === 'csv') {
       const delimiter = await csvDelimiter(db, source.files);
-      reader = readerSql(source, { ...(delimiter === undefined ? {} : { delimiter }), rejects: rejectTables });
+      reader = readerSql(source, {
+        ...(delimiter === undefined ? {} : { delimiter }),
+        rejects: rejectTables,
+      });
     } else {
       reader = readerSql(source);
     }
@@ -196,7 +219,9 @@ async function convert(
     const overrides = settings?.types ?? {};
     for (const name of Object.keys(overrides)) {
       if (!rawColumns.some((column) => column.name === name)) {
-        throw new DataError(`dashport.yaml: datasets.${source.id}.types.${name}: no such column in ${source.location}`);
+        throw new DataError(
+          `dashport.yaml: datasets.${source.id}.types.${name}: no such column in ${source.location}`,
+        );
       }
     }
     const projection = rawColumns
@@ -269,7 +294,10 @@ async function convert(
           ? await locateNdjsonFailure(error, source)
           : error;
     contentHash ??= await inputs.hashing.catch(() => undefined);
-    const failure = { ...describeFailure(located, source), ...(contentHash === undefined ? {} : { contentHash }) };
+    const failure = {
+      ...describeFailure(located, source),
+      ...(contentHash === undefined ? {} : { contentHash }),
+    };
     await writeFailure(cacheDir, source.id, failure);
     return { status: 'failed', failure, manifest: previous };
   } finally {
@@ -286,7 +314,10 @@ const ROW_GROUP_TARGET_BYTES = 16 * 1024 * 1024;
 
 /** Rows per Parquet row group: DuckDB's default for narrow tables, fewer for wide ones. */
 export function rowGroupSize(columns: number): number {
-  return Math.max(2048, Math.min(122_880, Math.floor(ROW_GROUP_TARGET_BYTES / (8 * Math.max(1, columns)))));
+  return Math.max(
+    2048,
+    Math.min(122_880, Math.floor(ROW_GROUP_TARGET_BYTES / (8 * Math.max(1, columns)))),
+  );
 }
 
 /**
@@ -297,13 +328,16 @@ async function locateNdjsonFailure(error: unknown, source: FileSource): Promise<
   if (!(error instanceof Error) || !/malformed json/i.test(error.message)) return error;
   for (const file of source.files) {
     let line = 0;
-    for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+    for await (const text of createInterface({
+      input: createReadStream(file),
+      crlfDelay: Infinity,
+    })) {
       line += 1;
       if (text.trim() === '') continue;
       try {
         JSON.parse(text);
       } catch (parseError) {
-        return new DataError(`line ${line}: not a JSON value: ${(parseError as Error).message}`, { file, line });
+        return new DataError(`not a JSON value: ${(parseError as Error).message}`, { file, line });
       }
     }
   }
@@ -316,7 +350,10 @@ async function locateSnifferFailure(error: unknown, source: FileSource): Promise
   for (const file of source.files) {
     const line = await findUnterminatedQuote(file).catch(() => undefined);
     if (line !== undefined) {
-      return new DataError(`line ${line}: unterminated quoted field (a " opens a field that never closes)`, { file, line });
+      return new DataError('unterminated quoted field (a " opens a field that never closes)', {
+        file,
+        line,
+      });
     }
   }
   return new DataError(
@@ -335,11 +372,15 @@ async function csvDelimiter(db: DuckDb, files: readonly string[]): Promise<strin
   if (first === undefined) return undefined;
   if (/\.tsv(\.gz)?$/i.test(first)) return '\t';
   try {
-    const sniffed = await db.query(`SELECT Delimiter, len(Columns) FROM sniff_csv(${sqlString(first)})`);
+    const sniffed = await db.query(
+      `SELECT Delimiter, len(Columns) FROM sniff_csv(${sqlString(first)})`,
+    );
     const delimiter = sniffed.rows[0]?.[0];
     const columns = Number(sniffed.rows[0]?.[1] ?? 0);
-    if (typeof delimiter === 'string' && [',', ';', '\t', '|'].includes(delimiter) && columns > 1) return delimiter;
-    if (typeof delimiter === 'string' && delimiter.length === 1 && columns > 1 && delimiter !== '|') return delimiter;
+    if (typeof delimiter === 'string' && [',', ';', '\t', '|'].includes(delimiter) && columns > 1)
+      return delimiter;
+    if (typeof delimiter === 'string' && delimiter.length === 1 && columns > 1 && delimiter !== '|')
+      return delimiter;
   } catch {
     // The sniffer gave up: read it as standard CSV and let the reader name the bad line.
   }
@@ -354,8 +395,9 @@ async function assertNoRejects(db: DuckDb, tables: { table: string; scan: string
   const row = result.rows[0];
   if (!row) return;
   const [file, line, column, type, message] = row;
-  const where = column === null || column === undefined || column === '' ? '' : ` (column ${String(column)})`;
-  throw new DataError(`line ${String(line)}${where}: ${String(type).toLowerCase()}: ${String(message)}`, {
+  const where =
+    column === null || column === undefined || column === '' ? '' : ` (column ${String(column)})`;
+  throw new DataError(`${String(type).toLowerCase()}${where}: ${String(message)}`, {
     file: String(file),
     line: Number(line),
   });

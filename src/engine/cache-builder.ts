@@ -24,7 +24,11 @@ export interface DatasetBuildEvent {
 }
 
 export interface BuildReport {
-  readonly outcomes: readonly { readonly id: string; readonly outcome: BuildOutcome; readonly seconds: number }[];
+  readonly outcomes: readonly {
+    readonly id: string;
+    readonly outcome: BuildOutcome;
+    readonly seconds: number;
+  }[];
   readonly problems: DatasetSources['problems'];
   readonly seconds: number;
 }
@@ -55,14 +59,19 @@ function isAlive(pid: number): boolean {
 }
 
 /** Take the build lock of a cache dir, waiting for another builder if needed. */
-export async function acquireBuildLock(cacheDir: string, onWait?: () => void): Promise<() => Promise<void>> {
+export async function acquireBuildLock(
+  cacheDir: string,
+  onWait?: () => void,
+): Promise<() => Promise<void>> {
   await mkdir(cacheDir, { recursive: true });
   const file = path.join(cacheDir, '.build.lock');
   let warned = false;
   for (;;) {
     try {
       const handle = await open(file, 'wx');
-      await handle.writeFile(JSON.stringify({ pid: process.pid, host: os.hostname(), at: new Date().toISOString() }));
+      await handle.writeFile(
+        JSON.stringify({ pid: process.pid, host: os.hostname(), at: new Date().toISOString() }),
+      );
       await handle.close();
       const heartbeat = setInterval(() => {
         const now = new Date();
@@ -79,7 +88,8 @@ export async function acquireBuildLock(cacheDir: string, onWait?: () => void): P
     try {
       const [info, text] = await Promise.all([stat(file), readFile(file, 'utf8')]);
       const owner = JSON.parse(text) as { pid?: number; host?: string };
-      const sameHostDead = owner.host === os.hostname() && typeof owner.pid === 'number' && !isAlive(owner.pid);
+      const sameHostDead =
+        owner.host === os.hostname() && typeof owner.pid === 'number' && !isAlive(owner.pid);
       if (sameHostDead || Date.now() - info.mtimeMs > LOCK_STALE_MS) {
         await rm(file, { force: true });
         continue;
@@ -102,10 +112,15 @@ export interface BuildAllOptions {
   readonly onEvent?: (event: DatasetBuildEvent) => void;
 }
 
-export async function buildCache(options: CacheBuilderOptions, run: BuildAllOptions = {}): Promise<BuildReport> {
+export async function buildCache(
+  options: CacheBuilderOptions,
+  run: BuildAllOptions = {},
+): Promise<BuildReport> {
   const started = performance.now();
   const datasets = await loadDatasetSources(options.dataDir);
-  const selected = run.only ? datasets.sources.filter((s) => run.only?.includes(s.id)) : datasets.sources;
+  const selected = run.only
+    ? datasets.sources.filter((s) => run.only?.includes(s.id))
+    : datasets.sources;
   if (run.only) {
     const unknown = run.only.filter((id) => !datasets.sources.some((s) => s.id === id));
     if (unknown.length > 0) {
@@ -117,13 +132,25 @@ export async function buildCache(options: CacheBuilderOptions, run: BuildAllOpti
   }
   const sizes = await Promise.all(
     selected.map(async (source) => {
-      const all = await Promise.all(source.files.map((file) => stat(file).then((s) => s.size).catch(() => 0)));
-      return Math.max(1, all.reduce((a, b) => a + b, 0));
+      const all = await Promise.all(
+        source.files.map((file) =>
+          stat(file)
+            .then((s) => s.size)
+            .catch(() => 0),
+        ),
+      );
+      return Math.max(
+        1,
+        all.reduce((a, b) => a + b, 0),
+      );
     }),
   );
   const totalBytes = sizes.reduce((a, b) => a + b, 0) || 1;
   const release = await acquireBuildLock(options.cacheDir, () =>
-    options.logger.info({ cacheDir: options.cacheDir }, 'another process is building the cache; waiting for it'),
+    options.logger.info(
+      { cacheDir: options.cacheDir },
+      'another process is building the cache; waiting for it',
+    ),
   );
   const db = await createDuckDb({
     threads: options.threads ?? Math.max(1, os.availableParallelism()),
@@ -144,7 +171,8 @@ export async function buildCache(options: CacheBuilderOptions, run: BuildAllOpti
         cacheDir: options.cacheDir,
         version: options.version,
         ...(run.force === undefined ? {} : { force: run.force }),
-        onPhase: (phase) => run.onEvent?.({ id: source.id, status: 'building', phase, progress: progress() }),
+        onPhase: (phase) =>
+          run.onEvent?.({ id: source.id, status: 'building', phase, progress: progress() }),
       });
       doneBytes += sizes[index] ?? 0;
       const seconds = (performance.now() - datasetStarted) / 1000;
@@ -156,7 +184,12 @@ export async function buildCache(options: CacheBuilderOptions, run: BuildAllOpti
         );
       } else {
         options.logger.info(
-          { dataset: source.id, status: outcome.status, rows: outcome.manifest.rows, seconds: Number(seconds.toFixed(3)) },
+          {
+            dataset: source.id,
+            status: outcome.status,
+            rows: outcome.manifest.rows,
+            seconds: Number(seconds.toFixed(3)),
+          },
           `dataset ${source.id} ${outcome.status === 'built' ? 'built' : 'is fresh'} (${outcome.manifest.rows} rows)`,
         );
       }

@@ -17,7 +17,10 @@ export interface CacheStatusEntry {
   readonly error: string | null;
 }
 
-export async function cacheStatusReport(dataDir: string, cacheDir: string): Promise<CacheStatusEntry[]> {
+export async function cacheStatusReport(
+  dataDir: string,
+  cacheDir: string,
+): Promise<CacheStatusEntry[]> {
   const datasets = await loadDatasetSources(dataDir);
   const entries: CacheStatusEntry[] = [];
   for (const source of datasets.sources) {
@@ -32,7 +35,12 @@ export async function cacheStatusReport(dataDir: string, cacheDir: string): Prom
       const same =
         manifest.settingsHash === settingsHash(datasets.settings[source.id]) &&
         manifest.sources.length === files.length &&
-        manifest.sources.every((s, i) => s.path === files[i]?.path && s.size === files[i]?.size && s.mtimeMs === files[i]?.mtimeMs);
+        manifest.sources.every(
+          (s, i) =>
+            s.path === files[i]?.path &&
+            s.size === files[i]?.size &&
+            s.mtimeMs === files[i]?.mtimeMs,
+        );
       state = same ? 'fresh' : 'stale';
     }
     entries.push({
@@ -45,16 +53,32 @@ export async function cacheStatusReport(dataDir: string, cacheDir: string): Prom
     });
   }
   for (const problem of datasets.problems) {
-    entries.push({ id: problem.id, state: 'broken', location: problem.location, rows: null, builtAt: null, error: problem.reason });
+    entries.push({
+      id: problem.id,
+      state: 'broken',
+      location: problem.location,
+      rows: null,
+      builtAt: null,
+      error: problem.reason,
+    });
   }
   return entries;
 }
 
 export function formatStatusTable(entries: readonly CacheStatusEntry[]): string {
   const header = ['dataset', 'state', 'rows', 'built', 'detail'];
-  const rows = entries.map((e) => [e.id, e.state, e.rows === null ? '-' : String(e.rows), e.builtAt ?? '-', e.error ?? e.location]);
+  const rows = entries.map((e) => [
+    e.id,
+    e.state,
+    e.rows === null ? '-' : String(e.rows),
+    e.builtAt ?? '-',
+    e.error ?? e.location,
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
-    cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n') + '\n';
 }

@@ -114,20 +114,34 @@ export async function readFailure(cacheDir: string, id: string): Promise<BuildFa
   return readJson<BuildFailure>(path.join(datasetCacheDir(cacheDir, id), 'failure.json'));
 }
 
-export async function writeFailure(cacheDir: string, id: string, failure: BuildFailure): Promise<void> {
-  await writeFileAtomic(path.join(datasetCacheDir(cacheDir, id), 'failure.json'), JSON.stringify(failure, null, 2));
+export async function writeFailure(
+  cacheDir: string,
+  id: string,
+  failure: BuildFailure,
+): Promise<void> {
+  await writeFileAtomic(
+    path.join(datasetCacheDir(cacheDir, id), 'failure.json'),
+    JSON.stringify(failure, null, 2),
+  );
 }
 
 export async function clearFailure(cacheDir: string, id: string): Promise<void> {
   await rm(path.join(datasetCacheDir(cacheDir, id), 'failure.json'), { force: true });
 }
 
-export async function readAnalysisFile<T>(cacheDir: string, manifest: Manifest): Promise<T | undefined> {
+export async function readAnalysisFile<T>(
+  cacheDir: string,
+  manifest: Manifest,
+): Promise<T | undefined> {
   return readJson<T>(path.join(datasetCacheDir(cacheDir, manifest.id), manifest.analysisFile));
 }
 
 /** Remove temporary leftovers and files the current manifest does not name. */
-export async function sweepDatasetDir(cacheDir: string, id: string, keep: readonly string[]): Promise<void> {
+export async function sweepDatasetDir(
+  cacheDir: string,
+  id: string,
+  keep: readonly string[],
+): Promise<void> {
   const dir = datasetCacheDir(cacheDir, id);
   let names: string[];
   try {

@@ -117,7 +117,10 @@ export function createCatalog(options: CatalogOptions): Catalog {
   async function isStale(manifest: Manifest): Promise<boolean> {
     try {
       const now = await Promise.all(manifest.sources.map((s) => stat(s.path)));
-      return now.some((info, i) => info.size !== manifest.sources[i]?.size || info.mtimeMs !== manifest.sources[i]?.mtimeMs);
+      return now.some(
+        (info, i) =>
+          info.size !== manifest.sources[i]?.size || info.mtimeMs !== manifest.sources[i]?.mtimeMs,
+      );
     } catch {
       return true;
     }
@@ -180,10 +183,13 @@ export function createCatalog(options: CatalogOptions): Catalog {
       }
       entries.clear();
       for (const [id, entry] of fresh) entries.set(id, entry);
-      await Promise.all([...entries.values()].filter((e) => e.state !== 'broken' || e.files.length > 0).map(attach));
+      await Promise.all(
+        [...entries.values()].filter((e) => e.state !== 'broken' || e.files.length > 0).map(attach),
+      );
     },
     async refresh(id) {
-      const targets = id === undefined ? [...entries.values()] : [entries.get(id)].filter((e) => e !== undefined);
+      const targets =
+        id === undefined ? [...entries.values()] : [entries.get(id)].filter((e) => e !== undefined);
       await Promise.all(targets.map(attach));
     },
     list() {
@@ -212,7 +218,11 @@ export function createCatalog(options: CatalogOptions): Catalog {
           60,
         );
       }
-      throw new UnavailableError('DASHPORT_ERR_DATASET_NOT_READY', `dataset "${id}" is still being prepared; retry shortly`, 5);
+      throw new UnavailableError(
+        'DASHPORT_ERR_DATASET_NOT_READY',
+        `dataset "${id}" is still being prepared; retry shortly`,
+        5,
+      );
     },
     async analyses(id) {
       const entry = catalog.ready(id);
@@ -220,7 +230,10 @@ export function createCatalog(options: CatalogOptions): Catalog {
       if (cached && cached.version === entry.version) return cached.analyses;
       const analyses = await readAnalysisFile<Analyses>(options.cacheDir, entry.manifest);
       if (!analyses) {
-        throw new UnavailableError('DASHPORT_ERR_DATASET_NOT_READY', `analyses of dataset "${id}" are being rebuilt; retry shortly`);
+        throw new UnavailableError(
+          'DASHPORT_ERR_DATASET_NOT_READY',
+          `analyses of dataset "${id}" are being rebuilt; retry shortly`,
+        );
       }
       analysesCache.set(id, { version: entry.version, analyses });
       return analyses;
@@ -231,7 +244,9 @@ export function createCatalog(options: CatalogOptions): Catalog {
       return all.filter((e) => e.state === 'ready' || e.state === 'broken').length / all.length;
     },
     warm() {
-      return [...entries.values()].every((e) => (e.state === 'ready' && !e.stale) || e.state === 'broken');
+      return [...entries.values()].every(
+        (e) => (e.state === 'ready' && !e.stale) || e.state === 'broken',
+      );
     },
   };
   return catalog;

@@ -32,7 +32,10 @@ export function toCell(value: unknown, duckType: string | undefined): Value {
   }
   if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).map(([key, item]) => [key, toCell(item, undefined)]),
+      Object.entries(value as Record<string, unknown>).map(([key, item]) => [
+        key,
+        toCell(item, undefined),
+      ]),
     );
   }
   return String(value);

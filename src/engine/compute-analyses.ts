@@ -58,7 +58,8 @@ export interface AnalysisInput {
   readonly samplesPerClass: number;
 }
 
-const isNumeric = (column: ColumnInfo): boolean => column.type === 'integer' || column.type === 'float';
+const isNumeric = (column: ColumnInfo): boolean =>
+  column.type === 'integer' || column.type === 'float';
 const toNumber = (value: Value | undefined): number | null => {
   if (value === null || value === undefined || typeof value === 'object') return null;
   if (typeof value === 'number') return value;
@@ -68,7 +69,8 @@ const toNumber = (value: Value | undefined): number | null => {
 const toScalarCell = (value: Value | undefined): CellValue =>
   value === undefined || (value !== null && typeof value === 'object') ? null : value;
 
-const relationOf = (input: AnalysisInput): string => `read_parquet(${sqlString(input.parquetFile)})`;
+const relationOf = (input: AnalysisInput): string =>
+  `read_parquet(${sqlString(input.parquetFile)})`;
 
 function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -79,13 +81,19 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
 async function columnStats(db: DuckDb, input: AnalysisInput): Promise<Map<string, ColumnStats>> {
   const stats = new Map<string, ColumnStats>();
   const approximate = input.rows * input.columns.length > EXACT_STATS_MAX_CELLS;
-  const distinct = (c: string) => (approximate ? `approx_count_distinct(${c})` : `count(DISTINCT ${c})`);
+  const distinct = (c: string) =>
+    approximate ? `approx_count_distinct(${c})` : `count(DISTINCT ${c})`;
   const quantile = approximate ? 'approx_quantile' : 'quantile_cont';
   for (const batch of chunk(input.columns, STATS_BATCH_COLUMNS)) {
     const parts: string[] = [];
     batch.forEach((column, i) => {
       const c = quoteIdent(column.name);
-      parts.push(`count(${c}) AS "n${i}"`, `${distinct(c)} AS "d${i}"`, `min(${c}) AS "lo${i}"`, `max(${c}) AS "hi${i}"`);
+      parts.push(
+        `count(${c}) AS "n${i}"`,
+        `${distinct(c)} AS "d${i}"`,
+        `min(${c}) AS "lo${i}"`,
+        `max(${c}) AS "hi${i}"`,
+      );
       if (isNumeric(column)) {
         parts.push(
           `avg(${c}) AS "avg${i}"`,
@@ -94,7 +102,9 @@ async function columnStats(db: DuckDb, input: AnalysisInput): Promise<Map<string
         );
       }
     });
-    const result = await db.query(`SELECT count(*) AS total, ${parts.join(', ')} FROM ${relationOf(input)}`);
+    const result = await db.query(
+      `SELECT count(*) AS total, ${parts.join(', ')} FROM ${relationOf(input)}`,
+    );
     const row = result.rows[0] ?? [];
     const value = (name: string): Value => {
       const index = result.columns.indexOf(name);
@@ -116,7 +126,13 @@ async function columnStats(db: DuckDb, input: AnalysisInput): Promise<Map<string
         std: isNumeric(column) ? toNumber(value(`sd${i}`)) : null,
         quantiles:
           quantiles && quantiles.length === 5
-            ? { p05: quantiles[0] ?? null, p25: quantiles[1] ?? null, p50: quantiles[2] ?? null, p75: quantiles[3] ?? null, p95: quantiles[4] ?? null }
+            ? {
+                p05: quantiles[0] ?? null,
+                p25: quantiles[1] ?? null,
+                p50: quantiles[2] ?? null,
+                p75: quantiles[3] ?? null,
+                p95: quantiles[4] ?? null,
+              }
             : null,
       });
     });
@@ -132,7 +148,9 @@ async function histograms(
   const out = new Map<string, { edges: number[]; counts: number[] }>();
   const numeric = input.columns.filter((column) => {
     const s = stats.get(column.name);
-    return isNumeric(column) && s !== undefined && typeof s.min === 'number' && typeof s.max === 'number';
+    return (
+      isNumeric(column) && s !== undefined && typeof s.min === 'number' && typeof s.max === 'number'
+    );
   });
   for (const batch of chunk(numeric, STATS_BATCH_COLUMNS)) {
     const edgesByColumn = batch.map((column) => {
@@ -215,13 +233,18 @@ async function profiles(
 ): Promise<ProfilesAnalysis | { notApplicable: string }> {
   const labelColumn = input.labelColumn;
   if (labelColumn === undefined) {
-    return { notApplicable: `dataset "${input.id}" has no label column; set label_column in dashport.yaml` };
+    return {
+      notApplicable: `dataset "${input.id}" has no label column; set label_column in dashport.yaml`,
+    };
   }
   if (!input.columns.some((c) => c.name === labelColumn)) {
-    return { notApplicable: `label column "${labelColumn}" is not a column of dataset "${input.id}"` };
+    return {
+      notApplicable: `label column "${labelColumn}" is not a column of dataset "${input.id}"`,
+    };
   }
   const features = numeric.filter((c) => c.name !== labelColumn);
-  if (features.length === 0) return { notApplicable: `dataset "${input.id}" has no numeric columns to profile` };
+  if (features.length === 0)
+    return { notApplicable: `dataset "${input.id}" has no numeric columns to profile` };
   const label = quoteIdent(labelColumn);
   const means = features.map((c) => `avg(${quoteIdent(c.name)})`).join(', ');
   const meanRows = await db.query(
@@ -267,7 +290,10 @@ export async function computeAnalyses(db: DuckDb, input: AnalysisInput): Promise
   const summary: SummaryAnalysis = { dataset: input.id, rows: input.rows, columns: summaryColumns };
 
   const numeric = input.columns.filter(
-    (column) => isNumeric(column) && column.name !== input.labelColumn && (stats.get(column.name)?.count ?? 0) > 0,
+    (column) =>
+      isNumeric(column) &&
+      column.name !== input.labelColumn &&
+      (stats.get(column.name)?.count ?? 0) > 0,
   );
   let correlation: Analyses['correlation'];
   let pca: Analyses['pca'];
@@ -307,5 +333,14 @@ export async function computeAnalyses(db: DuckDb, input: AnalysisInput): Promise
 }
 
 function emptyStats(): ColumnStats {
-  return { count: 0, nulls: 0, distinct: 0, min: null, max: null, mean: null, std: null, quantiles: null };
+  return {
+    count: 0,
+    nulls: 0,
+    distinct: 0,
+    min: null,
+    max: null,
+    mean: null,
+    std: null,
+    quantiles: null,
+  };
 }

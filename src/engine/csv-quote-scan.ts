@@ -46,7 +46,10 @@ export function scanChunk(state: QuoteScanState, text: string, delimiter = ','):
 }
 
 /** The line of the quote still open at the end of the file, if any. */
-export async function findUnterminatedQuote(file: string, delimiter = ','): Promise<number | undefined> {
+export async function findUnterminatedQuote(
+  file: string,
+  delimiter = ',',
+): Promise<number | undefined> {
   const state = createQuoteScanState();
   for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
     scanChunk(state, chunk as string, delimiter);

@@ -21,7 +21,7 @@ import type {
 import type { Catalog, DatasetEntry, ReadyEntry } from './catalog.js';
 import { type Value, toScalar } from './cell.js';
 import type { DuckDb } from './duckdb.js';
-import { buildAggregateSql, buildTopGroupsSql } from './sql/build-aggregate-sql.js';
+import { buildAggregateSql, buildTopGroupsSql, isFoldable } from './sql/build-aggregate-sql.js';
 import { buildRowsSql } from './sql/build-rows-sql.js';
 import { parseAggregateQuery } from './sql/parse-aggregate-query.js';
 import { parseRowsQuery } from './sql/parse-rows-query.js';
@@ -31,7 +31,12 @@ import { histogramEdges } from '../analysis/histogram.js';
 import { exportArrow, exportParquet } from './export-rows.js';
 
 export type AnalysisKind = 'summary' | 'correlation' | 'pca' | 'profiles';
-export const ANALYSIS_KINDS: readonly AnalysisKind[] = ['summary', 'correlation', 'pca', 'profiles'];
+export const ANALYSIS_KINDS: readonly AnalysisKind[] = [
+  'summary',
+  'correlation',
+  'pca',
+  'profiles',
+];
 
 export interface QueryTimings {
   /** Milliseconds spent in the engine, for Server-Timing and metrics. */
@@ -100,7 +105,10 @@ function numericCell(value: Value | undefined): number | string | null {
 }
 
 function schemaOf(entry: DatasetEntry): SchemaColumn[] {
-  return (entry.manifest?.columns ?? []).map((column) => ({ name: column.name, type: column.type }));
+  return (entry.manifest?.columns ?? []).map((column) => ({
+    name: column.name,
+    type: column.type,
+  }));
 }
 
 export function summarize(entry: DatasetEntry): DatasetSummary {
@@ -115,15 +123,23 @@ export function summarize(entry: DatasetEntry): DatasetSummary {
     live: entry.settings?.live ?? false,
     updatedAt: entry.updatedAt?.toISOString() ?? null,
     state: entry.state,
-    ...(entry.settings?.time_column === undefined ? {} : { timeColumn: entry.settings.time_column }),
-    ...(entry.settings?.label_column === undefined ? {} : { labelColumn: entry.settings.label_column }),
+    ...(entry.settings?.time_column === undefined
+      ? {}
+      : { timeColumn: entry.settings.time_column }),
+    ...(entry.settings?.label_column === undefined
+      ? {}
+      : { labelColumn: entry.settings.label_column }),
     ...(entry.failure === undefined ? {} : { error: entry.failure.message }),
   };
 }
 
 export function createDatasetQueries(options: DatasetQueriesOptions): DatasetQueries {
   const { catalog, db } = options;
-  const local = new LRUCache<string, { value: unknown }>({ max: 2000, maxSize: 64 * 1024 * 1024, sizeCalculation: (v) => JSON.stringify(v.value).length + 64 });
+  const local = new LRUCache<string, { value: unknown }>({
+    max: 2000,
+    maxSize: 64 * 1024 * 1024,
+    sizeCalculation: (v) => JSON.stringify(v.value).length + 64,
+  });
   const cache: ResultCache = options.cache ?? {
     async get(key) {
       return local.get(key)?.value;
@@ -133,7 +149,11 @@ export function createDatasetQueries(options: DatasetQueriesOptions): DatasetQue
     },
   };
 
-  async function timed<T>(id: string, timings: QueryTimings | undefined, work: () => Promise<T>): Promise<T> {
+  async function timed<T>(
+    id: string,
+    timings: QueryTimings | undefined,
+    work: () => Promise<T>,
+  ): Promise<T> {
     const started = performance.now();
     try {
       return await work();
@@ -147,7 +167,11 @@ export function createDatasetQueries(options: DatasetQueriesOptions): DatasetQue
   // Identical queries arriving together share one engine run instead of queuing N copies.
   const inFlight = new Map<string, Promise<unknown>>();
 
-  async function cached<T>(key: string, timings: QueryTimings | undefined, compute: () => Promise<T>): Promise<T> {
+  async function cached<T>(
+    key: string,
+    timings: QueryTimings | undefined,
+    compute: () => Promise<T>,
+  ): Promise<T> {
     const hit = (await cache.get(key)) as T | undefined;
     if (hit !== undefined) {
       if (timings) timings.cached = true;
@@ -176,7 +200,10 @@ export function createDatasetQueries(options: DatasetQueriesOptions): DatasetQue
       const summary = summarize(entry);
       return {
         ...summary,
-        columns: (entry.manifest?.columns ?? []).map((column) => ({ ...column, stats: column.stats ?? null })),
+        columns: (entry.manifest?.columns ?? []).map((column) => ({
+          ...column,
+          stats: column.stats ?? null,
+        })),
         columnCount: entry.manifest?.columns.length ?? 0,
       };
     },
@@ -202,7 +229,8 @@ export function createDatasetQueries(options: DatasetQueriesOptions): DatasetQue
     streamRows(id, query) {
       const entry = catalog.ready(id);
       const statement = buildRowsSql(entry.relation, query, schemaOf(entry), 'duckdb');
-      const columns = query.select.length > 0 ? [...query.select] : schemaOf(entry).map((c) => c.name);
+      const columns =
+        query.select.length > 0 ? [...query.select] : schemaOf(entry).map((c) => c.name);
       async function* chunks(): AsyncGenerator<CellValue[][]> {
         for await (const chunk of db.stream(statement.sql, statement.params)) {
           yield chunk.rows.map((row) => row.map(toScalar));
@@ -237,9 +265,12 @@ export function createDatasetQueries(options: DatasetQueriesOptions): DatasetQue
             edges = histogramEdges(min, max, query.bins);
           }
           let topGroups: string[] | undefined;
-          if (query.group !== undefined) {
+          // Median and distinct cannot be folded from per-cell partials: find the top groups first.
+          if (query.group !== undefined && !isFoldable(query)) {
             const top = buildTopGroupsSql(entry.relation, query, schema, 'duckdb');
-            const groups = (await db.query(top.sql, top.params)).rows.map((row) => String(toScalar(row[0] ?? null)));
+            const groups = (await db.query(top.sql, top.params)).rows.map((row) =>
+              String(toScalar(row[0] ?? null)),
+            );
             topGroups = groups.slice(0, query.top);
           }
           const statement = buildAggregateSql(entry.relation, query, schema, 'duckdb', {
@@ -274,7 +305,10 @@ export function createDatasetQueries(options: DatasetQueriesOptions): DatasetQue
       const analyses = await catalog.analyses(id);
       const result = analyses[kind];
       if ('notApplicable' in result) {
-        throw new NotFoundError('DASHPORT_ERR_ANALYSIS_NOT_APPLICABLE', `${kind} does not apply: ${result.notApplicable}`);
+        throw new NotFoundError(
+          'DASHPORT_ERR_ANALYSIS_NOT_APPLICABLE',
+          `${kind} does not apply: ${result.notApplicable}`,
+        );
       }
       return result;
     },

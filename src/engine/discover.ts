@@ -116,13 +116,25 @@ async function discoverFolder(
   };
   await walk(folder);
   if (kinds.size > 1) {
-    return { location: name, reason: `folder mixes formats (${[...kinds].join(', ')}); a folder dataset must hold one format` };
+    return {
+      location: name,
+      reason: `folder mixes formats (${[...kinds].join(', ')}); a folder dataset must hold one format`,
+    };
   }
   const [kind] = [...kinds];
   if (kind === 'sqlite') {
-    return { location: name, reason: 'a folder of SQLite files is not a dataset; put SQLite files directly in the data dir' };
+    return {
+      location: name,
+      reason:
+        'a folder of SQLite files is not a dataset; put SQLite files directly in the data dir',
+    };
   }
-  return { id: datasetIdFromName(name), kind: kind ?? 'csv', files: files.sort(), location: `${name}/` };
+  return {
+    id: datasetIdFromName(name),
+    kind: kind ?? 'csv',
+    files: files.sort(),
+    location: `${name}/`,
+  };
 }
 
 /** Throws naming both sources when two share an id. */

@@ -36,7 +36,10 @@ export interface DuckDb {
   /** Run a statement for its effect. */
   run(sql: string, params?: readonly BoundValue[]): Promise<void>;
   /** Stream rows chunk by chunk; the connection is held until the iterator ends. */
-  stream(sql: string, params?: readonly BoundValue[]): AsyncGenerator<{ columns: string[]; types: string[]; rows: Value[][] }>;
+  stream(
+    sql: string,
+    params?: readonly BoundValue[],
+  ): AsyncGenerator<{ columns: string[]; types: string[]; rows: Value[][] }>;
   close(): void;
 }
 
@@ -109,7 +112,9 @@ export async function createDuckDb(options: DuckDbOptions): Promise<DuckDb> {
       return withDeadline(async (connection) => {
         const reader = await connection.runAndReadAll(sql, params.map(toDuckValue));
         const types = reader.columnTypes().map((type) => type.toString());
-        const rows = reader.getRowsJS().map((row) => row.map((value, i) => toCell(value, types[i])));
+        const rows = reader
+          .getRowsJS()
+          .map((row) => row.map((value, i) => toCell(value, types[i])));
         return { columns: reader.columnNames(), types, rows };
       });
     },
@@ -125,7 +130,9 @@ export async function createDuckDb(options: DuckDbOptions): Promise<DuckDb> {
         for (;;) {
           const chunk = await result.fetchChunk();
           if (!chunk || chunk.rowCount === 0) break;
-          const rows = chunk.convertRows(JSDuckDBValueConverter).map((row) => row.map((value, i) => toCell(value, types[i])));
+          const rows = chunk
+            .convertRows(JSDuckDBValueConverter)
+            .map((row) => row.map((value, i) => toCell(value, types[i])));
           yield { columns, types, rows };
         }
       } finally {

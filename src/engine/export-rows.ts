@@ -26,9 +26,15 @@ import { toCell } from './cell.js';
 
 /** Run the statement into a temporary Parquet file and return its bytes. */
 export async function exportParquet(db: DuckDb, statement: SqlStatement): Promise<Buffer> {
-  const file = path.join(os.tmpdir(), `dashport-export-${process.pid}-${randomBytes(6).toString('hex')}.parquet`);
+  const file = path.join(
+    os.tmpdir(),
+    `dashport-export-${process.pid}-${randomBytes(6).toString('hex')}.parquet`,
+  );
   try {
-    await db.run(`COPY (${statement.sql}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`, statement.params);
+    await db.run(
+      `COPY (${statement.sql}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`,
+      statement.params,
+    );
     return await readFile(file);
   } finally {
     await rm(file, { force: true });
@@ -63,7 +69,9 @@ function arrowValue(type: ColumnType, value: unknown): unknown {
       return Boolean(value);
     case 'date':
     case 'timestamp':
-      return typeof value === 'string' ? new Date(value.length === 10 ? `${value}T00:00:00Z` : value) : value;
+      return typeof value === 'string'
+        ? new Date(value.length === 10 ? `${value}T00:00:00Z` : value)
+        : value;
     case 'string':
       return String(value);
   }
@@ -79,7 +87,9 @@ export async function exportArrow(
   const vectors = Object.fromEntries(
     result.columns.map((name, index) => {
       const type = types.get(name) ?? 'string';
-      const values = result.rows.map((row) => arrowValue(type, toCell(row[index], result.types[index])));
+      const values = result.rows.map((row) =>
+        arrowValue(type, toCell(row[index], result.types[index])),
+      );
       return [name, vectorFromArray(values, arrowType(type))];
     }),
   );

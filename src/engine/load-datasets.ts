@@ -6,14 +6,23 @@
 import { access, constants, stat } from 'node:fs/promises';
 import { ConfigError } from '../errors.js';
 import { type DatasetSettings, type SettingsFile, loadSettings } from './dataset-settings.js';
-import { type FileSource, assertUniqueIds, datasetIdFromName, discoverSources } from './discover.js';
+import {
+  type FileSource,
+  assertUniqueIds,
+  datasetIdFromName,
+  discoverSources,
+} from './discover.js';
 import { listSqliteTables } from './sqlite-source.js';
 
 export interface DatasetSources {
   readonly sources: readonly FileSource[];
   readonly settings: SettingsFile;
   /** Sources that could not even be listed (bad SQLite file, mixed folder): reported, not fatal. */
-  readonly problems: readonly { readonly id: string; readonly location: string; readonly reason: string }[];
+  readonly problems: readonly {
+    readonly id: string;
+    readonly location: string;
+    readonly reason: string;
+  }[];
 }
 
 /** Throws ConfigError when the data dir is missing or unreadable. */
@@ -22,15 +31,24 @@ export async function assertDataDirReadable(dataDir: string): Promise<void> {
   try {
     info = await stat(dataDir);
   } catch {
-    throw new ConfigError(`DASHPORT_DATA_DIR must be a readable folder, got "${dataDir}" (it does not exist)`, 'DASHPORT_DATA_DIR');
+    throw new ConfigError(
+      `DASHPORT_DATA_DIR must be a readable folder, got "${dataDir}" (it does not exist)`,
+      'DASHPORT_DATA_DIR',
+    );
   }
   if (!info.isDirectory()) {
-    throw new ConfigError(`DASHPORT_DATA_DIR must be a readable folder, got "${dataDir}" (not a folder)`, 'DASHPORT_DATA_DIR');
+    throw new ConfigError(
+      `DASHPORT_DATA_DIR must be a readable folder, got "${dataDir}" (not a folder)`,
+      'DASHPORT_DATA_DIR',
+    );
   }
   try {
     await access(dataDir, constants.R_OK | constants.X_OK);
   } catch {
-    throw new ConfigError(`DASHPORT_DATA_DIR must be a readable folder, got "${dataDir}" (permission denied)`, 'DASHPORT_DATA_DIR');
+    throw new ConfigError(
+      `DASHPORT_DATA_DIR must be a readable folder, got "${dataDir}" (permission denied)`,
+      'DASHPORT_DATA_DIR',
+    );
   }
 }
 
@@ -39,7 +57,10 @@ export async function loadDatasetSources(dataDir: string): Promise<DatasetSource
   const settings = await loadSettings(dataDir);
   const discovery = await discoverSources(dataDir);
   const sources: FileSource[] = [];
-  const problems = discovery.problems.map((problem) => ({ id: datasetIdFromName(problem.location), ...problem }));
+  const problems = discovery.problems.map((problem) => ({
+    id: datasetIdFromName(problem.location),
+    ...problem,
+  }));
   for (const source of discovery.sources) {
     if (source.kind !== 'sqlite') {
       sources.push(source);

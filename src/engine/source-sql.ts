@@ -25,12 +25,16 @@ export interface ReaderOptions {
 }
 
 /** The table expression that reads a file source (SQLite sources are staged as CSV first). */
-export function readerSql(source: Pick<FileSource, 'kind' | 'files'>, options: ReaderOptions = {}): string {
+export function readerSql(
+  source: Pick<FileSource, 'kind' | 'files'>,
+  options: ReaderOptions = {},
+): string {
   const files = fileList(source.files);
   switch (source.kind) {
     case 'csv': {
       // Folders of CSV files must share one schema: DuckDB cannot collect rejects across union_by_name.
-      const delimiter = options.delimiter === undefined ? '' : `, delim = ${sqlString(options.delimiter)}`;
+      const delimiter =
+        options.delimiter === undefined ? '' : `, delim = ${sqlString(options.delimiter)}`;
       const rejects =
         options.rejects === undefined
           ? ''
@@ -52,7 +56,11 @@ export function readerSql(source: Pick<FileSource, 'kind' | 'files'>, options: R
 /** Our column type for a DuckDB type name. */
 export function columnTypeOf(duckType: string): ColumnType {
   const type = duckType.toUpperCase();
-  if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/.test(type)) {
+  if (
+    /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/.test(
+      type,
+    )
+  ) {
     return 'integer';
   }
   if (/^(FLOAT|DOUBLE|REAL)$/.test(type) || type.startsWith('DECIMAL')) return 'float';
@@ -80,13 +88,20 @@ export function sqlTypeOf(type: ColumnType): string {
  * The projection that normalizes a column into the cache: decimals become doubles, zoned
  * timestamps become UTC, nested and exotic types become text, and `types:` overrides apply.
  */
-export function castExpression(name: string, duckType: string, override: ColumnType | undefined): string {
+export function castExpression(
+  name: string,
+  duckType: string,
+  override: ColumnType | undefined,
+): string {
   const column = quoteIdent(name);
   const natural = columnTypeOf(duckType);
   const target = override ?? natural;
   const upper = duckType.toUpperCase();
   if (target === natural && override === undefined) {
-    if (natural === 'integer') return /^(HUGEINT|UBIGINT|UHUGEINT)$/.test(upper) ? column : `CAST(${column} AS BIGINT) AS ${column}`;
+    if (natural === 'integer')
+      return /^(HUGEINT|UBIGINT|UHUGEINT)$/.test(upper)
+        ? column
+        : `CAST(${column} AS BIGINT) AS ${column}`;
     if (natural === 'timestamp' && upper.includes('TIME ZONE')) {
       return `CAST(timezone('UTC', ${column}) AS TIMESTAMP) AS ${column}`;
     }

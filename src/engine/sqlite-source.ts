@@ -42,7 +42,13 @@ export function affinityType(declared: string): ColumnType {
   if (type.includes('DATETIME') || type.includes('TIMESTAMP')) return 'timestamp';
   if (type === 'DATE') return 'date';
   if (type.includes('CHAR') || type.includes('CLOB') || type.includes('TEXT')) return 'string';
-  if (type.includes('REAL') || type.includes('FLOA') || type.includes('DOUB') || type.includes('NUMERIC') || type.includes('DECIMAL')) {
+  if (
+    type.includes('REAL') ||
+    type.includes('FLOA') ||
+    type.includes('DOUB') ||
+    type.includes('NUMERIC') ||
+    type.includes('DECIMAL')
+  ) {
     return 'float';
   }
   return 'string';
@@ -61,12 +67,19 @@ export interface StagedTable {
 }
 
 /** Write one table as CSV (header row; empty field = NULL, "" = empty string) for DuckDB. */
-export async function stageSqliteTable(file: string, table: string, csvFile: string): Promise<StagedTable> {
+export async function stageSqliteTable(
+  file: string,
+  table: string,
+  csvFile: string,
+): Promise<StagedTable> {
   const db = await openDatabase(file);
   try {
     const quoted = `"${table.replaceAll('"', '""')}"`;
     const info = db.exec(`PRAGMA table_info(${quoted})`)[0];
-    const columns = (info?.values ?? []).map((row) => ({ name: String(row[1]), type: affinityType(String(row[2] ?? '')) }));
+    const columns = (info?.values ?? []).map((row) => ({
+      name: String(row[1]),
+      type: affinityType(String(row[2] ?? '')),
+    }));
     const lines: string[] = [columns.map((column) => csvField(column.name)).join(',')];
     const statement = db.prepare(`SELECT * FROM ${quoted}`);
     let rows = 0;

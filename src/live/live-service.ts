@@ -39,7 +39,7 @@ export const LIVE_DEFAULTS = {
    * `truncated: true`: hundreds of clients × thousands of rows a second would otherwise be
    * gigabytes of event stream, and clients reload what they show anyway.
    */
-  eventMaxRows: 50,
+  eventMaxRows: 20,
 } as const;
 
 export interface LiveServiceOptions {
@@ -93,7 +93,8 @@ function rowsEventData(
   types: readonly ColumnType[],
   rows: readonly (readonly BoundValue[])[],
 ): Record<string, unknown> {
-  const shown = rows.length > LIVE_DEFAULTS.eventMaxRows ? rows.slice(0, LIVE_DEFAULTS.eventMaxRows) : rows;
+  const shown =
+    rows.length > LIVE_DEFAULTS.eventMaxRows ? rows.slice(0, LIVE_DEFAULTS.eventMaxRows) : rows;
   return {
     dataset,
     version,
@@ -166,6 +167,8 @@ export function createLiveService(options: LiveServiceOptions): LiveService {
     const columns = entry.manifest.columns.map((column) => column.name);
     const types = entry.manifest.columns.map((column) => column.type);
     for (const segment of fresh) {
+      // Usually the bus has brought this batch already; reading the file again would be waste.
+      if (hub.has(segment.name.replace(/\.ndjson$/, ''))) continue;
       const rows = await store.readSegment(segment, columns).catch(() => undefined);
       if (rows === undefined) continue;
       hub.deliver({

@@ -23,7 +23,7 @@ import { temporaryPath, writeFileAtomic } from '../engine/cache-store.js';
 /** Defaults with their units. */
 export const SEGMENT_STORE_DEFAULTS = {
   /** Compact once this many segments wait… */
-  compactSegments: 32,
+  compactSegments: 128,
   /** …or once the oldest waiting segment is this old. */
   compactAgeMs: 30_000,
   /** Merge the Parquet parts into one past this many. */
@@ -229,7 +229,8 @@ export function createSegmentStore(options: SegmentStoreOptions): SegmentStore {
       const handle = await open(temporary, 'w');
       try {
         await handle.writeFile(`${rows.map((row) => serialize(columns, row)).join('\n')}\n`);
-        await handle.sync();
+        // Data only: the rename below is what publishes the file.
+        await handle.datasync();
       } catch (error) {
         await handle.close();
         await rm(temporary, { force: true });
@@ -246,7 +247,9 @@ export function createSegmentStore(options: SegmentStoreOptions): SegmentStore {
       const covered = new Set(state.covered);
       const listed = await listSegments(id);
       const segments = listed.filter((segment) => !covered.has(segment.name));
-      const coveredFiles = listed.filter((segment) => covered.has(segment.name)).map((segment) => segment.file);
+      const coveredFiles = listed
+        .filter((segment) => covered.has(segment.name))
+        .map((segment) => segment.file);
       const parts = state.parts.map((part) => ({
         file: path.join(dirOf(id), part.name),
         rows: part.rows,

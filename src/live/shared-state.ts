@@ -249,7 +249,9 @@ export async function registerSharedStateRoutes(
   await app.register(rateLimitPlugin, {
     windows: config.rateLimit,
     counters: state.rateLimitCounters,
-    ...(hooks.onRateLimited === undefined ? {} : { onLimited: (request: FastifyRequest) => hooks.onRateLimited?.(request) }),
+    ...(hooks.onRateLimited === undefined
+      ? {}
+      : { onLimited: (request: FastifyRequest) => hooks.onRateLimited?.(request) }),
   });
   await app.register(ingestRoutes, {
     live: state.live,

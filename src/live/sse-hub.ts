@@ -57,6 +57,8 @@ export interface SseHub {
   attach(dataset: string, response: ServerResponse, lastEventId?: string): () => void;
   /** Sends `event` to its dataset's clients; false when it was already delivered. */
   deliver(event: LiveEvent): boolean;
+  /** Whether an event with this id was already delivered. */
+  has(id: string): boolean;
   connections(dataset?: string): number;
   stats(): SseStats;
   /** Tells every client to reconnect soon (shutdown) and ends the streams. */
@@ -162,6 +164,7 @@ export function createSseHub(options: SseHubOptions = {}): SseHub {
       }
       return true;
     },
+    has: (id) => seen.has(id),
     connections(dataset) {
       if (dataset === undefined) return clients.size;
       let count = 0;

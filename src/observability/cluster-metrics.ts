@@ -40,7 +40,9 @@ export interface ScrapeResult {
 }
 
 function hasType<T extends { type: string }>(message: unknown, type: T['type']): message is T {
-  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === type;
+  return (
+    typeof message === 'object' && message !== null && (message as { type?: unknown }).type === type
+  );
 }
 
 /** Renders /metrics for the process (or the whole server) it belongs to. */
@@ -170,7 +172,11 @@ export function createPrimaryMetricsHub(options: {
         const format: MetricsFormat = message.format === 'json' ? 'json' : 'prometheus';
         hub.collect(format).then(
           (rendered) => {
-            const result: ScrapeResult = { type: 'dashport:metrics:scrape-result', requestId: message.requestId, rendered };
+            const result: ScrapeResult = {
+              type: 'dashport:metrics:scrape-result',
+              requestId: message.requestId,
+              rendered,
+            };
             worker.send(result);
           },
           (error: unknown) => {

@@ -33,7 +33,13 @@ describe('formatMetricsJson', () => {
         aggregator: 'sum',
         values: [{ labels: { layer: 'memory' }, value: 3 }],
       },
-      { name: 'up', help: 'h', type: 'gauge', aggregator: 'sum', values: [{ labels: {}, value: 1 }] },
+      {
+        name: 'up',
+        help: 'h',
+        type: 'gauge',
+        aggregator: 'sum',
+        values: [{ labels: {}, value: 1 }],
+      },
     ] as unknown as MetricsJson;
     const extremes = [
       {
@@ -55,7 +61,9 @@ describe('formatMetricsJson', () => {
     expect(formatMetricsJson(metrics, extremes)).toEqual({
       counters: { 'hits_total{layer="memory"}': 3 },
       gauges: { up: 1 },
-      histograms: { 'req_seconds{route="/a"}': { count: 2, sum: 0.6, min: 0.05, max: 0.55, avg: 0.3 } },
+      histograms: {
+        'req_seconds{route="/a"}': { count: 2, sum: 0.6, min: 0.05, max: 0.55, avg: 0.3 },
+      },
     });
   });
 });

@@ -48,15 +48,18 @@ export function formatMetricsJson(metrics: MetricsJson, extremes: MetricsJson): 
 
   const extremeValues = new Map<string, number>();
   for (const metric of extremes) {
-    for (const value of metric.values) extremeValues.set(seriesKey(metric.name, value.labels), value.value);
+    for (const value of metric.values)
+      extremeValues.set(seriesKey(metric.name, value.labels), value.value);
   }
 
   for (const metric of metrics) {
     const type = String(metric.type);
     if (type === 'counter') {
-      for (const value of metric.values) counters[seriesKey(metric.name, value.labels)] = round(value.value);
+      for (const value of metric.values)
+        counters[seriesKey(metric.name, value.labels)] = round(value.value);
     } else if (type === 'gauge') {
-      for (const value of metric.values) gauges[seriesKey(metric.name, value.labels)] = round(value.value);
+      for (const value of metric.values)
+        gauges[seriesKey(metric.name, value.labels)] = round(value.value);
     } else if (type === 'histogram') {
       const series = new Map<string, { labels: Labels; count: number; sum: number }>();
       for (const value of metric.values) {

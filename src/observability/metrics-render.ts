@@ -47,6 +47,9 @@ export async function renderMetrics(
     return { contentType: PROMETHEUS_CONTENT_TYPE, body: await registry.metrics() };
   }
   const extremes = aggregate(snapshots.map((s) => s.extremes));
-  const body = formatMetricsJson(await registry.getMetricsAsJSON(), await extremes.getMetricsAsJSON());
+  const body = formatMetricsJson(
+    await registry.getMetricsAsJSON(),
+    await extremes.getMetricsAsJSON(),
+  );
   return { contentType: JSON_CONTENT_TYPE, body: JSON.stringify(body) };
 }

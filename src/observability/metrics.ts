@@ -13,7 +13,9 @@ export const LATENCY_BUCKETS_SECONDS = [
 ] as const;
 
 /** Cache builds: a small CSV in well under a second, a multi-GB source in tens of minutes. */
-export const BUILD_BUCKETS_SECONDS = [0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600] as const;
+export const BUILD_BUCKETS_SECONDS = [
+  0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600,
+] as const;
 
 /** prom-client's default gauges named `*_total` break the Prometheus naming rules promtool
  * checks (a `_total` suffix is for counters); their per-type siblings carry the same data. */

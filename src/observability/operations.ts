@@ -6,7 +6,11 @@
  * is the whole server.
  */
 import type { MemoryLimit } from '../resilience/memory-limit.js';
-import { type MemorySnapshot, type MemoryThresholds, assessMemory } from '../resilience/memory-status.js';
+import {
+  type MemorySnapshot,
+  type MemoryThresholds,
+  assessMemory,
+} from '../resilience/memory-status.js';
 import { type MetricsCollector, createLocalMetricsCollector } from './cluster-metrics.js';
 import { type DashportMetrics, createMetrics } from './metrics.js';
 
@@ -14,6 +18,8 @@ import { type DashportMetrics, createMetrics } from './metrics.js';
 export interface ServerView {
   workers(): { readonly alive: number; readonly expected: number };
   memory(): MemorySnapshot;
+  /** When the server (the supervisor, not this worker) started, in epoch milliseconds. */
+  startedAt(): number;
 }
 
 /** A dependency check's result; extra fields are shown in /health as they are. */
@@ -71,15 +77,22 @@ export function createSingleProcessOperations(options: SingleProcessOptions): Op
   metrics.workersAlive.set(1);
   metrics.workersExpected.set(1);
   metrics.memoryLimitBytes.set(options.memoryLimit.bytes);
+  const startedAt = Date.now() - process.uptime() * 1000;
   const server: ServerView = {
     workers: () => ({ alive: 1, expected: 1 }),
+    startedAt: () => startedAt,
     memory: () => {
       const snapshot = assessMemory(rss(), options.memoryLimit.bytes, options.thresholds);
       metrics.memoryUsageBytes.set(snapshot.rssBytes);
       return snapshot;
     },
   };
-  return createOperations({ metrics, collector: createLocalMetricsCollector(metrics), server, probes: options.probes ?? {} });
+  return createOperations({
+    metrics,
+    collector: createLocalMetricsCollector(metrics),
+    server,
+    probes: options.probes ?? {},
+  });
 }
 
 /** Assemble the operations of a process from its parts (the worker runtime uses this). */

@@ -8,7 +8,9 @@ function fakeFs(files: Record<string, string>) {
 describe('parseProcCgroup', () => {
   it('reads the unified path and v1 controllers', () => {
     const proc = parseProcCgroup(
-      ['12:memory:/docker/abc', '4:cpu,cpuacct:/docker/abc', '0::/system.slice/x.service', ''].join('\n'),
+      ['12:memory:/docker/abc', '4:cpu,cpuacct:/docker/abc', '0::/system.slice/x.service', ''].join(
+        '\n',
+      ),
     );
     expect(proc.unified).toBe('/system.slice/x.service');
     expect(proc.controllers.get('memory')).toBe('/docker/abc');
@@ -29,7 +31,10 @@ describe('cgroupDirectories', () => {
 
 describe('readCgroupMemoryLimit', () => {
   it('reads cgroup v2 memory.max inside a container namespace', async () => {
-    const read = fakeFs({ '/proc/self/cgroup': '0::/\n', '/sys/fs/cgroup/memory.max': '536870912\n' });
+    const read = fakeFs({
+      '/proc/self/cgroup': '0::/\n',
+      '/sys/fs/cgroup/memory.max': '536870912\n',
+    });
     expect(await readCgroupMemoryLimit(read)).toEqual({ bytes: 536_870_912, source: 'cgroup-v2' });
   });
 
@@ -40,7 +45,10 @@ describe('readCgroupMemoryLimit', () => {
       '/sys/fs/cgroup/kubepods/pod1/memory.max': '1073741824\n',
       '/sys/fs/cgroup/kubepods/memory.max': '8589934592\n',
     });
-    expect(await readCgroupMemoryLimit(read)).toEqual({ bytes: 1_073_741_824, source: 'cgroup-v2' });
+    expect(await readCgroupMemoryLimit(read)).toEqual({
+      bytes: 1_073_741_824,
+      source: 'cgroup-v2',
+    });
   });
 
   it('falls back to cgroup v1 memory.limit_in_bytes', async () => {

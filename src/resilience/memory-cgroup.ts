@@ -61,7 +61,10 @@ function parseLimit(text: string | undefined): number | undefined {
   return bytes > 0 && bytes < V1_UNLIMITED_BYTES ? bytes : undefined;
 }
 
-async function smallestLimit(read: ReadText, files: readonly string[]): Promise<number | undefined> {
+async function smallestLimit(
+  read: ReadText,
+  files: readonly string[],
+): Promise<number | undefined> {
   const values = await Promise.all(files.map(async (file) => parseLimit(await read(file))));
   const limits = values.filter((value): value is number => value !== undefined);
   return limits.length === 0 ? undefined : Math.min(...limits);

@@ -6,7 +6,9 @@ const GB = 1024 * MB;
 
 describe('resolveMemoryLimit', () => {
   it('uses total RAM when nothing else is known', () => {
-    expect(resolveMemoryLimit({ configuredMb: undefined, cgroup: undefined, totalBytes: 8 * GB })).toEqual({
+    expect(
+      resolveMemoryLimit({ configuredMb: undefined, cgroup: undefined, totalBytes: 8 * GB }),
+    ).toEqual({
       bytes: 8 * GB,
       source: 'total-ram',
     });

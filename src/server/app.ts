@@ -3,12 +3,18 @@
  * touches the process: `listen.ts` does that, and tests `inject()` into the app directly.
  */
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from '../config/config.js';
 import type { Catalog } from '../engine/catalog.js';
 import type { DatasetQueries } from '../engine/dataset-queries.js';
 import type { Logger } from '../logger.js';
+import type { SharedState } from '../live/shared-state.js';
+import { registerSharedStateRoutes } from '../live/shared-state.js';
+import type { Operations } from '../observability/operations.js';
+import edge, { createFrameworkErrorHandler } from './plugins/edge.js';
+import { requestIdFor } from './plugins/request-id.js';
+import { captureServerError } from './plugins/sentry.js';
 import errorHandler from './plugins/error-handler.js';
 import serverTiming from './plugins/server-timing.js';
 import { dashboardRoutes } from './routes/dashboards/index.js';
@@ -24,28 +30,27 @@ export interface AppDeps {
   readonly catalog: Catalog;
   readonly queries: DatasetQueries;
   readonly state: RuntimeState;
+  /** Metrics, the server view (workers, memory) and dependency probes: src/observability. */
+  readonly operations: Operations;
+  /** Redis, rate limits, PostgreSQL and live data, when this process serves them. */
+  readonly shared?: SharedState;
 }
-
-/** Request ids are ours to give; a sane incoming X-Request-Id is kept for tracing. */
-const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
-    disableRequestLogging: false,
+    // The access-log plugin writes one line per request instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
     trustProxy:
       typeof config.trustProxy === 'number'
         ? (_address: string, hop: number) => hop < (config.trustProxy as number)
         : config.trustProxy,
     requestIdHeader: false,
-    genReqId: (request) => {
-      const incoming = request.headers['x-request-id'];
-      return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming)
-        ? incoming
-        : crypto.randomUUID();
-    },
+    genReqId: requestIdFor,
+    // Answers for URLs the router cannot decode carry our headers and error shape too.
+    frameworkErrors: createFrameworkErrorHandler(config),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     return503OnClosing: true,
   });
@@ -54,11 +59,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Responses are typed in TypeScript; re-validating every row at runtime would cost more than it finds.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('X-Request-Id', request.id);
+  // First, so every route plugin below inherits its hooks (headers, ids, logs, metrics, timeout).
+  await app.register(edge, { config, operations: deps.operations });
+  await app.register(errorHandler, {
+    production: config.isProduction,
+    onServerError: captureServerError,
   });
-
-  await app.register(errorHandler, { production: config.isProduction });
   await app.register(serverTiming, {});
   await app.register(swagger, {
     openapi: {
@@ -77,7 +83,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
 
-  await app.register(healthRoutes, { config, catalog: deps.catalog, state: deps.state });
+  if (deps.shared) {
+    const metrics = deps.operations.metrics;
+    await registerSharedStateRoutes(app, deps.shared, config, {
+      onRateLimited: (request) =>
+        metrics.rateLimited.inc({ route: request.routeOptions.url ?? 'unmatched' }),
+    });
+  }
+  await app.register(healthRoutes, {
+    config,
+    catalog: deps.catalog,
+    state: deps.state,
+    operations: deps.operations,
+  });
   await app.register(datasetRoutes, { queries: deps.queries });
   await app.register(dashboardRoutes, {
     queries: deps.queries,

@@ -9,7 +9,9 @@ import { normalizeQuery } from '../engine/dataset-queries.js';
 import type { RawQuery } from '../engine/sql/query-types.js';
 
 export function etagFor(kind: string, version: string, raw: RawQuery): string {
-  const digest = createHash('sha256').update(`${kind}\0${version}\0${normalizeQuery(raw)}`).digest('base64url');
+  const digest = createHash('sha256')
+    .update(`${kind}\0${version}\0${normalizeQuery(raw)}`)
+    .digest('base64url');
   return `"${digest.slice(0, 27)}"`;
 }
 

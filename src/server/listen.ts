@@ -8,10 +8,15 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.js';
 import { buildCache } from '../engine/cache-builder.js';
 import { type Catalog, createCatalog } from '../engine/catalog.js';
-import { type DatasetQueries, createDatasetQueries } from '../engine/dataset-queries.js';
+import type { DatasetQueries } from '../engine/dataset-queries.js';
 import { type DuckDb, createDuckDb } from '../engine/duckdb.js';
+import { type SharedState, createSharedState } from '../live/shared-state.js';
 import type { Logger } from '../logger.js';
+import { BREAKER_STATE_VALUE } from '../observability/metrics.js';
+import { type Operations, createSingleProcessOperations } from '../observability/operations.js';
+import { detectMemoryLimit } from '../resilience/memory-limit.js';
 import { type AppDeps, buildApp } from './app.js';
+import { initSentry } from './plugins/sentry.js';
 import { type RuntimeState, createRuntimeState } from './runtime-state.js';
 
 export interface ServerOptions {
@@ -25,6 +30,17 @@ export interface ServerOptions {
   readonly extend?: (deps: AppDeps) => Promise<Partial<AppDeps>> | Partial<AppDeps>;
   /** Listen on this port instead of config.port (0 = any free port, for tests). */
   readonly port?: number;
+  /** The worker runtime's operations (supervisor-wide view); a process of its own otherwise. */
+  readonly operations?: Operations;
+  /** Watch source files for changes (the live service); `dev` has its own watcher. */
+  readonly watchSources?: boolean;
+}
+
+/** Everything a serving process holds, and how to let go of it. */
+export interface ServerDeps extends AppDeps {
+  readonly db: DuckDb;
+  readonly shared: SharedState;
+  close(): Promise<void>;
 }
 
 export interface RunningServer {
@@ -32,6 +48,7 @@ export interface RunningServer {
   readonly catalog: Catalog;
   readonly queries: DatasetQueries;
   readonly db: DuckDb;
+  readonly deps: ServerDeps;
   readonly state: RuntimeState;
   /** Resolves when the background build (if any) finished. */
   readonly built: Promise<void>;
@@ -44,7 +61,7 @@ export function queryTimeoutMs(config: Config): number {
   return Math.max(1000, Math.round(config.timeoutSeconds * 1000));
 }
 
-export async function createServerDeps(options: ServerOptions): Promise<AppDeps & { db: DuckDb }> {
+export async function createServerDeps(options: ServerOptions): Promise<ServerDeps> {
   const { config, logger } = options;
   const cpus = Math.max(1, os.availableParallelism());
   const processes = Math.max(1, options.processes ?? 1);
@@ -55,20 +72,78 @@ export async function createServerDeps(options: ServerOptions): Promise<AppDeps 
     // Data lives in Parquet; DuckDB's buffers stay within the worker's budget and spill past it.
     memoryLimit: `${Math.max(128, config.workerMemoryMb)}MB`,
   });
-  const catalog = createCatalog({ dataDir: config.dataDir, cacheDir: config.cacheDir, db, logger });
-  await catalog.load();
-  const queries = createDatasetQueries({ catalog, db });
+  const files = createCatalog({ dataDir: config.dataDir, cacheDir: config.cacheDir, db, logger });
+  await files.load();
   const state = createRuntimeState();
-  return { config, logger, catalog, queries, state, db };
+  const operations =
+    options.operations ??
+    createSingleProcessOperations({
+      version: config.version,
+      memoryLimit: await detectMemoryLimit(config.memoryLimitMb),
+      thresholds: {
+        warnPercent: config.memoryWarnPercent,
+        criticalPercent: config.memoryCriticalPercent,
+      },
+    });
+  const { metrics } = operations;
+  const shared = await createSharedState({
+    config,
+    logger,
+    db,
+    catalog: files,
+    onQuery: (dataset, ms) => metrics.queryDuration.observe({ dataset }, ms / 1000),
+    onCacheLookup: (layer, outcome) =>
+      (outcome === 'hit' ? metrics.cacheHits : metrics.cacheMisses).inc({ layer }),
+    watchSources: options.watchSources ?? true,
+  });
+  // Attaches live segments to what the file catalog found.
+  await shared.catalog.refresh();
+  // Redis waits at most a second and never fails the start.
+  await shared.start();
+  const redis = shared.redis;
+  if (redis) {
+    operations.probes.redis = async () => ({ ...(await redis.health()) });
+    metrics.circuitBreakerState.set({ breaker: 'redis' }, BREAKER_STATE_VALUE[redis.breaker.state]);
+    redis.breaker.onStateChange((next) =>
+      metrics.circuitBreakerState.set({ breaker: 'redis' }, BREAKER_STATE_VALUE[next]),
+    );
+  }
+  const pg = shared.pg;
+  if (pg) {
+    operations.probes.database = async () => {
+      const health = await pg.source.health();
+      if (health.status !== 'healthy') throw new Error(health.error ?? 'database unavailable');
+    };
+  }
+  // Draining: SSE clients are told to reconnect (to another worker or replica).
+  operations.onDrain(() => shared.hub.closeAll());
+  return {
+    config,
+    logger,
+    catalog: shared.catalog,
+    queries: shared.queries,
+    state,
+    db,
+    operations,
+    shared,
+    async close() {
+      await shared.close();
+      db.close();
+    },
+  };
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { config, logger } = options;
+  await initSentry(config, 'dev');
   const base = await createServerDeps(options);
   const deps: AppDeps = { ...base, ...(options.extend ? await options.extend(base) : {}) };
   const app = await buildApp(deps);
   const address = await app.listen({ host: config.host, port: options.port ?? config.port });
-  logger.info({ url: address, dataDir: config.dataDir, cacheDir: config.cacheDir }, `dashport listening on ${address}`);
+  logger.info(
+    { url: address, dataDir: config.dataDir, cacheDir: config.cacheDir },
+    `dashport listening on ${address}`,
+  );
 
   let built: Promise<void> = Promise.resolve();
   if (options.buildCache) {
@@ -78,7 +153,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       {
         onEvent: (event) => {
           deps.state.buildProgress = event.progress;
-          if (event.status !== 'building') void deps.catalog.refresh(event.id);
+          if (event.status !== 'building') {
+            void deps.catalog
+              .refresh(event.id)
+              .then(() => base.shared.live.announceVersion(event.id));
+          }
         },
       },
     )
@@ -96,13 +175,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     catalog: deps.catalog,
     queries: deps.queries,
     db: base.db,
+    deps: base,
     state: deps.state,
     built,
     url: address,
     async close() {
       await built;
       await app.close();
-      base.db.close();
+      await base.close();
     },
   };
 }

@@ -95,7 +95,11 @@ export interface AggregateSeries {
 export interface AggregateResponse {
   readonly x: CellValue[];
   readonly series: AggregateSeries[];
-  readonly meta: { readonly rowsScanned: number; readonly cached: boolean; readonly durationMs: number };
+  readonly meta: {
+    readonly rowsScanned: number;
+    readonly cached: boolean;
+    readonly durationMs: number;
+  };
 }
 
 export interface ColumnSummary {
@@ -125,7 +129,11 @@ export interface PcaAnalysis {
   readonly columns: string[];
   /** Fraction of the total variance of the first two components. */
   readonly explainedVariance: [number, number];
-  readonly points: { readonly x: number[]; readonly y: number[]; readonly label: CellValue[] | null };
+  readonly points: {
+    readonly x: number[];
+    readonly y: number[];
+    readonly label: CellValue[] | null;
+  };
   readonly labelColumn: string | null;
   readonly sampleRows: number;
 }

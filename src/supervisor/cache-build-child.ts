@@ -17,7 +17,8 @@ import {
 const RSS_REPORT_MS = 1_000;
 
 function send(message: BuildEventMessage | BuildRssMessage | BuildReportMessage): void {
-  if (process.connected && process.send) process.send(message, undefined, undefined, () => undefined);
+  if (process.connected && process.send)
+    process.send(message, undefined, undefined, () => undefined);
 }
 
 async function build(start: BuildStartMessage): Promise<number> {
@@ -25,7 +26,10 @@ async function build(start: BuildStartMessage): Promise<number> {
     { logLevel: start.logLevel, logFormat: start.logFormat, version: start.version },
     { role: 'cache-builder' },
   );
-  const rss = setInterval(() => send({ type: 'dashport:build-rss', rssBytes: process.memoryUsage.rss() }), RSS_REPORT_MS);
+  const rss = setInterval(
+    () => send({ type: 'dashport:build-rss', rssBytes: process.memoryUsage.rss() }),
+    RSS_REPORT_MS,
+  );
   rss.unref();
   try {
     const report = await buildCache(
@@ -38,13 +42,22 @@ async function build(start: BuildStartMessage): Promise<number> {
       },
       {
         onEvent: (event) =>
-          send({ type: 'dashport:build-event', id: event.id, status: event.status, progress: event.progress }),
+          send({
+            type: 'dashport:build-event',
+            id: event.id,
+            status: event.status,
+            progress: event.progress,
+          }),
       },
     );
     send({
       type: 'dashport:build-report',
       seconds: report.seconds,
-      outcomes: report.outcomes.map((o) => ({ id: o.id, status: o.outcome.status, seconds: o.seconds })),
+      outcomes: report.outcomes.map((o) => ({
+        id: o.id,
+        status: o.outcome.status,
+        seconds: o.seconds,
+      })),
     });
     return 0;
   } catch (error) {

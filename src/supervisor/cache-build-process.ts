@@ -7,7 +7,11 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logger.js';
 import type { DashportMetrics } from '../observability/metrics.js';
-import { type BuildEventMessage, type BuildStartMessage, isBuilderMessage } from './cache-build-protocol.js';
+import {
+  type BuildEventMessage,
+  type BuildStartMessage,
+  isBuilderMessage,
+} from './cache-build-protocol.js';
 
 /** Share of the server's memory budget DuckDB may use while building. */
 const BUILD_MEMORY_SHARE = 0.4;
@@ -36,7 +40,10 @@ export function startCacheBuild(options: {
   const { config, logger, metrics, handlers } = options;
   const script = fileURLToPath(new URL('./cache-build-child.js', import.meta.url));
   const child: ChildProcess = fork(script, [], { stdio: 'inherit', serialization: 'json' });
-  const memoryMb = Math.max(MIN_BUILD_MEMORY_MB, Math.floor((options.memoryLimitBytes * BUILD_MEMORY_SHARE) / 1024 / 1024));
+  const memoryMb = Math.max(
+    MIN_BUILD_MEMORY_MB,
+    Math.floor((options.memoryLimitBytes * BUILD_MEMORY_SHARE) / 1024 / 1024),
+  );
   const start: BuildStartMessage = {
     type: 'dashport:build-start',
     dataDir: config.dataDir,
@@ -53,15 +60,22 @@ export function startCacheBuild(options: {
     else if (message.type === 'dashport:build-rss') handlers.onRss(message.rssBytes);
     else {
       for (const outcome of message.outcomes) {
-        metrics.cacheBuildSeconds.observe({ dataset: outcome.id, status: outcome.status }, outcome.seconds);
+        metrics.cacheBuildSeconds.observe(
+          { dataset: outcome.id, status: outcome.status },
+          outcome.seconds,
+        );
       }
-      logger.info({ seconds: Math.round(message.seconds * 1000) / 1000, datasets: message.outcomes.length }, 'cache build finished');
+      logger.info(
+        { seconds: Math.round(message.seconds * 1000) / 1000, datasets: message.outcomes.length },
+        'cache build finished',
+      );
     }
   });
   const done = new Promise<boolean>((resolve) => {
     child.once('exit', (code, signal) => {
       handlers.onRss(0);
-      if (code !== 0) logger.error({ code, signal }, 'cache builder exited with an error; see its log above');
+      if (code !== 0)
+        logger.error({ code, signal }, 'cache builder exited with an error; see its log above');
       resolve(code === 0);
     });
     child.once('error', (error) => {

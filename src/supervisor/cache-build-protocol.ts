@@ -30,7 +30,11 @@ export interface BuildRssMessage {
 export interface BuildReportMessage {
   readonly type: 'dashport:build-report';
   readonly seconds: number;
-  readonly outcomes: readonly { readonly id: string; readonly status: string; readonly seconds: number }[];
+  readonly outcomes: readonly {
+    readonly id: string;
+    readonly status: string;
+    readonly seconds: number;
+  }[];
 }
 
 export type BuilderMessage = BuildEventMessage | BuildRssMessage | BuildReportMessage;
@@ -38,7 +42,11 @@ export type BuilderMessage = BuildEventMessage | BuildRssMessage | BuildReportMe
 export function isBuilderMessage(message: unknown): message is BuilderMessage {
   if (typeof message !== 'object' || message === null) return false;
   const type = (message as { type?: unknown }).type;
-  return type === 'dashport:build-event' || type === 'dashport:build-rss' || type === 'dashport:build-report';
+  return (
+    type === 'dashport:build-event' ||
+    type === 'dashport:build-rss' ||
+    type === 'dashport:build-report'
+  );
 }
 
 export function isBuildStartMessage(message: unknown): message is BuildStartMessage {

@@ -32,7 +32,10 @@ interface ConnectionState {
   lastActiveAt: number;
 }
 
-export function trackConnections(server: Server, now: () => number = () => performance.now()): ConnectionTracker {
+export function trackConnections(
+  server: Server,
+  now: () => number = () => performance.now(),
+): ConnectionTracker {
   const connections = new Map<Socket, ConnectionState>();
 
   server.on('connection', (socket: Socket) => {

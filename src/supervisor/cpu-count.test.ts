@@ -7,12 +7,18 @@ function fakeFs(files: Record<string, string>) {
 
 describe('readCgroupCpuQuota', () => {
   it('reads cgroup v2 cpu.max', async () => {
-    const read = fakeFs({ '/proc/self/cgroup': '0::/\n', '/sys/fs/cgroup/cpu.max': '150000 100000\n' });
+    const read = fakeFs({
+      '/proc/self/cgroup': '0::/\n',
+      '/sys/fs/cgroup/cpu.max': '150000 100000\n',
+    });
     expect(await readCgroupCpuQuota(read)).toEqual({ cpus: 1.5, source: 'cgroup-v2' });
   });
 
   it('treats "max" as no quota', async () => {
-    const read = fakeFs({ '/proc/self/cgroup': '0::/\n', '/sys/fs/cgroup/cpu.max': 'max 100000\n' });
+    const read = fakeFs({
+      '/proc/self/cgroup': '0::/\n',
+      '/sys/fs/cgroup/cpu.max': 'max 100000\n',
+    });
     expect(await readCgroupCpuQuota(read)).toBeUndefined();
   });
 
@@ -34,14 +40,26 @@ describe('readCgroupCpuQuota', () => {
 
 describe('resolveCpuCount', () => {
   it('rounds a fractional quota up and never exceeds the affinity', () => {
-    expect(resolveCpuCount(8, { cpus: 1.5, source: 'cgroup-v2' })).toEqual({ cpus: 2, source: 'cgroup-v2' });
-    expect(resolveCpuCount(2, { cpus: 16, source: 'cgroup-v1' })).toEqual({ cpus: 2, source: 'affinity' });
+    expect(resolveCpuCount(8, { cpus: 1.5, source: 'cgroup-v2' })).toEqual({
+      cpus: 2,
+      source: 'cgroup-v2',
+    });
+    expect(resolveCpuCount(2, { cpus: 16, source: 'cgroup-v1' })).toEqual({
+      cpus: 2,
+      source: 'affinity',
+    });
     expect(resolveCpuCount(4, undefined)).toEqual({ cpus: 4, source: 'affinity' });
-    expect(resolveCpuCount(4, { cpus: 0.25, source: 'cgroup-v2' })).toEqual({ cpus: 1, source: 'cgroup-v2' });
+    expect(resolveCpuCount(4, { cpus: 0.25, source: 'cgroup-v2' })).toEqual({
+      cpus: 1,
+      source: 'cgroup-v2',
+    });
   });
 
   it('detects through injected readers', async () => {
-    const read = fakeFs({ '/proc/self/cgroup': '0::/\n', '/sys/fs/cgroup/cpu.max': '100000 100000' });
+    const read = fakeFs({
+      '/proc/self/cgroup': '0::/\n',
+      '/sys/fs/cgroup/cpu.max': '100000 100000',
+    });
     expect(await detectCpuCount(read, 4)).toEqual({ cpus: 1, source: 'cgroup-v2' });
   });
 });

@@ -66,7 +66,9 @@ export function resolveCpuCount(
   const base = Math.max(1, affinity);
   if (quota === undefined) return { cpus: base, source: 'affinity' };
   const fromQuota = Math.max(1, Math.ceil(quota.cpus - 1e-9));
-  return fromQuota < base ? { cpus: fromQuota, source: quota.source } : { cpus: base, source: 'affinity' };
+  return fromQuota < base
+    ? { cpus: fromQuota, source: quota.source }
+    : { cpus: base, source: 'affinity' };
 }
 
 export async function detectCpuCount(

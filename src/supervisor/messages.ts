@@ -20,6 +20,8 @@ export interface ReadyMessage {
 /** Supervisor → workers: how the whole server is doing, for /health. */
 export interface StatusMessage {
   readonly type: 'dashport:status';
+  /** When the supervisor started (epoch ms): the server's uptime, whatever the worker's. */
+  readonly startedAt: number;
   readonly workers: { readonly alive: number; readonly expected: number };
   readonly memory: MemorySnapshot;
   readonly build: { readonly running: boolean; readonly progress: number };
@@ -49,7 +51,8 @@ export interface StopMessage {
   readonly gracefulTimeoutMs: number;
 }
 
-export type SupervisorMessage = StatusMessage | DatasetMessage | BuildDoneMessage | DrainMessage | StopMessage;
+export type SupervisorMessage =
+  StatusMessage | DatasetMessage | BuildDoneMessage | DrainMessage | StopMessage;
 export type WorkerMessage = HeartbeatMessage | ReadyMessage;
 
 const SUPERVISOR_TYPES = new Set<string>([

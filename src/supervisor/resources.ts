@@ -17,7 +17,10 @@ export interface ServerResources {
 export async function detectServerResources(
   config: Pick<Config, 'workers' | 'workerMemoryMb' | 'memoryWarnPercent' | 'memoryLimitMb'>,
 ): Promise<ServerResources> {
-  const [cpu, memory] = await Promise.all([detectCpuCount(), detectMemoryLimit(config.memoryLimitMb)]);
+  const [cpu, memory] = await Promise.all([
+    detectCpuCount(),
+    detectMemoryLimit(config.memoryLimitMb),
+  ]);
   const sizing = chooseWorkerCount({
     requested: config.workers,
     cpu,

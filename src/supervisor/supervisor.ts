@@ -47,7 +47,10 @@ async function preflight(config: Config, logger: Logger): Promise<void> {
     await access(config.dataDir, constants.R_OK | constants.X_OK);
   } catch (error) {
     // Not fatal: the server starts and /health says unhealthy until the folder appears.
-    logger.error({ dataDir: config.dataDir }, `data dir is not readable: ${(error as Error).message}`);
+    logger.error(
+      { dataDir: config.dataDir },
+      `data dir is not readable: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -59,7 +62,12 @@ export async function runSupervisor(options: SupervisorOptions): Promise<void> {
   const resources = await detectServerResources(config);
   const size = resources.sizing.count;
   logger.info(
-    { workers: size, cpus: resources.cpu.cpus, memoryLimitBytes: resources.memory.bytes, memorySource: resources.memory.source },
+    {
+      workers: size,
+      cpus: resources.cpu.cpus,
+      memoryLimitBytes: resources.memory.bytes,
+      memorySource: resources.memory.source,
+    },
     `starting ${size} worker${size === 1 ? '' : 's'}: ${resources.sizing.reason}`,
   );
   if (resources.sizing.warning) logger.warn(resources.sizing.warning);
@@ -68,14 +76,22 @@ export async function runSupervisor(options: SupervisorOptions): Promise<void> {
   const metrics = createMetrics({ role: 'primary', version: config.version });
   metrics.workersExpected.set(size);
   metrics.memoryLimitBytes.set(resources.memory.bytes);
-  const thresholds = { warnPercent: config.memoryWarnPercent, criticalPercent: config.memoryCriticalPercent };
+  const thresholds = {
+    warnPercent: config.memoryWarnPercent,
+    criticalPercent: config.memoryCriticalPercent,
+  };
 
+  const startedAt = Date.now() - process.uptime() * 1000;
   let draining = false;
   let shuttingDown = false;
   const build = { running: false, progress: 0, rssBytes: 0 };
   let builder: CacheBuild | undefined;
   let lastMemoryRecycleAt = -Infinity;
-  let memory: MemorySnapshot = assessMemory(process.memoryUsage.rss(), resources.memory.bytes, thresholds);
+  let memory: MemorySnapshot = assessMemory(
+    process.memoryUsage.rss(),
+    resources.memory.bytes,
+    thresholds,
+  );
 
   cluster.setupPrimary({ silent: false });
   const pool = createWorkerPool({
@@ -92,12 +108,17 @@ export async function runSupervisor(options: SupervisorOptions): Promise<void> {
   });
   const hub = createPrimaryMetricsHub({
     metrics,
-    workers: () => pool.list().filter((w) => w.worker.isConnected() && w.state !== 'starting').map((w) => w.worker),
+    workers: () =>
+      pool
+        .list()
+        .filter((w) => w.worker.isConnected() && w.state !== 'starting')
+        .map((w) => w.worker),
   });
 
   function statusMessage(): StatusMessage {
     return {
       type: 'dashport:status',
+      startedAt,
       workers: { alive: pool.alive(), expected: size },
       memory,
       build: { running: build.running, progress: build.progress },
@@ -112,7 +133,11 @@ export async function runSupervisor(options: SupervisorOptions): Promise<void> {
 
   function sampleMemory(): void {
     const workersRss = pool.list().reduce((sum, w) => sum + w.rssBytes, 0);
-    memory = assessMemory(process.memoryUsage.rss() + workersRss + build.rssBytes, resources.memory.bytes, thresholds);
+    memory = assessMemory(
+      process.memoryUsage.rss() + workersRss + build.rssBytes,
+      resources.memory.bytes,
+      thresholds,
+    );
     metrics.memoryUsageBytes.set(memory.rssBytes);
     if (memory.level !== 'critical' || shuttingDown || pool.busy()) return;
     const at = performance.now();
@@ -169,7 +194,11 @@ export async function runSupervisor(options: SupervisorOptions): Promise<void> {
     shuttingDown = true;
     draining = true;
     logger.info(
-      { signal, shutdownDelaySeconds: config.shutdownDelaySeconds, gracefulTimeoutSeconds: config.gracefulTimeoutSeconds },
+      {
+        signal,
+        shutdownDelaySeconds: config.shutdownDelaySeconds,
+        gracefulTimeoutSeconds: config.gracefulTimeoutSeconds,
+      },
       'shutting down: readiness fails now',
     );
     pool.broadcast({ type: 'dashport:drain' });

@@ -28,7 +28,11 @@ export const MEMORY_RECYCLE_MIN_AGE_MS = 10_000;
  * share of the jitter, so workers started together do not all restart at once.
  * Undefined when recycling by count is off.
  */
-export function requestLimitFor(maxRequests: number, jitter: number, random: () => number): number | undefined {
+export function requestLimitFor(
+  maxRequests: number,
+  jitter: number,
+  random: () => number,
+): number | undefined {
   if (maxRequests <= 0) return undefined;
   return maxRequests + Math.floor(random() * (jitter + 1));
 }

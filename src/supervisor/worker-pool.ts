@@ -134,10 +134,16 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     if (managed.state !== 'stopping') {
       managed.state = 'stopping';
       managed.planned = true;
-      const message: StopMessage = { type: 'dashport:stop', gracefulTimeoutMs: options.gracefulTimeoutMs };
+      const message: StopMessage = {
+        type: 'dashport:stop',
+        gracefulTimeoutMs: options.gracefulTimeoutMs,
+      };
       send(managed, message);
       const timer = setTimeout(() => {
-        logger.warn({ worker: managed.id, workerPid: managed.pid }, 'worker outlived the graceful timeout; killing it');
+        logger.warn(
+          { worker: managed.id, workerPid: managed.pid },
+          'worker outlived the graceful timeout; killing it',
+        );
         managed.killReason ??= 'exit';
         managed.worker.process.kill('SIGKILL');
       }, options.gracefulTimeoutMs + STOP_KILL_MARGIN_MS);
@@ -174,7 +180,10 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     if (managed.state === 'starting') {
       managed.state = 'ready';
       readyResolvers.get(worker.id)?.(true);
-      logger.info({ worker: managed.id, workerPid: managed.pid, ms: Math.round(now() - managed.startedAt) }, 'worker ready');
+      logger.info(
+        { worker: managed.id, workerPid: managed.pid, ms: Math.round(now() - managed.startedAt) },
+        'worker ready',
+      );
       options.onChange();
     }
   });
@@ -211,7 +220,10 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     const ready = await fresh.ready;
     clearTimeout(timer);
     if (!ready) {
-      logger.error({ worker: old.id, reason }, 'replacement worker failed to start; keeping the old one');
+      logger.error(
+        { worker: old.id, reason },
+        'replacement worker failed to start; keeping the old one',
+      );
       old.planned = false;
       old.recycling = false;
       if (!workers.has(old.id) && !shuttingDown) spawn();
@@ -248,11 +260,21 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     for (const managed of workers.values()) {
       if (managed.killReason !== undefined) continue;
       if (managed.state === 'starting' && at - managed.startedAt > options.startupTimeoutMs) {
-        logger.error({ worker: managed.id, workerPid: managed.pid }, 'worker did not start in time; killing it');
-        kill(managed, 'startup_timeout');
-      } else if (managed.heartbeats > 0 && isBlocked(managed.lastHeartbeatAt, at, options.timeoutMs)) {
         logger.error(
-          { worker: managed.id, workerPid: managed.pid, silentMs: Math.round(at - managed.lastHeartbeatAt) },
+          { worker: managed.id, workerPid: managed.pid },
+          'worker did not start in time; killing it',
+        );
+        kill(managed, 'startup_timeout');
+      } else if (
+        managed.heartbeats > 0 &&
+        isBlocked(managed.lastHeartbeatAt, at, options.timeoutMs)
+      ) {
+        logger.error(
+          {
+            worker: managed.id,
+            workerPid: managed.pid,
+            silentMs: Math.round(at - managed.lastHeartbeatAt),
+          },
           'worker event loop blocked past DASHPORT_TIMEOUT; killing it',
         );
         kill(managed, 'blocked');
@@ -262,7 +284,10 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
         managed.requests >= managed.requestLimit &&
         !managed.recycling
       ) {
-        logger.info({ worker: managed.id, requests: managed.requests }, 'worker reached DASHPORT_MAX_REQUESTS; recycling');
+        logger.info(
+          { worker: managed.id, requests: managed.requests },
+          'worker reached DASHPORT_MAX_REQUESTS; recycling',
+        );
         void recycle(managed, 'max_requests');
       }
     }
@@ -290,7 +315,9 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       }
       reloading = true;
       try {
-        const current = [...workers.values()].filter((w) => w.state !== 'stopping' && !w.provisional);
+        const current = [...workers.values()].filter(
+          (w) => w.state !== 'stopping' && !w.provisional,
+        );
         for (const managed of current) await recycle(managed, 'reload');
       } finally {
         reloading = false;

@@ -29,7 +29,8 @@ export interface SupervisorChannel {
 export function processChannel(): SupervisorChannel {
   return {
     send(message) {
-      if (process.connected && process.send) process.send(message, undefined, undefined, () => undefined);
+      if (process.connected && process.send)
+        process.send(message, undefined, undefined, () => undefined);
     },
     onMessage: (listener) => void process.on('message', listener),
     onDisconnect: (listener) => void process.on('disconnect', listener),
@@ -74,8 +75,10 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntim
   let stopHandler: ((gracefulTimeoutMs: number) => Promise<void>) | undefined;
   let stopRequested: number | undefined;
 
+  const workerStartedAt = Date.now() - process.uptime() * 1000;
   const server: ServerView = {
     workers: () => status?.workers ?? { alive: 1, expected: 1 },
+    startedAt: () => status?.startedAt ?? workerStartedAt,
     memory: (): MemorySnapshot =>
       status?.memory ?? { rssBytes: rss(), limitBytes: 0, percent: 0, level: 'ok' },
   };
@@ -87,7 +90,11 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntim
       else pendingRefresh.add(id);
       return;
     }
-    target.catalog.refresh(id).catch((error: unknown) => logger.error({ err: error, dataset: id }, 'catalog refresh failed'));
+    target.catalog
+      .refresh(id)
+      .catch((error: unknown) =>
+        logger.error({ err: error, dataset: id }, 'catalog refresh failed'),
+      );
   }
 
   function applyStatus(): void {
@@ -114,7 +121,8 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntim
         applyStatus();
         break;
       case 'dashport:dataset':
-        if (target) target.state.buildProgress = Math.max(target.state.buildProgress, message.progress);
+        if (target)
+          target.state.buildProgress = Math.max(target.state.buildProgress, message.progress);
         refresh(message.id);
         break;
       case 'dashport:build-done':

@@ -40,9 +40,18 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   }
   await initSentry(config, 'worker');
   const resources = await detectServerResources(config);
-  const base = await createServerDeps({ config, logger, buildCache: false, processes: resources.sizing.count });
+  const base = await createServerDeps({
+    config,
+    logger,
+    buildCache: false,
+    processes: resources.sizing.count,
+    operations: runtime.operations,
+  });
   runtime.attach({ catalog: base.catalog, state: base.state });
-  const deps: AppDeps & { readonly operations: Operations } = { ...base, operations: runtime.operations };
+  const deps: AppDeps & { readonly operations: Operations } = {
+    ...base,
+    operations: runtime.operations,
+  };
   const app = await buildApp(deps);
   await options.configureApp?.(app);
   const connections = trackConnections(app.server);
@@ -57,7 +66,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
       const { forced } = await connections.drain(Math.max(0, gracefulTimeoutMs - CLOSE_MARGIN_MS));
       if (forced > 0) logger.warn({ forced }, 'graceful timeout reached; connections cut');
       await app.close();
-      base.db.close();
+      await base.close();
       await flushSentry();
     } catch (error) {
       code = 1;

@@ -50,6 +50,13 @@ function podman(args: readonly string[], timeoutMs = 120_000): ReturnType<typeof
   });
 }
 
+/** The lines of a long build log that say what failed (errors first, then the end). */
+function failureLines(output: string): string {
+  const lines = output.split('\n');
+  const errors = lines.filter((line) => /\b(error|FAIL)\b/i.test(line)).slice(0, 15);
+  return [...errors, '…', ...lines.slice(-15)].join('\n');
+}
+
 /** SIGTERM through `podman stop`; returns the container's exit code and how long it took. */
 function stopContainer(name: string): { exitCode: string; ms: number; logs: string } {
   const started = performance.now();
@@ -104,7 +111,7 @@ describe.skipIf(SKIP !== undefined)(
         });
         closeSync(logFd);
         const smoke = { status: run.status, output: readFileSync(logPath, 'utf8') };
-        expect(smoke.status, smoke.output.slice(-6000)).toBe(0);
+        expect(smoke.status, `${failureLines(smoke.output)}\n(full log: ${logPath})`).toBe(0);
         expect(smoke.output).toMatch(/HEALTHCHECK status: healthy/);
         expect(smoke.output).toMatch(/process uid in container: 1000 \(node\)/);
 

@@ -92,7 +92,7 @@ export interface NginxProcess {
   stop(): Promise<void>;
 }
 
-/** Start nginx on a prefix; resolves once `GET /nginx-is-up`-style probing is up to the caller. */
+/** Start nginx in the foreground on a prefix; the caller waits until it answers. */
 export function startNginx(prefix: NginxPrefix): NginxProcess {
   const nginx = requireTool('nginx', 'nginx-light');
   const child = spawn(nginx, ['-e', prefix.errorLogPath, '-p', prefix.dir, '-c', prefix.confPath], {

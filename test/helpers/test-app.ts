@@ -63,7 +63,7 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
   const logger = createLogger(config);
   const report =
     options.build === false ? undefined : await buildTestCache(options.dataDir, options.cacheDir);
-  const deps = await createServerDeps({ config, logger, buildCache: false });
+  const deps = await createServerDeps({ config, logger, buildCache: false, watchSources: false });
   const app = await buildApp(deps);
   await app.ready();
   return {
@@ -73,7 +73,7 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
     report,
     async close() {
       await app.close();
-      deps.db.close();
+      await deps.close();
     },
   };
 }

@@ -12,6 +12,7 @@ import {
   countRows,
   makeDataDir,
   startLiveServer,
+  removeDataDirs,
 } from './live-server.js';
 
 const SPOTS_SETTINGS = `datasets:
@@ -110,4 +111,8 @@ describe('CLI: ingest and demo-feed', () => {
     };
     expect(bands.x.length).toBeGreaterThan(0);
   });
+});
+
+afterAll(async () => {
+  await removeDataDirs();
 });

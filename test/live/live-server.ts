@@ -3,18 +3,15 @@
  * dependencies and app, plus the shared state (Redis, PostgreSQL, live data) and its routes —
  * on a free port, over a small data dir made for the test.
  */
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { type Config, buildConfig } from '../../src/config/config.js';
 import { buildCache } from '../../src/engine/cache-builder.js';
-import {
-  type SharedState,
-  createSharedState,
-  registerSharedStateRoutes,
-} from '../../src/live/shared-state.js';
+import type { SharedState } from '../../src/live/shared-state.js';
 import { buildApp } from '../../src/server/app.js';
 import { createServerDeps } from '../../src/server/listen.js';
 
@@ -33,11 +30,23 @@ export interface DataDirFiles {
   readonly [name: string]: string;
 }
 
+const roots: string[] = [];
+// Servers of a test file may be restarted on the same folders until its end: remove them then.
+process.once('exit', () => {
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
+});
+
+/** Removes every folder makeDataDir made in this process; call it in a file's afterAll. */
+export async function removeDataDirs(): Promise<void> {
+  await Promise.all(roots.splice(0).map((root) => rm(root, { recursive: true, force: true })));
+}
+
 /** A data dir holding `files` (name → text) under a fresh temporary folder; returns data and cache dirs. */
 export async function makeDataDir(
   files: DataDirFiles,
 ): Promise<{ root: string; dataDir: string; cacheDir: string }> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'dashport-live-'));
+  roots.push(root);
   const dataDir = path.join(root, 'data');
   await mkdir(dataDir, { recursive: true });
   for (const [name, text] of Object.entries(files)) await writeFile(path.join(dataDir, name), text);
@@ -66,6 +75,7 @@ export const LIVE_SETTINGS = `datasets:
 export async function startLiveServer(
   dirs: { dataDir: string; cacheDir: string },
   env: Record<string, string | undefined> = {},
+  options: { readonly watchSources?: boolean } = {},
 ): Promise<LiveServer> {
   const config = buildConfig(
     {
@@ -85,18 +95,14 @@ export async function startLiveServer(
     version: config.version,
     logger: silent,
   });
-  const base = await createServerDeps({ config, logger: silent, buildCache: false });
-  const state = await createSharedState({
+  const base = await createServerDeps({
     config,
     logger: silent,
-    db: base.db,
-    catalog: base.catalog,
-    watchSources: false,
+    buildCache: false,
+    watchSources: options.watchSources ?? false,
   });
-  await state.catalog.refresh();
-  await state.start();
-  const app = await buildApp({ ...base, catalog: state.catalog, queries: state.queries });
-  await registerSharedStateRoutes(app, state, config);
+  const state = base.shared;
+  const app = await buildApp(base);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
@@ -106,9 +112,8 @@ export async function startLiveServer(
     state,
     config,
     async close() {
-      await state.close();
       await app.close();
-      base.db.close();
+      await base.close();
     },
   };
 }

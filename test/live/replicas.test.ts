@@ -13,6 +13,7 @@ import {
   makeDataDir,
   spotsCsv,
   startLiveServer,
+  removeDataDirs,
 } from './live-server.js';
 import { type ChildServer, spawnLiveServer } from './spawn-live-server.js';
 
@@ -128,4 +129,8 @@ describe('response cache shared through Redis', () => {
     expect(second).toMatchObject({ x: (first as { x: unknown }).x });
     expect(b.state.responseCache.stats().redis.hits).toBe(1);
   });
+});
+
+afterAll(async () => {
+  await removeDataDirs();
 });

@@ -23,7 +23,9 @@ function createCluster() {
   ];
   const hubRef: { hub?: ReturnType<typeof createPrimaryMetricsHub> } = {};
   const workers = workerMetrics.map((metrics) => {
-    const toWorker: MessageTarget = { send: (message) => setImmediate(() => channel.handleMessage(message)) };
+    const toWorker: MessageTarget = {
+      send: (message) => setImmediate(() => channel.handleMessage(message)),
+    };
     const toPrimary: MessageTarget = {
       send: (message) => setImmediate(() => hubRef.hub?.handleWorkerMessage(toWorker, message)),
     };
@@ -79,7 +81,10 @@ describe('cluster metrics', () => {
     expect(text.body).toMatch(/process_resident_memory_bytes \d/);
 
     const json = JSON.parse((await first.channel.collect('json')).body) as MetricsJsonBody;
-    const series = json.histograms['dashport_http_request_duration_seconds{method="GET",route="/api/v1/datasets",status_code="200"}'];
+    const series =
+      json.histograms[
+        'dashport_http_request_duration_seconds{method="GET",route="/api/v1/datasets",status_code="200"}'
+      ];
     expect(series).toBeDefined();
     expect(series?.count).toBe(3);
     expect(series?.min).toBeCloseTo(0.001);
@@ -91,10 +96,15 @@ describe('cluster metrics', () => {
 
   it('passes promtool check metrics', async () => {
     if (promtool === undefined) {
-      throw new Error('promtool is missing: install the Debian package "prometheus" (scripts/ensure-test-deps.sh does)');
+      throw new Error(
+        'promtool is missing: install the Debian package "prometheus" (scripts/ensure-test-deps.sh does)',
+      );
     }
     const { primaryMetrics, workers } = createCluster();
-    workers[0]?.metrics.httpRequestDuration.observe({ method: 'GET', route: '/health', status_code: '200' }, 0.001);
+    workers[0]?.metrics.httpRequestDuration.observe(
+      { method: 'GET', route: '/health', status_code: '200' },
+      0.001,
+    );
     workers[0]?.metrics.queryDuration.observe({ dataset: 'trends' }, 0.01);
     workers[1]?.metrics.rateLimited.inc({ route: '/api/v1/datasets' });
     primaryMetrics.cacheBuildSeconds.observe({ dataset: 'trends', status: 'built' }, 1.5);
@@ -115,7 +125,11 @@ describe('cluster metrics', () => {
   it('falls back to the worker’s own numbers when the supervisor does not answer', async () => {
     const metrics = createMetrics({ role: 'worker', version: '1.0.0', defaultMetrics: false });
     metrics.cacheMisses.inc({ layer: 'redis' });
-    const channel = createWorkerMetricsChannel({ metrics, primary: { send: () => true }, timeoutMs: 50 });
+    const channel = createWorkerMetricsChannel({
+      metrics,
+      primary: { send: () => true },
+      timeoutMs: 50,
+    });
     const text = await channel.collect('prometheus');
     expect(text.body).toContain('dashport_cache_misses_total{layer="redis"} 1');
   });

@@ -8,7 +8,10 @@ describe('dashport serve: DASHPORT_TIMEOUT', () => {
   let cluster: RunningCluster;
 
   beforeAll(async () => {
-    cluster = await startCluster({ fixture: true, env: { DASHPORT_WORKERS: '2', DASHPORT_TIMEOUT: String(TIMEOUT_S) } });
+    cluster = await startCluster({
+      fixture: true,
+      env: { DASHPORT_WORKERS: '2', DASHPORT_TIMEOUT: String(TIMEOUT_S) },
+    });
   });
 
   afterAll(async () => {
@@ -21,7 +24,10 @@ describe('dashport serve: DASHPORT_TIMEOUT', () => {
     const seconds = (performance.now() - started) / 1000;
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('5');
-    expect(await response.json()).toMatchObject({ statusCode: 503, code: 'DASHPORT_ERR_QUERY_TIMEOUT' });
+    expect(await response.json()).toMatchObject({
+      statusCode: 503,
+      code: 'DASHPORT_ERR_QUERY_TIMEOUT',
+    });
     expect(seconds).toBeGreaterThanOrEqual(TIMEOUT_S - 0.05);
     expect(seconds).toBeLessThan(TIMEOUT_S + 1.5);
   });
@@ -34,7 +40,10 @@ describe('dashport serve: DASHPORT_TIMEOUT', () => {
       (response) => response.status,
       () => 'connection closed',
     );
-    const line = await cluster.waitForLog((entry) => entry.msg === 'worker event loop blocked past DASHPORT_TIMEOUT; killing it', 15_000);
+    const line = await cluster.waitForLog(
+      (entry) => entry.msg === 'worker event loop blocked past DASHPORT_TIMEOUT; killing it',
+      15_000,
+    );
     expect(before).toContain(Number(line.workerPid));
     expect(Number(line.silentMs)).toBeGreaterThan(TIMEOUT_S * 1000);
     expect(await blocked).toBe('connection closed');

@@ -55,14 +55,20 @@ export async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+      server.close(() =>
+        resolve(typeof address === 'object' && address !== null ? address.port : 0),
+      );
     });
   });
 }
 
 function childPids(pid: number): number[] {
   try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return [];
   }
@@ -81,12 +87,17 @@ export async function sleep(ms: number): Promise<void> {
 }
 
 /** Poll `check` every 20 ms until it returns a value or the time is up. */
-export async function until<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs: number, what: string): Promise<T> {
+export async function until<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const value = await check();
     if (value !== undefined) return value;
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (performance.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(20);
   }
 }
@@ -95,26 +106,31 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
   const dir = await mkdtemp(path.join(os.tmpdir(), 'dashport-cluster-'));
   const dataDir = path.join(dir, 'data');
   await mkdir(dataDir);
-  for (const file of SMALL_DATASETS) await copyFile(path.join(REPO_ROOT, 'examples', 'data', file), path.join(dataDir, file));
+  for (const file of SMALL_DATASETS)
+    await copyFile(path.join(REPO_ROOT, 'examples', 'data', file), path.join(dataDir, file));
   const port = await freePort();
   const workers = options.workers ?? Number(options.env?.DASHPORT_WORKERS ?? 2);
-  const child = spawn(process.execPath, [options.fixture ? FIXTURE : CLI, ...(options.fixture ? [] : ['serve']), dataDir], {
-    cwd: dir,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? dir,
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DASHPORT_WORKERS: String(workers),
-      DASHPORT_CACHE_DIR: path.join(dir, 'cache'),
-      DASHPORT_RATE_LIMIT: 'off',
-      LOG_FORMAT: 'json',
-      LOG_LEVEL: 'info',
-      ...options.env,
+  const child = spawn(
+    process.execPath,
+    [options.fixture ? FIXTURE : CLI, ...(options.fixture ? [] : ['serve']), dataDir],
+    {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? dir,
+        NODE_ENV: 'production',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        DASHPORT_WORKERS: String(workers),
+        DASHPORT_CACHE_DIR: path.join(dir, 'cache'),
+        DASHPORT_RATE_LIMIT: 'off',
+        LOG_FORMAT: 'json',
+        LOG_LEVEL: 'info',
+        ...options.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   const logs: LogLine[] = [];
   let stderr = '';
   let buffered = '';
@@ -146,14 +162,21 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
     logs,
     stderr: () => stderr,
     describe: (lines = 40) =>
-      [...logs.slice(-lines).map((line) => JSON.stringify(line)), '--- stderr ---', stderr.slice(-4000)].join('\n'),
+      [
+        ...logs.slice(-lines).map((line) => JSON.stringify(line)),
+        '--- stderr ---',
+        stderr.slice(-4000),
+      ].join('\n'),
     exited,
     workerPids: () => childPids(pid).filter((p) => commandLine(p).includes('serve')),
     waitForLog: (predicate, timeoutMs = 30_000) =>
       until(() => logs.find(predicate), timeoutMs, 'a log line'),
     async metric(key) {
       const response = await fetch(`${url}/metrics?format=json`);
-      const body = (await response.json()) as { counters: Record<string, number>; gauges: Record<string, number> };
+      const body = (await response.json()) as {
+        counters: Record<string, number>;
+        gauges: Record<string, number>;
+      };
       return body.counters[key] ?? body.gauges[key] ?? 0;
     },
     async waitForWorkers(count, timeoutMs = 60_000) {
@@ -194,7 +217,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
   try {
     await until(
       async () => {
-        if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${stderr}`);
+        if (child.exitCode !== null)
+          throw new Error(`server exited with ${child.exitCode}: ${stderr}`);
         try {
           const response = await fetch(`${url}/readyz`);
           return response.status === 200 ? true : undefined;

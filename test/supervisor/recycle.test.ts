@@ -12,24 +12,36 @@ describe('dashport serve: recycling', () => {
 
   it('recycles workers after DASHPORT_MAX_REQUESTS without a failed request', async () => {
     const running = await startCluster({
-      env: { DASHPORT_WORKERS: '2', DASHPORT_MAX_REQUESTS: '500', DASHPORT_MAX_REQUESTS_JITTER: '100' },
+      env: {
+        DASHPORT_WORKERS: '2',
+        DASHPORT_MAX_REQUESTS: '500',
+        DASHPORT_MAX_REQUESTS_JITTER: '100',
+      },
     });
     cluster = running;
     onTestFailed(() => console.error(running.describe()));
     const before = running.workerPids();
-    const result = await autocannon({ url: `${running.url}/api/v1/datasets`, connections: 16, duration: 8 });
+    const result = await autocannon({
+      url: `${running.url}/api/v1/datasets`,
+      connections: 16,
+      duration: 8,
+    });
     expect(result.errors).toBe(0);
     expect(result.non2xx).toBe(0);
     expect(result['2xx']).toBeGreaterThan(1_200);
     // A replacement may still be starting when the load ends (the CPUs were busy with it).
     await until(
       async () =>
-        (await running.metric('dashport_worker_restarts_total{reason="max_requests"}')) >= 1 ? true : undefined,
+        (await running.metric('dashport_worker_restarts_total{reason="max_requests"}')) >= 1
+          ? true
+          : undefined,
       30_000,
       'a recycle after DASHPORT_MAX_REQUESTS',
     );
     await running.waitForWorkers(2);
-    expect(running.workerPids().filter((pid) => !before.includes(pid)).length).toBeGreaterThanOrEqual(1);
+    expect(
+      running.workerPids().filter((pid) => !before.includes(pid)).length,
+    ).toBeGreaterThanOrEqual(1);
   });
 
   it('recycles the largest worker when memory passes the critical threshold', async () => {
@@ -49,9 +61,16 @@ describe('dashport serve: recycling', () => {
       checks: { memory: { status: string; level: string; limit_bytes: number } };
     };
     expect(health.status).toBe('degraded');
-    expect(health.checks.memory).toMatchObject({ status: 'degraded', level: 'critical', limit_bytes: 1024 * 1024 * 1024 });
+    expect(health.checks.memory).toMatchObject({
+      status: 'degraded',
+      level: 'critical',
+      limit_bytes: 1024 * 1024 * 1024,
+    });
     await until(
-      async () => ((await running.metric('dashport_worker_restarts_total{reason="memory"}')) >= 1 ? true : undefined),
+      async () =>
+        (await running.metric('dashport_worker_restarts_total{reason="memory"}')) >= 1
+          ? true
+          : undefined,
       30_000,
       'a memory recycle',
     );

@@ -41,7 +41,9 @@ describe('dashport serve: SIGTERM', () => {
     // soon as the workers heard of the signal (an IPC message: a few milliseconds).
     const readiness: { ms: number; status: number }[] = [];
     while (performance.now() - signalledAt < SHUTDOWN_DELAY_S * 1000 - 200) {
-      const response = await fetch(`${cluster.url}/readyz`, { headers: { connection: 'close' } }).catch(() => undefined);
+      const response = await fetch(`${cluster.url}/readyz`, {
+        headers: { connection: 'close' },
+      }).catch(() => undefined);
       if (response) {
         readiness.push({ ms: performance.now() - signalledAt, status: response.status });
         await response.arrayBuffer();
@@ -66,7 +68,9 @@ describe('dashport serve: SIGTERM', () => {
     // Clients were answered or refused a connection once the port closed — never a 5xx.
     const result = await load;
     expect(result.non2xx).toBe(0);
-    expect(cluster.logs.some((line) => line.msg === 'shutting down: readiness fails now')).toBe(true);
+    expect(cluster.logs.some((line) => line.msg === 'shutting down: readiness fails now')).toBe(
+      true,
+    );
     expect(cluster.logs.filter((line) => line.msg === 'worker stopped')).toHaveLength(2);
   });
 });

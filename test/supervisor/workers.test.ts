@@ -23,9 +23,13 @@ describe('dashport serve: workers', () => {
 
   it('starts three worker processes and logs why', async () => {
     expect(cluster.workerPids()).toHaveLength(3);
-    const sizing = cluster.logs.find((line) => line.role === 'supervisor' && line.msg.startsWith('starting 3 workers'));
+    const sizing = cluster.logs.find(
+      (line) => line.role === 'supervisor' && line.msg.startsWith('starting 3 workers'),
+    );
     expect(sizing?.msg).toContain('DASHPORT_WORKERS=3');
-    const health = (await (await fetch(`${cluster.url}/health`)).json()) as { checks: { workers: unknown } };
+    const health = (await (await fetch(`${cluster.url}/health`)).json()) as {
+      checks: { workers: unknown };
+    };
     expect(health.checks.workers).toMatchObject({ status: 'healthy', alive: 3, expected: 3 });
   });
 
@@ -43,7 +47,9 @@ describe('dashport serve: workers', () => {
       ['/api/v1/datasets/%E0%A4%A', 400],
     ] as const;
     for (const [url, status] of kinds) {
-      const response = await fetch(`${cluster.url}${url}`, { headers: { 'x-request-id': 'hdr-check-1' } });
+      const response = await fetch(`${cluster.url}${url}`, {
+        headers: { 'x-request-id': 'hdr-check-1' },
+      });
       await response.arrayBuffer();
       expect({ url, status: response.status }).toEqual({ url, status });
       expect(response.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
@@ -58,9 +64,14 @@ describe('dashport serve: workers', () => {
   });
 
   it('aggregates /metrics over every worker and passes promtool', async () => {
-    const result = await autocannon({ url: `${cluster.url}/api/v1/datasets/notes`, connections: 6, amount: 300 });
+    const result = await autocannon({
+      url: `${cluster.url}/api/v1/datasets/notes`,
+      connections: 6,
+      amount: 300,
+    });
     expect(result['2xx']).toBe(300);
-    const key = 'dashport_http_requests_total{method="GET",route="/api/v1/datasets/:id",status_code="200"}';
+    const key =
+      'dashport_http_requests_total{method="GET",route="/api/v1/datasets/:id",status_code="200"}';
     expect(await cluster.metric(key)).toBe(300);
     const text = await (await fetch(`${cluster.url}/metrics`)).text();
     const file = path.join(os.tmpdir(), `dashport-cluster-metrics-${process.pid}.txt`);
@@ -71,7 +82,9 @@ describe('dashport serve: workers', () => {
     );
     expect(check).toBe('');
     expect(text).toContain('dashport_workers_alive 3');
-    expect(text).toMatch(/dashport_cache_build_seconds_count\{dataset="notes",status="(built|fresh)"\} 1/);
+    expect(text).toMatch(
+      /dashport_cache_build_seconds_count\{dataset="notes",status="(built|fresh)"\} 1/,
+    );
   });
 
   it('replaces a SIGKILLed worker within a second and fails no request afterwards', async () => {
@@ -90,14 +103,20 @@ describe('dashport serve: workers', () => {
     expect(spawnedMs).toBeLessThan(1_000);
 
     // Requests right after the kill go to the surviving workers, then to all three.
-    const result = await autocannon({ url: `${cluster.url}/api/v1/datasets`, connections: 8, amount: 600 });
+    const result = await autocannon({
+      url: `${cluster.url}/api/v1/datasets`,
+      connections: 8,
+      amount: 600,
+    });
     expect(result.errors).toBe(0);
     expect(result.non2xx).toBe(0);
     expect(result['2xx']).toBe(600);
 
     await cluster.waitForWorkers(3);
     const readyMs = performance.now() - killedAt;
-    console.info(`worker replaced: process spawned after ${Math.round(spawnedMs)} ms, serving after ${Math.round(readyMs)} ms`);
+    console.info(
+      `worker replaced: process spawned after ${Math.round(spawnedMs)} ms, serving after ${Math.round(readyMs)} ms`,
+    );
     expect(await cluster.metric('dashport_worker_restarts_total{reason="killed"}')).toBe(1);
   });
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { UnknownColumnError } from '../../errors.js';
-import { aggregateBinEdges, buildAggregateSql, buildBinRangeSql } from './build-aggregate-sql.js';
+import {
+  aggregateBinEdges,
+  buildAggregateSql,
+  buildBinRangeSql,
+  buildTopGroupsSql,
+} from './build-aggregate-sql.js';
 import { parseAggregateQuery } from './parse-aggregate-query.js';
 import type {
   AggregateQuery,
@@ -80,20 +85,49 @@ describe('buildAggregateSql', () => {
     ).toThrow(TypeError);
   });
 
-  it('ranks groups by row count and folds the rest into other', () => {
+  it('ranks groups by row count and folds the rest into other from per-cell partials', () => {
     const statement = build({ x: 'band', group: 'ok', top: '3', agg: 'max', y: 'snr' });
     expect(statement.sql).toBe(
       `WITH filtered AS (SELECT "band" AS x, coalesce(CAST("ok" AS VARCHAR), 'null') AS g, "snr" AS y FROM "spots"), ` +
-        'top_groups AS (SELECT g, row_number() OVER (ORDER BY count(*) DESC, g) AS r FROM filtered GROUP BY g) ' +
-        `SELECT filtered.x AS x, CASE WHEN top_groups.r <= CAST($1 AS BIGINT) THEN filtered.g ELSE 'other' END AS g, ` +
-        'CAST(max(y) AS DOUBLE) AS v, count(*) AS n FROM filtered JOIN top_groups ON filtered.g = top_groups.g ' +
+        'cells AS (SELECT x, g, count(*) AS n, CAST(max(y) AS DOUBLE) AS p FROM filtered GROUP BY x, g), ' +
+        'ranked AS (SELECT g, row_number() OVER (ORDER BY sum(n) DESC, g) AS r FROM cells GROUP BY g) ' +
+        `SELECT cells.x AS x, CASE WHEN ranked.r <= CAST($1 AS BIGINT) THEN cells.g ELSE 'other' END AS g, ` +
+        'max(cells.p) AS v, sum(cells.n) AS n FROM cells JOIN ranked ON cells.g = ranked.g ' +
         'GROUP BY 1, 2 ORDER BY 1 NULLS LAST, 2',
     );
     expect(statement.params).toEqual([3]);
     expect(build({ group: 'band' }, 'postgres').sql).toContain(
       `coalesce(CAST("band" AS text), 'null') AS g`,
     );
-    expect(build({ group: 'band' }, 'postgres').sql).toContain('top_groups.r <= $1::bigint');
+    expect(build({ group: 'band' }, 'postgres').sql).toContain('ranked.r <= $1::bigint');
+  });
+
+  it('ranks groups over the rows for aggregates that cannot be folded', () => {
+    const statement = build({ x: 'band', group: 'ok', top: '3', agg: 'median', y: 'snr' });
+    expect(statement.sql).toContain(
+      'top_groups AS (SELECT g, row_number() OVER (ORDER BY count(*) DESC, g) AS r FROM filtered GROUP BY g)',
+    );
+    expect(statement.sql).toContain('FROM filtered JOIN top_groups ON filtered.g = top_groups.g');
+  });
+
+  it('takes precomputed top groups as bound values instead of ranking in SQL', () => {
+    const q = parseAggregateQuery({ x: 'band', group: 'ok', agg: 'distinct', y: 'snr' }, schema);
+    const statement = buildAggregateSql('spots', q, schema, 'duckdb', {
+      topGroups: ['true', "x'); --"],
+    });
+    expect(statement.sql).toContain(`CASE WHEN g IN ($1, $2) THEN g ELSE 'other' END AS g`);
+    expect(statement.sql).not.toContain('top_groups');
+    expect(statement.params).toEqual(['true', "x'); --"]);
+  });
+
+  it('finds the top groups (one more than top) with the filters bound', () => {
+    const q = parseAggregateQuery({ group: 'band', top: '2', ok: 'is.true' }, schema);
+    const statement = buildTopGroupsSql('spots', q, schema, 'duckdb');
+    expect(statement.sql).toBe(
+      `SELECT g, count(*) AS n FROM (SELECT 1 AS one, coalesce(CAST("band" AS VARCHAR), 'null') AS g FROM "spots" WHERE "ok" IS TRUE) AS grouped ` +
+        'GROUP BY g ORDER BY n DESC, g LIMIT CAST($1 AS BIGINT)',
+    );
+    expect(statement.params).toEqual([3]);
   });
 
   it.each([

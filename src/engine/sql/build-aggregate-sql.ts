@@ -250,6 +250,18 @@ export function buildAggregateSql(
   }
   const top = params.add(q.top);
   const topTyped = typedPlaceholder(dialect, 'integer', top);
+  const fold = foldable(q, schema, dialect);
+  if (fold !== undefined) {
+    // One scan: aggregate per (x, g), rank groups on the small cell table, fold the rest into `other`.
+    const partials = fold.partials.length === 0 ? '' : `, ${fold.partials.join(', ')}`;
+    const sql =
+      `WITH ${filtered}, cells AS (SELECT x, g, count(*) AS n${partials} FROM filtered GROUP BY x, g), ` +
+      'ranked AS (SELECT g, row_number() OVER (ORDER BY sum(n) DESC, g) AS r FROM cells GROUP BY g) ' +
+      `SELECT cells.x AS x, CASE WHEN ranked.r <= ${topTyped} THEN cells.g ELSE '${OTHER_GROUP}' END AS g, ` +
+      `${fold.value} AS v, sum(cells.n) AS n FROM cells JOIN ranked ON cells.g = ranked.g ` +
+      'GROUP BY 1, 2 ORDER BY 1 NULLS LAST, 2';
+    return { sql, params: params.values };
+  }
   // Ties in size are broken by label so the same groups make the top N every time.
   const groups =
     'top_groups AS (SELECT g, row_number() OVER (ORDER BY count(*) DESC, g) AS r FROM filtered GROUP BY g)';
@@ -280,4 +292,35 @@ export function buildTopGroupsSql(
     `SELECT g, count(*) AS n FROM (SELECT 1 AS one${parts.g} FROM ${parts.table}${where}) AS grouped ` +
     `GROUP BY g ORDER BY n DESC, g LIMIT ${limit}`;
   return { sql, params: params.values };
+}
+
+/** Aggregates whose per-cell partials can be combined again: `other` folds from cells. */
+export function isFoldable(q: Pick<AggregateQuery, 'agg'>): boolean {
+  return q.agg !== 'median' && q.agg !== 'distinct';
+}
+
+/** Per-cell partial aggregates (over `y`) and how cells combine into one value. */
+function foldable(
+  q: AggregateQuery,
+  schema: readonly SchemaColumn[],
+  dialect: SqlDialect,
+): { partials: string[]; value: string } | undefined {
+  if (!isFoldable(q)) return undefined;
+  const double = doubleType(dialect);
+  switch (q.agg) {
+    case 'count':
+      return { partials: [], value: `CAST(sum(cells.n) AS ${double})` };
+    case 'sum':
+      return { partials: [`sum(y) AS p`], value: `CAST(sum(cells.p) AS ${double})` };
+    case 'mean':
+      return {
+        partials: [`sum(CAST(y AS ${double})) AS p`, 'count(y) AS m'],
+        value: `sum(cells.p) / nullif(CAST(sum(cells.m) AS ${double}), 0)`,
+      };
+    case 'min':
+    case 'max':
+      return { partials: [`${valueExpr(q, schema, dialect)} AS p`], value: `${q.agg}(cells.p)` };
+    default:
+      return undefined;
+  }
 }

@@ -19,9 +19,17 @@ async function corsPlugin(app: FastifyInstance, options: CorsOptions): Promise<v
   const any = options.origins.includes('*');
   const allowed = new Set(options.origins.map((origin) => origin.replace(/\/$/, '')));
   await app.register(cors, {
-    origin: any ? '*' : (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
+    origin: any
+      ? '*'
+      : (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
     methods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
-    allowedHeaders: ['Authorization', 'Content-Type', 'If-None-Match', 'Last-Event-ID', 'X-Request-Id'],
+    allowedHeaders: [
+      'Authorization',
+      'Content-Type',
+      'If-None-Match',
+      'Last-Event-ID',
+      'X-Request-Id',
+    ],
     exposedHeaders: ['ETag', 'Last-Modified', 'Retry-After', 'Server-Timing', 'X-Request-Id'],
     maxAge: PREFLIGHT_MAX_AGE_SECONDS,
     // Bearer tokens travel in a header, not cookies: credentials mode is never needed.

@@ -23,9 +23,15 @@ function body(status: number, message: string, extra: Partial<ErrorBody> = {}): 
 function fastifyClientError(error: FastifyError): ErrorBody | undefined {
   if (error.validation) {
     const first = error.validation[0];
-    const where = first?.instancePath ? first.instancePath.replace(/^\//, '').replaceAll('/', '.') : '';
-    const parameter = (first?.params as { missingProperty?: string } | undefined)?.missingProperty ?? where;
-    return body(400, error.message, { code: 'DASHPORT_ERR_BAD_PARAMETER', ...(parameter ? { parameter } : {}) });
+    const where = first?.instancePath
+      ? first.instancePath.replace(/^\//, '').replaceAll('/', '.')
+      : '';
+    const parameter =
+      (first?.params as { missingProperty?: string } | undefined)?.missingProperty ?? where;
+    return body(400, error.message, {
+      code: 'DASHPORT_ERR_BAD_PARAMETER',
+      ...(parameter ? { parameter } : {}),
+    });
   }
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     return body(413, error.message, { code: 'DASHPORT_ERR_BODY_TOO_LARGE' });
@@ -34,12 +40,14 @@ function fastifyClientError(error: FastifyError): ErrorBody | undefined {
     return body(415, error.message, { code: 'DASHPORT_ERR_UNSUPPORTED_MEDIA_TYPE' });
   }
   const status = error.statusCode ?? 500;
-  if (status >= 400 && status < 500) return body(status, error.message, { code: 'DASHPORT_ERR_BAD_BODY' });
+  if (status >= 400 && status < 500)
+    return body(status, error.message, { code: 'DASHPORT_ERR_BAD_BODY' });
   return undefined;
 }
 
 export function sendError(reply: FastifyReply, error: DashportError): FastifyReply {
-  if (error.retryAfterSeconds !== undefined) reply.header('Retry-After', String(Math.ceil(error.retryAfterSeconds)));
+  if (error.retryAfterSeconds !== undefined)
+    reply.header('Retry-After', String(Math.ceil(error.retryAfterSeconds)));
   return reply
     .code(error.status)
     .type('application/json; charset=utf-8')
@@ -61,7 +69,8 @@ async function errorHandler(app: FastifyInstance, options: ErrorHandlerOptions):
       return sendError(reply, error);
     }
     const client = fastifyClientError(error);
-    if (client) return reply.code(client.statusCode).type('application/json; charset=utf-8').send(client);
+    if (client)
+      return reply.code(client.statusCode).type('application/json; charset=utf-8').send(client);
     request.log.error({ err: error }, 'unhandled error');
     options.onServerError?.(error, request);
     const message = options.production
@@ -78,7 +87,11 @@ async function errorHandler(app: FastifyInstance, options: ErrorHandlerOptions):
     return reply
       .code(status)
       .type('application/json; charset=utf-8')
-      .send(body(status, `no route for ${request.method} ${request.url.split('?')[0] ?? ''}`, { code: 'DASHPORT_ERR_NOT_FOUND' }));
+      .send(
+        body(status, `no route for ${request.method} ${request.url.split('?')[0] ?? ''}`, {
+          code: 'DASHPORT_ERR_NOT_FOUND',
+        }),
+      );
   });
 }
 

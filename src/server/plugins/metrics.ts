@@ -3,19 +3,16 @@
  * route pattern (`/api/v1/datasets/:id`), never the raw URL, so the number of series stays
  * bounded whatever clients send.
  */
-import type { FastifyInstance } from 'fastify';
-import fp from 'fastify-plugin';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Operations } from '../../observability/operations.js';
 import { UNMATCHED_ROUTE } from './access-log.js';
 
-export interface RequestMetricsOptions {
-  readonly operations: Operations;
-}
-
-async function requestMetrics(app: FastifyInstance, options: RequestMetricsOptions): Promise<void> {
-  const { operations } = options;
+/** Records a finished request; call it from onResponse. */
+export function createRequestRecorder(
+  operations: Operations,
+): (request: FastifyRequest, reply: FastifyReply) => void {
   const { httpRequestDuration, httpRequests } = operations.metrics;
-  app.addHook('onResponse', (request, reply, done) => {
+  return (request, reply) => {
     const labels = {
       method: request.method,
       route: request.routeOptions.url ?? UNMATCHED_ROUTE,
@@ -24,8 +21,5 @@ async function requestMetrics(app: FastifyInstance, options: RequestMetricsOptio
     httpRequestDuration.observe(labels, reply.elapsedTime / 1000);
     httpRequests.inc(labels);
     operations.requestsServed += 1;
-    done();
-  });
+  };
 }
-
-export default fp(requestMetrics, { name: 'dashport-request-metrics', fastify: '5.x' });

@@ -1,12 +1,10 @@
 /**
  * Request ids: a sane incoming `X-Request-Id` (from a proxy or a client tracing a call) is
- * kept, anything else is replaced by a UUID; either way the response echoes it, every log line
- * of the request carries it (`reqId`) and Sentry events are tagged with it.
+ * kept, anything else is replaced by a UUID. The edge echoes it on every response, Fastify binds
+ * it to every log line of the request (`reqId`) and Sentry events are tagged with it.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { FastifyInstance } from 'fastify';
-import fp from 'fastify-plugin';
 
 /** Short, printable, no separators a log or header parser could trip on. */
 export const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
@@ -14,14 +12,7 @@ export const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
 /** Fastify's `genReqId`: pass it with `requestIdHeader: false` so the check above applies. */
 export function requestIdFor(request: IncomingMessage): string {
   const incoming = request.headers['x-request-id'];
-  return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+  return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming)
+    ? incoming
+    : randomUUID();
 }
-
-async function requestId(app: FastifyInstance): Promise<void> {
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id);
-    done();
-  });
-}
-
-export default fp(requestId, { name: 'dashport-request-id', fastify: '5.x' });

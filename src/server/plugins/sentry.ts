@@ -6,17 +6,25 @@
  * pays nothing. Events are scrubbed before they leave: no authorization or cookie header, no
  * request body, no password inside a URL. The DSN itself is never logged or echoed.
  */
+import type * as Sentry from '@sentry/node';
+import type { NodeOptions } from '@sentry/node';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../../config/config.js';
 import { redactUrlSecrets } from '../../logger.js';
 import { UNMATCHED_ROUTE } from './access-log.js';
 
-type SentrySdk = typeof import('@sentry/node');
-type SentryEvent = Parameters<NonNullable<import('@sentry/node').NodeOptions['beforeSend']>>[0];
+type SentrySdk = typeof Sentry;
+type SentryEvent = Parameters<NonNullable<NodeOptions['beforeSend']>>[0];
 
 /** Headers that must never reach a third party. */
-const SECRET_HEADERS = ['authorization', 'cookie', 'set-cookie', 'x-api-key', 'proxy-authorization'];
+const SECRET_HEADERS = [
+  'authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+  'proxy-authorization',
+];
 
 /** How long a stopping process waits for queued events to be delivered. */
 export const SENTRY_FLUSH_TIMEOUT_MS = 2_000;
@@ -36,7 +44,8 @@ export function scrubEvent<T extends SentryEvent>(event: T): T {
     delete request.cookies;
     delete request.data;
     if (request.url) request.url = redactUrlSecrets(request.url);
-    if (typeof request.query_string === 'string') request.query_string = redactUrlSecrets(request.query_string);
+    if (typeof request.query_string === 'string')
+      request.query_string = redactUrlSecrets(request.query_string);
   }
   for (const exception of event.exception?.values ?? []) {
     if (exception.value) exception.value = redactUrlSecrets(exception.value);

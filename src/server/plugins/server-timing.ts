@@ -1,8 +1,9 @@
 /**
- * `Server-Timing` on API responses: total handler time plus whatever a route records in
- * `request.serverTimings` (engine time, cache layer), visible in the browser's devtools.
+ * `Server-Timing` on API responses: total time plus whatever a route records in
+ * `request.serverTimings` (engine time, cache layer), visible in the browser's devtools. The
+ * hooks are attached to /api routes only (through onRoute), so pages and probes pay nothing.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onRequestHookHandler, onSendHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 
 export interface ServerTimingEntry {
@@ -13,29 +14,43 @@ export interface ServerTimingEntry {
 
 declare module 'fastify' {
   interface FastifyRequest {
+    /** Timings to report; present on /api routes. */
     serverTimings: ServerTimingEntry[];
-    startedAt: number;
   }
 }
 
 function format(entry: ServerTimingEntry): string {
-  const description = entry.description === undefined ? '' : `;desc="${entry.description.replace(/["\\]/g, '')}"`;
+  const description =
+    entry.description === undefined ? '' : `;desc="${entry.description.replace(/["\\]/g, '')}"`;
   return `${entry.name};dur=${entry.durationMs.toFixed(2)}${description}`;
 }
 
-async function serverTiming(app: FastifyInstance, options: { readonly prefix?: string }): Promise<void> {
+type Hooks<T> = T | T[] | undefined;
+
+function append<T>(existing: Hooks<T>, hook: T): T[] {
+  if (existing === undefined) return [hook];
+  return Array.isArray(existing) ? [...existing, hook] : [existing, hook];
+}
+
+async function serverTiming(
+  app: FastifyInstance,
+  options: { readonly prefix?: string },
+): Promise<void> {
   const prefix = options.prefix ?? '/api/';
   app.decorateRequest('serverTimings', null as unknown as ServerTimingEntry[]);
-  app.decorateRequest('startedAt', 0);
-  app.addHook('onRequest', async (request) => {
+  const start: onRequestHookHandler = (request, _reply, done) => {
     request.serverTimings = [];
-    request.startedAt = performance.now();
-  });
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (!request.url.startsWith(prefix)) return payload;
-    const total = { name: 'total', durationMs: performance.now() - request.startedAt };
-    reply.header('Server-Timing', [...request.serverTimings, total].map(format).join(', '));
-    return payload;
+    done();
+  };
+  const header: onSendHookHandler = (request, reply, payload, done) => {
+    const total = { name: 'total', durationMs: reply.elapsedTime };
+    reply.header('server-timing', [...request.serverTimings, total].map(format).join(', '));
+    done(null, payload);
+  };
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith(prefix)) return;
+    route.onRequest = append(route.onRequest as Hooks<onRequestHookHandler>, start);
+    route.onSend = append(route.onSend as Hooks<onSendHookHandler>, header);
   });
 }
 

@@ -5,7 +5,12 @@
  * lists the pg datasets it knew.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LiveServer, makeDataDir, startLiveServer } from '../../live/live-server.js';
+import {
+  type LiveServer,
+  makeDataDir,
+  startLiveServer,
+  removeDataDirs,
+} from '../../live/live-server.js';
 import { type PrivatePostgres, startPrivatePostgres, withClient } from './private-postgres.js';
 
 async function waitFor(
@@ -109,4 +114,8 @@ describe('PostgreSQL outage', () => {
     };
     expect(sum.series[0]?.y[0]).toBeCloseTo(505, 9);
   });
+});
+
+afterAll(async () => {
+  await removeDataDirs();
 });

@@ -4,6 +4,7 @@
  * attempts, read-only sessions, the statement timeout, analyses, ingestion into one
  * transaction, and change detection by increasing column and by LISTEN/NOTIFY.
  */
+import { rm } from 'node:fs/promises';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDashportError } from '../../../src/errors.js';
@@ -153,6 +154,8 @@ describe('PostgreSQL datasets (real database)', () => {
   afterAll(async () => {
     await source?.close();
     await dropSchema(schema);
+    await rm(`/tmp/dashport-pgq-${schema}`, { recursive: true, force: true });
+    await rm(`/tmp/dashport-pgq-${schema}-short`, { recursive: true, force: true });
   });
 
   const rows = (raw: RawQuery) => queries.rows('pg.items', raw);

@@ -7,15 +7,19 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import pino from 'pino';
 import { BadParameterError } from '../../../src/errors.js';
 import { REDACT_PATHS } from '../../../src/logger.js';
-import { createSingleProcessOperations, type Operations } from '../../../src/observability/operations.js';
+import {
+  createSingleProcessOperations,
+  type Operations,
+} from '../../../src/observability/operations.js';
 import edge, { createFrameworkErrorHandler } from '../../../src/server/plugins/edge.js';
 import errorHandler from '../../../src/server/plugins/error-handler.js';
 import { requestIdFor } from '../../../src/server/plugins/request-id.js';
 import { captureServerError } from '../../../src/server/plugins/sentry.js';
+import serverTiming from '../../../src/server/plugins/server-timing.js';
 
 export interface EdgeApp {
   readonly app: FastifyInstance;
@@ -35,11 +39,15 @@ export async function createEdgeApp(options: EdgeAppOptions = {}): Promise<EdgeA
   const logs: Record<string, unknown>[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) logs.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString().split('\n').filter(Boolean))
+        logs.push(JSON.parse(line) as Record<string, unknown>);
       callback();
     },
   });
-  const logger = pino({ level: options.logLevel ?? 'debug', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, stream);
+  const logger = pino(
+    { level: options.logLevel ?? 'debug', redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
+    stream,
+  );
   const staticDir = await mkdtemp(path.join(os.tmpdir(), 'dashport-edge-'));
   await writeFile(path.join(staticDir, 'app-3f2a1b.js'), 'console.log("hello");\n');
 
@@ -49,7 +57,7 @@ export async function createEdgeApp(options: EdgeAppOptions = {}): Promise<EdgeA
     thresholds: { warnPercent: 75, criticalPercent: 85 },
   });
   const app = Fastify({
-    loggerInstance: logger,
+    loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: false,
     genReqId: requestIdFor,
@@ -64,10 +72,17 @@ export async function createEdgeApp(options: EdgeAppOptions = {}): Promise<EdgeA
     },
     operations,
   });
-  await app.register(errorHandler, { production: options.production ?? false, onServerError: captureServerError });
+  await app.register(errorHandler, {
+    production: options.production ?? false,
+    onServerError: captureServerError,
+  });
+  await app.register(serverTiming, {});
   await app.register(fastifyStatic, { root: staticDir, prefix: '/assets/' });
   await app.register(async (api) => {
-    api.get('/api/v1/things/:id', async (request) => ({ id: (request.params as { id: string }).id }));
+    api.get('/api/v1/things/:id', async (request) => {
+      request.serverTimings.push({ name: 'db', durationMs: 1.5, description: 'engine' });
+      return { id: (request.params as { id: string }).id };
+    });
     api.get('/api/v1/bad', async () => {
       throw new BadParameterError('limit', 'limit must be an integer 1-10000, got "x"');
     });
@@ -78,8 +93,12 @@ export async function createEdgeApp(options: EdgeAppOptions = {}): Promise<EdgeA
     });
     api.post('/api/v1/echo', async (request) => request.body);
     api.get('/livez', async () => ({ status: 'ok' }));
-    api.get('/api/v1/upstream', async (_request, reply) => reply.code(502).send({ statusCode: 502 }));
-    api.get('/api/v1/warming', async (_request, reply) => reply.code(503).send({ statusCode: 503 }));
+    api.get('/api/v1/upstream', async (_request, reply) =>
+      reply.code(502).send({ statusCode: 502 }),
+    );
+    api.get('/api/v1/warming', async (_request, reply) =>
+      reply.code(503).send({ statusCode: 503 }),
+    );
     api.get('/api/v1/slow', async () => {
       await new Promise((resolve) => setTimeout(resolve, 400));
       return { late: true };

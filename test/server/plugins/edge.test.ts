@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY, HSTS_VALUE } from '../../../src/server/plugins/security-headers.js';
+import {
+  CONTENT_SECURITY_POLICY,
+  HSTS_VALUE,
+} from '../../../src/server/plugins/security-headers.js';
 import { type EdgeApp, createEdgeApp } from './edge-app.js';
 
 /** One request of every kind the server answers. */
@@ -8,7 +11,13 @@ const KINDS = [
   { name: 'API 400', method: 'GET', url: '/api/v1/bad', status: 400 },
   { name: 'API 500', method: 'GET', url: '/api/v1/boom', status: 500 },
   { name: '404', method: 'GET', url: '/no/such/page', status: 404 },
-  { name: '413', method: 'POST', url: '/api/v1/echo', status: 413, payload: { big: 'x'.repeat(4096) } },
+  {
+    name: '413',
+    method: 'POST',
+    url: '/api/v1/echo',
+    status: 413,
+    payload: { big: 'x'.repeat(4096) },
+  },
   { name: 'static file', method: 'GET', url: '/assets/app-3f2a1b.js', status: 200 },
   { name: 'bad URL', method: 'GET', url: '/api/v1/things/%E0%A4%A', status: 400 },
 ] as const;
@@ -55,10 +64,16 @@ describe('edge plugins', () => {
   });
 
   it('keeps a sane X-Request-Id and replaces anything else', async () => {
-    const kept = await dev.app.inject({ url: '/api/v1/things/1', headers: { 'x-request-id': 'trace-abc_123.4' } });
+    const kept = await dev.app.inject({
+      url: '/api/v1/things/1',
+      headers: { 'x-request-id': 'trace-abc_123.4' },
+    });
     expect(kept.headers['x-request-id']).toBe('trace-abc_123.4');
     for (const bad of ['has space', 'x'.repeat(129), 'semi;colon', 'new\u2028line']) {
-      const replaced = await dev.app.inject({ url: '/api/v1/things/1', headers: { 'x-request-id': bad } });
+      const replaced = await dev.app.inject({
+        url: '/api/v1/things/1',
+        headers: { 'x-request-id': bad },
+      });
       expect(replaced.headers['x-request-id']).not.toBe(bad);
       expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     }
@@ -120,10 +135,16 @@ describe('edge plugins', () => {
   });
 
   it('allows only the configured CORS origins', async () => {
-    const allowed = await dev.app.inject({ url: '/api/v1/things/1', headers: { origin: 'https://dash.example.com' } });
+    const allowed = await dev.app.inject({
+      url: '/api/v1/things/1',
+      headers: { origin: 'https://dash.example.com' },
+    });
     expect(allowed.headers['access-control-allow-origin']).toBe('https://dash.example.com');
     expect(allowed.headers['access-control-expose-headers']).toContain('X-Request-Id');
-    const other = await dev.app.inject({ url: '/api/v1/things/1', headers: { origin: 'https://evil.example' } });
+    const other = await dev.app.inject({
+      url: '/api/v1/things/1',
+      headers: { origin: 'https://evil.example' },
+    });
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
     const preflight = await dev.app.inject({
       method: 'OPTIONS',
@@ -132,7 +153,10 @@ describe('edge plugins', () => {
     });
     expect(preflight.statusCode).toBe(204);
     expectSecurityHeaders(preflight.headers, false);
-    const none = await prod.app.inject({ url: '/api/v1/things/1', headers: { origin: 'https://dash.example.com' } });
+    const none = await prod.app.inject({
+      url: '/api/v1/things/1',
+      headers: { origin: 'https://dash.example.com' },
+    });
     expect(none.headers['access-control-allow-origin']).toBeUndefined();
   });
 
@@ -149,6 +173,25 @@ describe('edge plugins', () => {
     expect(after.headers.connection).toBe('close');
     expect(drained).toBe(1);
     dev.operations.closingConnections = false;
+  });
+});
+
+describe('Server-Timing', () => {
+  it('is on API responses with what the route recorded, and nowhere else', async () => {
+    const edge = await createEdgeApp();
+    try {
+      const api = await edge.app.inject({ url: '/api/v1/things/3' });
+      expect(api.headers['server-timing']).toMatch(
+        /^db;dur=1\.50;desc="engine", total;dur=\d+\.\d\d$/,
+      );
+      const error = await edge.app.inject({ url: '/api/v1/bad' });
+      expect(error.headers['server-timing']).toMatch(/^total;dur=/);
+      for (const url of ['/livez', '/assets/app-3f2a1b.js', '/nowhere']) {
+        expect((await edge.app.inject({ url })).headers['server-timing']).toBeUndefined();
+      }
+    } finally {
+      await edge.close();
+    }
   });
 });
 

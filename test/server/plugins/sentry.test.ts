@@ -13,7 +13,11 @@ interface Envelope {
 }
 
 /** A Sentry ingestion endpoint on loopback: stores every envelope it is sent. */
-async function startReceiver(): Promise<{ server: http.Server; port: number; envelopes: Envelope[] }> {
+async function startReceiver(): Promise<{
+  server: http.Server;
+  port: number;
+  envelopes: Envelope[];
+}> {
   const envelopes: Envelope[] = [];
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -41,7 +45,9 @@ async function startReceiver(): Promise<{ server: http.Server; port: number; env
 }
 
 function events(envelopes: readonly Envelope[]): Record<string, unknown>[] {
-  return envelopes.flatMap((e) => e.items.filter((item) => 'exception' in item || 'message' in item));
+  return envelopes.flatMap((e) =>
+    e.items.filter((item) => 'exception' in item || 'message' in item),
+  );
 }
 
 describe('Sentry', () => {
@@ -72,16 +78,27 @@ describe('Sentry', () => {
 
   it('sends an unhandled error with the request id and route, scrubbed of secrets', async () => {
     const response = await fetch(`${url}/api/v1/boom`, {
-      headers: { 'x-request-id': 'sentry-req-1', authorization: 'Bearer top-secret-token', cookie: 'sid=abc' },
+      headers: {
+        'x-request-id': 'sentry-req-1',
+        authorization: 'Bearer top-secret-token',
+        cookie: 'sid=abc',
+      },
     });
     expect(response.status).toBe(500);
     await flushSentry();
     const event = await until(
-      () => events(receiver.envelopes).find((e) => (e.tags as Record<string, string> | undefined)?.request_id === 'sentry-req-1'),
+      () =>
+        events(receiver.envelopes).find(
+          (e) => (e.tags as Record<string, string> | undefined)?.request_id === 'sentry-req-1',
+        ),
       10_000,
       'the error event',
     );
-    expect(event.tags).toMatchObject({ request_id: 'sentry-req-1', route: '/api/v1/boom', method: 'GET' });
+    expect(event.tags).toMatchObject({
+      request_id: 'sentry-req-1',
+      route: '/api/v1/boom',
+      method: 'GET',
+    });
     const exception = (event.exception as { values: { value: string }[] }).values[0];
     expect(exception?.value).toBe('connect failed: postgres://app:***@db/x');
     const everything = receiver.envelopes.map((e) => e.text).join('\n');
@@ -96,14 +113,19 @@ describe('Sentry', () => {
     await fetch(`${url}/api/v1/warming`, { headers: { 'x-request-id': 'sentry-req-3' } });
     await flushSentry();
     const event = await until(
-      () => events(receiver.envelopes).find((e) => (e.tags as Record<string, string> | undefined)?.request_id === 'sentry-req-2'),
+      () =>
+        events(receiver.envelopes).find(
+          (e) => (e.tags as Record<string, string> | undefined)?.request_id === 'sentry-req-2',
+        ),
       10_000,
       'the 502 event',
     );
     expect(event.message).toBe('GET /api/v1/upstream answered 502');
-    expect(events(receiver.envelopes).some((e) => (e.tags as Record<string, string> | undefined)?.request_id === 'sentry-req-3')).toBe(
-      false,
-    );
+    expect(
+      events(receiver.envelopes).some(
+        (e) => (e.tags as Record<string, string> | undefined)?.request_id === 'sentry-req-3',
+      ),
+    ).toBe(false);
   });
 
   it('traces requests at SENTRY_TRACES_SAMPLE_RATE', async () => {
@@ -123,6 +145,7 @@ describe('Sentry', () => {
 describe('scrubEvent', () => {
   it('removes secret headers, cookies, bodies and URL passwords', () => {
     const event = scrubEvent({
+      type: undefined,
       message: 'failed at redis://:pw@cache:6379',
       request: {
         url: 'http://h/api?x=postgres://u:p4ss@db/x',

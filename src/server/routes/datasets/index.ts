@@ -6,7 +6,12 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { type AnalysisKind, ANALYSIS_KINDS, type DatasetQueries, type QueryTimings } from '../../../engine/dataset-queries.js';
+import {
+  type AnalysisKind,
+  ANALYSIS_KINDS,
+  type DatasetQueries,
+  type QueryTimings,
+} from '../../../engine/dataset-queries.js';
 import type { RawQuery } from '../../../engine/sql/query-types.js';
 import { answerConditional, etagFor } from '../../http-cache.js';
 import { csvLine, ndjsonLine } from './row-encoders.js';
@@ -28,7 +33,11 @@ export interface DatasetRoutesOptions {
 const idParams = z.object({ id: z.string().min(1).max(200).describe('dataset id') });
 
 function recordTiming(request: FastifyRequest, timings: QueryTimings): void {
-  request.serverTimings.push({ name: 'db', durationMs: timings.dbMs, description: timings.cached ? 'cached' : 'engine' });
+  request.serverTimings.push({
+    name: 'db',
+    durationMs: timings.dbMs,
+    description: timings.cached ? 'cached' : 'engine',
+  });
 }
 
 function lastModified(queries: DatasetQueries, id: string): Date | undefined {
@@ -36,7 +45,10 @@ function lastModified(queries: DatasetQueries, id: string): Date | undefined {
   return updated === null ? undefined : new Date(updated);
 }
 
-export async function datasetRoutes(app: FastifyInstance, options: DatasetRoutesOptions): Promise<void> {
+export async function datasetRoutes(
+  app: FastifyInstance,
+  options: DatasetRoutesOptions,
+): Promise<void> {
   const { queries } = options;
   const api = app.withTypeProvider<ZodTypeProvider>();
   const errors = { 400: errorSchema, 404: errorSchema, 503: errorSchema };
@@ -98,11 +110,20 @@ export async function datasetRoutes(app: FastifyInstance, options: DatasetRoutes
         case 'parquet':
         case 'arrow': {
           const bytes = await queries.exportRows(id, query, query.format);
-          return reply
-            .type(query.format === 'parquet' ? 'application/vnd.apache.parquet' : 'application/vnd.apache.arrow.stream')
-            .header('Content-Disposition', `attachment; filename="${id}.${query.format === 'parquet' ? 'parquet' : 'arrows'}"`)
-            // Binary exports bypass the JSON response schema, which documents format=json.
-            .send(Buffer.from(bytes) as never);
+          return (
+            reply
+              .type(
+                query.format === 'parquet'
+                  ? 'application/vnd.apache.parquet'
+                  : 'application/vnd.apache.arrow.stream',
+              )
+              .header(
+                'Content-Disposition',
+                `attachment; filename="${id}.${query.format === 'parquet' ? 'parquet' : 'arrows'}"`,
+              )
+              // Binary exports bypass the JSON response schema, which documents format=json.
+              .send(Buffer.from(bytes) as never)
+          );
         }
       }
     },
@@ -138,7 +159,9 @@ export async function datasetRoutes(app: FastifyInstance, options: DatasetRoutes
         tags: ['analysis'],
         summary: 'Precomputed analyses: summary, correlation, pca, profiles',
         params: idParams.extend({
-          kind: z.enum(ANALYSIS_KINDS as [AnalysisKind, ...AnalysisKind[]]).describe('summary, correlation, pca or profiles'),
+          kind: z
+            .enum(ANALYSIS_KINDS as [AnalysisKind, ...AnalysisKind[]])
+            .describe('summary, correlation, pca or profiles'),
         }),
         response: { 200: analysisResponseSchema, ...errors },
       },

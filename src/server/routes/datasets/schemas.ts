@@ -16,9 +16,7 @@ export const errorSchema = z.object({
   parameter: z.string().optional(),
 });
 
-const quantiles = z
-  .object({ p05: cell, p25: cell, p50: cell, p75: cell, p95: cell })
-  .nullable();
+const quantiles = z.object({ p05: cell, p25: cell, p50: cell, p75: cell, p95: cell }).nullable();
 
 const columnStats = z.object({
   approximate: z.boolean().optional(),
@@ -64,25 +62,29 @@ export const datasetDetailSchema = datasetSummary.extend({
 
 export const rowsQuerySchema = z
   .object({
-    select: z.string().optional().describe('comma-separated columns, e.g. `ts,band,mode`'),
-    order: z.string().optional().describe('e.g. `ts.desc,band` (`.asc`, `.desc`, `.nullsfirst`, `.nullslast`)'),
-    limit: z.string().optional().describe('rows per page, default 100, max 10000'),
-    offset: z.string().optional().describe('rows to skip, default 0'),
-    format: z.string().optional().describe('json (default), csv, ndjson, parquet or arrow'),
+    select: queryValue.optional().describe('comma-separated columns, e.g. `ts,band,mode`'),
+    order: queryValue
+      .optional()
+      .describe('e.g. `ts.desc,band` (`.asc`, `.desc`, `.nullsfirst`, `.nullslast`)'),
+    limit: queryValue.optional().describe('rows per page, default 100, max 10000'),
+    offset: queryValue.optional().describe('rows to skip, default 0'),
+    format: queryValue.optional().describe('json (default), csv, ndjson, parquet or arrow'),
   })
   .catchall(queryValue)
   .describe('plus filters `<column>=<op>.<value>` or `filter.<column>=<op>.<value>`');
 
 export const aggregateQuerySchema = z
   .object({
-    x: z.string().optional().describe('column on the x axis'),
-    bucket: z.string().optional().describe('time bucket for a date/timestamp x: minute hour day week month quarter year'),
-    bins: z.string().optional().describe('histogram a numeric x into N equal-width bins'),
-    y: z.string().optional().describe('column aggregated (not needed for count)'),
-    agg: z.string().optional().describe('count (default), sum, mean, min, max, median, distinct'),
-    group: z.string().optional().describe('column splitting the result into series'),
-    top: z.string().optional().describe('largest groups kept (default 10); the rest is `other`'),
-    points: z.string().optional().describe('downsample long series to at most N points (LTTB)'),
+    x: queryValue.optional().describe('column on the x axis'),
+    bucket: queryValue
+      .optional()
+      .describe('time bucket for a date/timestamp x: minute hour day week month quarter year'),
+    bins: queryValue.optional().describe('histogram a numeric x into N equal-width bins'),
+    y: queryValue.optional().describe('column aggregated (not needed for count)'),
+    agg: queryValue.optional().describe('count (default), sum, mean, min, max, median, distinct'),
+    group: queryValue.optional().describe('column splitting the result into series'),
+    top: queryValue.optional().describe('largest groups kept (default 10); the rest is `other`'),
+    points: queryValue.optional().describe('downsample long series to at most N points (LTTB)'),
   })
   .catchall(queryValue)
   .describe('plus filters as in /rows');
@@ -103,4 +105,6 @@ export const aggregateResponseSchema = z.object({
 export const analysisResponseSchema = z
   .object({ dataset: z.string() })
   .catchall(z.unknown())
-  .describe('summary: {rows, columns:[{name,type,stats,histogram,top}]}; correlation: {columns, matrix, sampleRows}; pca: {columns, explainedVariance, points:{x,y,label}, labelColumn, sampleRows}; profiles: {labelColumn, columns, samplesPerClass, classes:[{label,count,mean,samples}]}');
+  .describe(
+    'summary: {rows, columns:[{name,type,stats,histogram,top}]}; correlation: {columns, matrix, sampleRows}; pca: {columns, explainedVariance, points:{x,y,label}, labelColumn, sampleRows}; profiles: {labelColumn, columns, samplesPerClass, classes:[{label,count,mean,samples}]}',
+  );

@@ -10,6 +10,9 @@ export async function docsRoutes(app: FastifyInstance): Promise<void> {
     return reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-cache').send(html);
   });
   app.get('/docs/docs.css', { schema: { hide: true } }, async (_request, reply) =>
-    reply.type('text/css; charset=utf-8').header('Cache-Control', 'public, max-age=3600').send(DOCS_CSS),
+    reply
+      .type('text/css; charset=utf-8')
+      .header('Cache-Control', 'public, max-age=3600')
+      .send(DOCS_CSS),
   );
 }

@@ -23,7 +23,10 @@ export interface HealthSources {
 }
 
 /** Run `probe`, timing it; a rejection or a timeout becomes `error` (secrets redacted). */
-export async function timed<T>(probe: () => Promise<T>, timeoutMs: number = CHECK_TIMEOUT_MS): Promise<Timed<T>> {
+export async function timed<T>(
+  probe: () => Promise<T>,
+  timeoutMs: number = CHECK_TIMEOUT_MS,
+): Promise<Timed<T>> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -69,7 +72,10 @@ export function datasetFacts(catalog: Catalog): DatasetFacts[] {
   }));
 }
 
-export async function gatherHealth(sources: HealthSources, now: Date = new Date()): Promise<HealthInputs> {
+export async function gatherHealth(
+  sources: HealthSources,
+  now: Date = new Date(),
+): Promise<HealthInputs> {
   const { config, catalog, state, operations } = sources;
   const { database, redis } = operations.probes;
   const [data, databaseResult, redisResult] = await Promise.all([
@@ -80,7 +86,9 @@ export async function gatherHealth(sources: HealthSources, now: Date = new Date(
           return true as const;
         })
       : Promise.resolve(undefined),
-    config.redisUrl !== undefined && redis !== undefined ? timed(redis) : Promise.resolve(undefined),
+    config.redisUrl !== undefined && redis !== undefined
+      ? timed(redis)
+      : Promise.resolve(undefined),
   ]);
   const cacheStarted = performance.now();
   const datasets = datasetFacts(catalog);
@@ -88,7 +96,7 @@ export async function gatherHealth(sources: HealthSources, now: Date = new Date(
   return {
     config,
     timestamp: now.toISOString(),
-    uptimeSeconds: Math.round((now.getTime() - state.startedAt) / 1000),
+    uptimeSeconds: Math.round((now.getTime() - operations.server.startedAt()) / 1000),
     data,
     datasets,
     cacheLatencyMs,

@@ -40,7 +40,13 @@ export interface Timed<T> {
 export interface HealthInputs {
   readonly config: Pick<
     Config,
-    'version' | 'env' | 'isProduction' | 'dataDir' | 'usingBundledExamples' | 'databaseUrl' | 'redisUrl'
+    | 'version'
+    | 'env'
+    | 'isProduction'
+    | 'dataDir'
+    | 'usingBundledExamples'
+    | 'databaseUrl'
+    | 'redisUrl'
   >;
   readonly timestamp: string;
   readonly uptimeSeconds: number;
@@ -67,8 +73,15 @@ export interface HealthReport {
   readonly service: 'dashport';
   readonly environment: string;
   readonly uptime_seconds: number;
-  readonly checks: Record<string, { readonly status: CheckStatus; readonly [field: string]: unknown }>;
-  readonly summary: { readonly total_checks: number; readonly passed: number; readonly failed: number };
+  readonly checks: Record<
+    string,
+    { readonly status: CheckStatus; readonly [field: string]: unknown }
+  >;
+  readonly summary: {
+    readonly total_checks: number;
+    readonly passed: number;
+    readonly failed: number;
+  };
 }
 
 function ms(value: number): number {
@@ -88,14 +101,19 @@ export function httpStatusOf(status: HealthStatus): 200 | 503 {
 
 export function buildHealthReport(inputs: HealthInputs): HealthReport {
   const { config } = inputs;
-  const broken = inputs.datasets.filter((d) => d.state === 'broken' || (d.failure !== undefined && !d.built));
-  const warm = inputs.datasets.every((d) => (d.state === 'ready' && !d.stale) || d.state === 'broken');
+  const broken = inputs.datasets.filter(
+    (d) => d.state === 'broken' || (d.failure !== undefined && !d.built),
+  );
+  const warm = inputs.datasets.every(
+    (d) => (d.state === 'ready' && !d.stale) || d.state === 'broken',
+  );
   const neverBuilt = inputs.datasets.some((d) => !d.built && d.state !== 'broken');
 
   const checks: Record<string, { status: CheckStatus; [field: string]: unknown }> = {};
 
   checks.data = {
-    status: inputs.data.error !== undefined ? 'unhealthy' : broken.length > 0 ? 'degraded' : 'healthy',
+    status:
+      inputs.data.error !== undefined ? 'unhealthy' : broken.length > 0 ? 'degraded' : 'healthy',
     path: config.usingBundledExamples ? 'bundled examples' : config.dataDir,
     readable: inputs.data.error === undefined,
     ...(inputs.data.error === undefined ? {} : { error: inputs.data.error }),
@@ -165,7 +183,8 @@ export function buildHealthReport(inputs: HealthInputs): HealthReport {
     response_time_ms: 0,
   };
 
-  const securityOk = inputs.security.cspEnabled && (inputs.security.hstsEnabled || !config.isProduction);
+  const securityOk =
+    inputs.security.cspEnabled && (inputs.security.hstsEnabled || !config.isProduction);
   checks.security = {
     status: securityOk ? 'healthy' : 'degraded',
     csp_enabled: inputs.security.cspEnabled,
@@ -181,7 +200,9 @@ export function buildHealthReport(inputs: HealthInputs): HealthReport {
 
   return {
     status,
-    ...(status === 'starting' ? { progress: Math.round(Math.min(1, Math.max(0, inputs.progress)) * 1000) / 1000 } : {}),
+    ...(status === 'starting'
+      ? { progress: Math.round(Math.min(1, Math.max(0, inputs.progress)) * 1000) / 1000 }
+      : {}),
     timestamp: inputs.timestamp,
     version: config.version,
     service: 'dashport',

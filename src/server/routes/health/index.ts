@@ -7,7 +7,10 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Catalog } from '../../../engine/catalog.js';
 import type { Config } from '../../../config/config.js';
-import { type Operations, createSingleProcessOperations } from '../../../observability/operations.js';
+import {
+  type Operations,
+  createSingleProcessOperations,
+} from '../../../observability/operations.js';
 import { detectMemoryLimit } from '../../../resilience/memory-limit.js';
 import type { RuntimeState } from '../../runtime-state.js';
 import { metricsRoutes } from '../operations/metrics.js';
@@ -34,14 +37,20 @@ interface QuickStatus {
   readonly body: string;
 }
 
-export async function healthRoutes(app: FastifyInstance, options: HealthRoutesOptions): Promise<void> {
+export async function healthRoutes(
+  app: FastifyInstance,
+  options: HealthRoutesOptions,
+): Promise<void> {
   const { config, catalog, state } = options;
   const operations =
     options.operations ??
     createSingleProcessOperations({
       version: config.version,
       memoryLimit: await detectMemoryLimit(config.memoryLimitMb),
-      thresholds: { warnPercent: config.memoryWarnPercent, criticalPercent: config.memoryCriticalPercent },
+      thresholds: {
+        warnPercent: config.memoryWarnPercent,
+        criticalPercent: config.memoryCriticalPercent,
+      },
     });
   const sources = { config, catalog, state, operations };
 
@@ -71,17 +80,27 @@ export async function healthRoutes(app: FastifyInstance, options: HealthRoutesOp
   const noStore = (reply: FastifyReply): FastifyReply =>
     reply.header('cache-control', 'no-store').type(JSON_TYPE);
 
-  app.get('/livez', { schema: { hide: true } }, async (_request, reply) => noStore(reply).send(LIVE_BODY));
+  // The probes' answers are not cacheable anyway (no validator, no freshness); they skip the
+  // Cache-Control header to keep the hottest responses small.
+  app.get('/livez', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type(JSON_TYPE).send(LIVE_BODY),
+  );
 
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
     noStore(reply);
     if (state.draining) return reply.code(503).send({ status: 'draining' });
     if (!catalog.warm()) {
       const progress = Math.max(state.buildProgress, catalog.progress());
-      return reply.code(503).send({ status: 'starting', progress: Math.round(progress * 1000) / 1000 });
+      return reply
+        .code(503)
+        .send({ status: 'starting', progress: Math.round(progress * 1000) / 1000 });
     }
     const { database } = operations.probes;
-    if (config.databaseUrl !== undefined && database !== undefined && catalog.list().some((e) => e.kind === 'postgres')) {
+    if (
+      config.databaseUrl !== undefined &&
+      database !== undefined &&
+      catalog.list().some((e) => e.kind === 'postgres')
+    ) {
       const result = await timed(database);
       if (result.error !== undefined) {
         return reply.code(503).send({ status: 'unavailable', reason: `database: ${result.error}` });
@@ -96,8 +115,11 @@ export async function healthRoutes(app: FastifyInstance, options: HealthRoutesOp
   });
 
   app.get('/health/quick', { schema: { hide: true } }, async (_request, reply) => {
-    const current = quick !== undefined && Date.now() - quick.at <= QUICK_HEALTH_TTL_MS ? quick : await refreshQuick();
-    return noStore(reply).code(current.code).send(current.body);
+    const current =
+      quick !== undefined && Date.now() - quick.at <= QUICK_HEALTH_TTL_MS
+        ? quick
+        : await refreshQuick();
+    return reply.code(current.code).type(JSON_TYPE).send(current.body);
   });
 
   await app.register(metricsRoutes, { operations });

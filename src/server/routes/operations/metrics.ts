@@ -12,7 +12,10 @@ export interface MetricsRoutesOptions {
 
 const FORMATS = ['prometheus', 'json'] as const;
 
-export async function metricsRoutes(app: FastifyInstance, options: MetricsRoutesOptions): Promise<void> {
+export async function metricsRoutes(
+  app: FastifyInstance,
+  options: MetricsRoutesOptions,
+): Promise<void> {
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
     const { format = 'prometheus' } = request.query as { format?: unknown };
     if (typeof format !== 'string' || !FORMATS.includes(format as (typeof FORMATS)[number])) {

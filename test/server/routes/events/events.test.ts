@@ -12,6 +12,7 @@ import {
   postRows,
   spotsCsv,
   startLiveServer,
+  removeDataDirs,
 } from '../../../live/live-server.js';
 
 interface SseEvent {
@@ -195,4 +196,8 @@ describe('SSE events', () => {
     expect(event.id).toMatch(/^seg-/);
     client.close();
   });
+});
+
+afterAll(async () => {
+  await removeDataDirs();
 });

@@ -14,6 +14,7 @@ import {
   postRows,
   spotsCsv,
   startLiveServer,
+  removeDataDirs,
 } from '../../../live/live-server.js';
 
 const spot = (i: number, batch: string) => ({
@@ -157,4 +158,8 @@ describe('ingestion', () => {
     expect(response.status).toBe(401);
     expect(JSON.stringify(response.body)).not.toContain(TEST_TOKEN);
   });
+});
+
+afterAll(async () => {
+  await removeDataDirs();
 });

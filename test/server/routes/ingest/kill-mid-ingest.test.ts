@@ -11,6 +11,7 @@ import {
   postRows,
   spotsCsv,
   startLiveServer,
+  removeDataDirs,
 } from '../../../live/live-server.js';
 import { spawnLiveServer } from '../../../live/spawn-live-server.js';
 
@@ -69,4 +70,8 @@ describe('kill mid-ingest', () => {
       await restarted.close();
     }
   });
+});
+
+afterAll(async () => {
+  await removeDataDirs();
 });
