@@ -85,7 +85,11 @@ export function createCatalog(options: CatalogOptions): Catalog {
   const analysesCache = new Map<string, { version: string; analyses: Analyses }>();
   let viewCounter = 0;
 
+  // Sources that could not even be listed: nothing in the cache can change their state.
+  const unlisted = new Set<string>();
+
   async function attach(entry: DatasetEntry): Promise<void> {
+    if (unlisted.has(entry.id)) return;
     const manifest = await readManifest(options.cacheDir, entry.id);
     const failure = await readFailure(options.cacheDir, entry.id);
     entry.failure = failure;
@@ -170,7 +174,9 @@ export function createCatalog(options: CatalogOptions): Catalog {
               };
         fresh.set(source.id, entry);
       }
+      unlisted.clear();
       for (const problem of sources.problems) {
+        unlisted.add(problem.id);
         // Not among the sources (it could not be listed): its kind and location come from the problem.
         const entry: DatasetEntry = {
           ...entryFrom(sources, problem.id),
@@ -183,9 +189,7 @@ export function createCatalog(options: CatalogOptions): Catalog {
       }
       entries.clear();
       for (const [id, entry] of fresh) entries.set(id, entry);
-      await Promise.all(
-        [...entries.values()].filter((e) => e.state !== 'broken' || e.files.length > 0).map(attach),
-      );
+      await Promise.all([...entries.values()].map(attach));
     },
     async refresh(id) {
       const targets =

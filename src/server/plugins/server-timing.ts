@@ -27,6 +27,11 @@ function format(entry: ServerTimingEntry): string {
 
 type Hooks<T> = T | T[] | undefined;
 
+function prepend<T>(hook: T, existing: Hooks<T>): T[] {
+  if (existing === undefined) return [hook];
+  return Array.isArray(existing) ? [hook, ...existing] : [hook, existing];
+}
+
 function append<T>(existing: Hooks<T>, hook: T): T[] {
   if (existing === undefined) return [hook];
   return Array.isArray(existing) ? [...existing, hook] : [existing, hook];
@@ -49,7 +54,8 @@ async function serverTiming(
   };
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith(prefix)) return;
-    route.onRequest = append(route.onRequest as Hooks<onRequestHookHandler>, start);
+    // First: a route's own onRequest hook may answer (401) before later hooks run.
+    route.onRequest = prepend(start, route.onRequest as Hooks<onRequestHookHandler>);
     route.onSend = append(route.onSend as Hooks<onSendHookHandler>, header);
   });
 }
