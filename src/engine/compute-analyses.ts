@@ -4,9 +4,7 @@
  * a reservoir sample in JS (exact statistics, sampled embeddings — the usual trade-off);
  * per-class means over all rows and N sample rows per class for labelled datasets.
  */
-import { correlationMatrix } from '../analysis/correlation.js';
 import { histogramEdges } from '../analysis/histogram.js';
-import { pca2d } from '../analysis/pca.js';
 import type {
   CellValue,
   ColumnInfo,
@@ -20,6 +18,7 @@ import type {
 } from '../shared/api-types.js';
 import type { Value } from './cell.js';
 import type { DuckDb } from './duckdb.js';
+import { MAX_ANALYSIS_COLUMNS, embedSample } from './embed-sample.js';
 import { sqlString } from './source-sql.js';
 import { quoteIdent } from './sql/identifiers.js';
 
@@ -27,10 +26,6 @@ export const HISTOGRAM_BINS = 20;
 export const TOP_VALUES = 10;
 /** Rows sampled for correlation and PCA; enough for stable estimates, cheap to hold in memory. */
 export const ANALYSIS_SAMPLE_ROWS = 20_000;
-/** Points of the PCA scatter sent to browsers. */
-export const PCA_POINTS = 2_000;
-/** Correlation and PCA over more columns than this are not computed (the matrix would not be read). */
-export const MAX_ANALYSIS_COLUMNS = 400;
 export const DEFAULT_SAMPLES_PER_CLASS = 50;
 /**
  * Above this many numeric cells, distinct counts and quantiles use DuckDB's sketches
@@ -295,40 +290,17 @@ export async function computeAnalyses(db: DuckDb, input: AnalysisInput): Promise
       column.name !== input.labelColumn &&
       (stats.get(column.name)?.count ?? 0) > 0,
   );
-  let correlation: Analyses['correlation'];
-  let pca: Analyses['pca'];
-  if (numeric.length < 2) {
-    const reason = `dataset "${input.id}" has fewer than two numeric columns`;
-    correlation = { notApplicable: reason };
-    pca = { notApplicable: reason };
-  } else if (numeric.length > MAX_ANALYSIS_COLUMNS) {
-    const reason = `dataset "${input.id}" has ${numeric.length} numeric columns; correlation and PCA are computed up to ${MAX_ANALYSIS_COLUMNS}`;
-    correlation = { notApplicable: reason };
-    pca = { notApplicable: reason };
-  } else {
-    const sample = await numericSample(db, input, numeric);
-    const byColumn = numeric.map((_, j) => sample.rows.map((row) => row[j] ?? null));
-    correlation = {
-      dataset: input.id,
-      columns: numeric.map((c) => c.name),
-      matrix: correlationMatrix(byColumn),
-      sampleRows: sample.rows.length,
-    };
-    const fitted = pca2d(sample.rows);
-    const shown = Math.min(PCA_POINTS, sample.rows.length);
-    pca = {
-      dataset: input.id,
-      columns: numeric.map((c) => c.name),
-      explainedVariance: fitted.explainedVariance,
-      points: {
-        x: fitted.points.x.slice(0, shown),
-        y: fitted.points.y.slice(0, shown),
-        label: input.labelColumn === undefined ? null : sample.labels.slice(0, shown),
-      },
-      labelColumn: input.labelColumn ?? null,
-      sampleRows: sample.rows.length,
-    };
-  }
+  const sample =
+    numeric.length >= 2 && numeric.length <= MAX_ANALYSIS_COLUMNS
+      ? await numericSample(db, input, numeric)
+      : { rows: [], labels: [] };
+  const { correlation, pca } = embedSample({
+    id: input.id,
+    columns: numeric.map((c) => c.name),
+    rows: sample.rows,
+    labels: sample.labels,
+    labelColumn: input.labelColumn,
+  });
   return { summary, correlation, pca, profiles: await profiles(db, input, numeric) };
 }
 

@@ -19,14 +19,14 @@ import type {
   SummaryAnalysis,
 } from '../shared/api-types.js';
 import type { Catalog, DatasetEntry, ReadyEntry } from './catalog.js';
-import { type Value, toScalar } from './cell.js';
+import { toScalar } from './cell.js';
 import type { DuckDb } from './duckdb.js';
 import { buildAggregateSql, buildTopGroupsSql, isFoldable } from './sql/build-aggregate-sql.js';
 import { buildRowsSql } from './sql/build-rows-sql.js';
 import { parseAggregateQuery } from './sql/parse-aggregate-query.js';
 import { parseRowsQuery } from './sql/parse-rows-query.js';
 import type { AggregateQuery, RawQuery, RowsQuery, SchemaColumn } from './sql/query-types.js';
-import { shapeAggregate } from './sql/shape-aggregate.js';
+import { aggregateRows, shapeAggregate } from './sql/shape-aggregate.js';
 import { histogramEdges } from '../analysis/histogram.js';
 import { exportArrow, exportParquet } from './export-rows.js';
 
@@ -95,13 +95,6 @@ export function normalizeQuery(raw: RawQuery): string {
 export function resultKey(kind: string, id: string, version: string, raw: RawQuery): string {
   const digest = createHash('sha256').update(normalizeQuery(raw)).digest('base64url').slice(0, 22);
   return `${kind}:${id}:${version}:${digest}`;
-}
-
-/** An aggregate value: min/max of a string or date column stays text, booleans become 0/1. */
-function numericCell(value: Value | undefined): number | string | null {
-  const cell = toScalar(value ?? null);
-  if (typeof cell === 'boolean') return cell ? 1 : 0;
-  return cell;
 }
 
 function schemaOf(entry: DatasetEntry): SchemaColumn[] {
@@ -278,16 +271,8 @@ export function createDatasetQueries(options: DatasetQueriesOptions): DatasetQue
             ...(topGroups === undefined ? {} : { topGroups }),
           });
           const rows = await db.query(statement.sql, statement.params);
-          const shaped = shapeAggregate(
-            rows.rows.map((row) => ({
-              x: toScalar(row[0] ?? null),
-              g: row[1] === null || row[1] === undefined ? null : String(toScalar(row[1])),
-              v: numericCell(row[2]),
-              n: numericCell(row[3]) ?? 0,
-            })),
-            query,
-            edges,
-          );
+          const cells = rows.rows.map((row) => row.map(toScalar));
+          const shaped = shapeAggregate(aggregateRows(cells), query, edges);
           return { x: shaped.x, series: shaped.series, rowsScanned: shaped.rowsScanned };
         }),
       );

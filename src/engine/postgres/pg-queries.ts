@@ -46,7 +46,7 @@ import type {
   SchemaColumn,
   SqlStatement,
 } from '../sql/query-types.js';
-import { shapeAggregate } from '../sql/shape-aggregate.js';
+import { aggregateRows, shapeAggregate } from '../sql/shape-aggregate.js';
 import { isConnectionError, mapPgError, pgReason } from './pg-pool.js';
 import type { PgDataset, PgSource } from './pg-source.js';
 import { computeSampleAnalyses } from './sample-analyses.js';
@@ -101,12 +101,6 @@ function schemaOf(dataset: PgDataset): SchemaColumn[] {
 
 function tableOf(dataset: PgDataset): string[] {
   return [dataset.relation.schema, dataset.relation.table];
-}
-
-function numericCell(value: CellValue | undefined): number | string | null {
-  const cell = value ?? null;
-  if (typeof cell === 'boolean') return cell ? 1 : 0;
-  return cell;
 }
 
 /** The queries of the datasets `source` offers. */
@@ -289,16 +283,7 @@ export function createPgQueries(options: PgQueriesOptions): PgQueries {
             binRange === undefined ? {} : { binRange },
           );
           const rows = await run(dataset, statement, timings);
-          const shaped = shapeAggregate(
-            (rows.rows as CellValue[][]).map((row) => ({
-              x: row[0] ?? null,
-              g: row[1] === null || row[1] === undefined ? null : String(row[1]),
-              v: numericCell(row[2]),
-              n: numericCell(row[3]) ?? 0,
-            })),
-            query,
-            edges,
-          );
+          const shaped = shapeAggregate(aggregateRows(rows.rows as CellValue[][]), query, edges);
           return { x: shaped.x, series: shaped.series, rowsScanned: shaped.rowsScanned };
         },
       );

@@ -5,10 +5,8 @@
  * the others top values; correlation and PCA over the numeric columns; per-class profiles
  * when a label column is set. Statistics describe the sample; `rows` is the full count.
  */
-import { correlationMatrix } from '../../analysis/correlation.js';
 import { describeNumbers } from '../../analysis/describe.js';
 import { binIndex, histogramEdges } from '../../analysis/histogram.js';
-import { pca2d } from '../../analysis/pca.js';
 import { classProfiles, compareLabels } from '../../analysis/profiles.js';
 import type {
   CellValue,
@@ -18,13 +16,8 @@ import type {
   Histogram,
   TopValue,
 } from '../../shared/api-types.js';
-import {
-  type Analyses,
-  HISTOGRAM_BINS,
-  MAX_ANALYSIS_COLUMNS,
-  PCA_POINTS,
-  TOP_VALUES,
-} from '../compute-analyses.js';
+import { type Analyses, HISTOGRAM_BINS, TOP_VALUES } from '../compute-analyses.js';
+import { embedSample } from '../embed-sample.js';
 
 export interface SampleAnalysisInput {
   readonly id: string;
@@ -128,38 +121,13 @@ export function computeSampleAnalyses(input: SampleAnalysisInput): Analyses {
     numeric.map((column) => numericValues.get(column.name)?.[i] ?? null),
   );
 
-  let correlation: Analyses['correlation'];
-  let pca: Analyses['pca'];
-  if (numeric.length < 2) {
-    const reason = `dataset "${input.id}" has fewer than two numeric columns`;
-    correlation = { notApplicable: reason };
-    pca = { notApplicable: reason };
-  } else if (numeric.length > MAX_ANALYSIS_COLUMNS) {
-    const reason = `dataset "${input.id}" has ${numeric.length} numeric columns; correlation and PCA are computed up to ${MAX_ANALYSIS_COLUMNS}`;
-    correlation = { notApplicable: reason };
-    pca = { notApplicable: reason };
-  } else {
-    correlation = {
-      dataset: input.id,
-      columns: numeric.map((column) => column.name),
-      matrix: correlationMatrix(numeric.map((column) => numericValues.get(column.name) ?? [])),
-      sampleRows: input.rows.length,
-    };
-    const fitted = pca2d(matrixRows);
-    const shown = Math.min(PCA_POINTS, input.rows.length);
-    pca = {
-      dataset: input.id,
-      columns: numeric.map((column) => column.name),
-      explainedVariance: fitted.explainedVariance,
-      points: {
-        x: fitted.points.x.slice(0, shown),
-        y: fitted.points.y.slice(0, shown),
-        label: input.labelColumn === undefined ? null : labels.slice(0, shown),
-      },
-      labelColumn: input.labelColumn ?? null,
-      sampleRows: input.rows.length,
-    };
-  }
+  const { correlation, pca } = embedSample({
+    id: input.id,
+    columns: numeric.map((column) => column.name),
+    rows: matrixRows,
+    labels,
+    labelColumn: input.labelColumn,
+  });
 
   let profiles: Analyses['profiles'];
   if (input.labelColumn === undefined) {

@@ -182,3 +182,20 @@ export function shapeAggregate(
     rowsScanned,
   };
 }
+
+/** A value of an aggregate cell: booleans (min/max of a flag) count as 0/1. */
+function cellNumber(value: CellValue | undefined): number | string | null {
+  const cell = value ?? null;
+  if (typeof cell === 'boolean') return cell ? 1 : 0;
+  return cell;
+}
+
+/** The `(x, g, v, n)` result rows of buildAggregateSql, as either engine returns them. */
+export function aggregateRows(rows: readonly (readonly CellValue[])[]): AggregateRow[] {
+  return rows.map((row) => ({
+    x: row[0] ?? null,
+    g: row[1] === null || row[1] === undefined ? null : String(row[1]),
+    v: cellNumber(row[2]),
+    n: cellNumber(row[3]) ?? 0,
+  }));
+}

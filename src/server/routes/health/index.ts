@@ -7,11 +7,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Catalog } from '../../../engine/catalog.js';
 import type { Config } from '../../../config/config.js';
-import {
-  type Operations,
-  createSingleProcessOperations,
-} from '../../../observability/operations.js';
-import { detectMemoryLimit } from '../../../resilience/memory-limit.js';
+import type { Operations } from '../../../observability/operations.js';
 import type { RuntimeState } from '../../runtime-state.js';
 import { metricsRoutes } from '../operations/metrics.js';
 import { gatherHealth, timed } from './gather-health.js';
@@ -21,8 +17,8 @@ export interface HealthRoutesOptions {
   readonly config: Config;
   readonly catalog: Catalog;
   readonly state: RuntimeState;
-  /** Metrics, the server view and dependency probes; this process alone when not given. */
-  readonly operations?: Operations;
+  /** Metrics, the server view and dependency probes. */
+  readonly operations: Operations;
 }
 
 /** /health/quick may serve a status this old. */
@@ -42,16 +38,7 @@ export async function healthRoutes(
   options: HealthRoutesOptions,
 ): Promise<void> {
   const { config, catalog, state } = options;
-  const operations =
-    options.operations ??
-    createSingleProcessOperations({
-      version: config.version,
-      memoryLimit: await detectMemoryLimit(config.memoryLimitMb),
-      thresholds: {
-        warnPercent: config.memoryWarnPercent,
-        criticalPercent: config.memoryCriticalPercent,
-      },
-    });
+  const { operations } = options;
   const sources = { config, catalog, state, operations };
 
   let quick: QuickStatus | undefined;
