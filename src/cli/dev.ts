@@ -4,6 +4,7 @@
  */
 import { watch } from 'node:fs';
 import { buildCache } from '../engine/cache-builder.js';
+import { preflightDatasets } from '../engine/load-datasets.js';
 import { startServer } from '../server/listen.js';
 import { createCliContext } from './context.js';
 import { installShutdown } from './shutdown.js';
@@ -13,6 +14,7 @@ const REBUILD_DEBOUNCE_MS = 300;
 
 export async function dev(dataDir: string | undefined): Promise<void> {
   const { config, logger } = createCliContext(dataDir, { logFormat: 'text' });
+  await preflightDatasets(config.dataDir);
   const server = await startServer({ config, logger, buildCache: true });
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = server.built;

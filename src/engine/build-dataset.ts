@@ -228,7 +228,7 @@ async function convert(
       .map((column) => castExpression(column.name, column.duckType, overrides[column.name]))
       .join(', ');
     await db.run(
-      `COPY (SELECT ${projection} FROM ${reader}) TO ${sqlString(temporaryParquet)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${rowGroupSize(rawColumns.length)})`,
+      `COPY (SELECT ${projection} FROM ${reader}) TO ${sqlString(temporaryParquet)} (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE ${rowGroupSize(rawColumns.length)})`,
     );
     if (source.kind === 'csv') await assertNoRejects(db, rejectTables);
     const parquetRelation = `read_parquet(${sqlString(temporaryParquet)})`;
@@ -373,14 +373,11 @@ async function csvDelimiter(db: DuckDb, files: readonly string[]): Promise<strin
   if (/\.tsv(\.gz)?$/i.test(first)) return '\t';
   try {
     const sniffed = await db.query(
-      `SELECT Delimiter, len(Columns) FROM sniff_csv(${sqlString(first)})`,
+      `SELECT Delimiter, len(Columns) FROM sniff_csv(${sqlString(first)}, allow_quoted_nulls = false)`,
     );
     const delimiter = sniffed.rows[0]?.[0];
     const columns = Number(sniffed.rows[0]?.[1] ?? 0);
-    if (typeof delimiter === 'string' && [',', ';', '\t', '|'].includes(delimiter) && columns > 1)
-      return delimiter;
-    if (typeof delimiter === 'string' && delimiter.length === 1 && columns > 1 && delimiter !== '|')
-      return delimiter;
+    if (typeof delimiter === 'string' && delimiter.length === 1 && columns > 1) return delimiter;
   } catch {
     // The sniffer gave up: read it as standard CSV and let the reader name the bad line.
   }

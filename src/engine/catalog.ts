@@ -5,7 +5,7 @@
  * which tells us with `refresh(id)` when an entry was committed.
  */
 import { stat } from 'node:fs/promises';
-import { NotFoundError, UnavailableError } from '../errors.js';
+import { ConfigError, NotFoundError, UnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { DatasetState, SourceKind } from '../shared/api-types.js';
 import {
@@ -154,7 +154,18 @@ export function createCatalog(options: CatalogOptions): Catalog {
   const catalog: Catalog = {
     dataDir: options.dataDir,
     async load() {
-      const sources = await loadDatasetSources(options.dataDir);
+      let sources: DatasetSources;
+      try {
+        sources = await loadDatasetSources(options.dataDir);
+      } catch (error) {
+        // The folder vanished (an unmounted volume): serve nothing, /health says unhealthy.
+        if (error instanceof ConfigError && error.parameter === 'DASHPORT_DATA_DIR') {
+          options.logger.error({ dataDir: options.dataDir }, error.message);
+          entries.clear();
+          return;
+        }
+        throw error;
+      }
       const fresh = new Map<string, DatasetEntry>();
       for (const source of sources.sources) {
         const existing = entries.get(source.id);

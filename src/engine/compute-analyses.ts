@@ -10,6 +10,7 @@ import type {
   ColumnInfo,
   ColumnStats,
   ColumnSummary,
+  Histogram,
   CorrelationAnalysis,
   PcaAnalysis,
   ProfilesAnalysis,
@@ -25,7 +26,7 @@ import { quoteIdent } from './sql/identifiers.js';
 export const HISTOGRAM_BINS = 20;
 export const TOP_VALUES = 10;
 /** Rows sampled for correlation and PCA; enough for stable estimates, cheap to hold in memory. */
-export const ANALYSIS_SAMPLE_ROWS = 20_000;
+export const ANALYSIS_SAMPLE_ROWS = 10_000;
 export const DEFAULT_SAMPLES_PER_CLASS = 50;
 /**
  * Above this many numeric cells, distinct counts and quantiles use DuckDB's sketches
@@ -73,41 +74,85 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-async function columnStats(db: DuckDb, input: AnalysisInput): Promise<Map<string, ColumnStats>> {
+type Bounds = { readonly count: number; readonly min: Value; readonly max: Value };
+
+/** Pass 1: count, min and max of every column (cheap, and the histogram edges need them). */
+async function columnBounds(
+  db: DuckDb,
+  input: AnalysisInput,
+  batch: readonly ColumnInfo[],
+): Promise<{ total: number; bounds: Bounds[] }> {
+  const parts = batch.flatMap((column, i) => {
+    const c = quoteIdent(column.name);
+    return [`count(${c}) AS "n${i}"`, `min(${c}) AS "lo${i}"`, `max(${c}) AS "hi${i}"`];
+  });
+  const result = await db.query(
+    `SELECT count(*) AS total, ${parts.join(', ')} FROM ${relationOf(input)}`,
+  );
+  const row = result.rows[0] ?? [];
+  return {
+    total: toNumber(row[0]) ?? 0,
+    bounds: batch.map((_, i) => ({
+      count: toNumber(row[1 + i * 3]) ?? 0,
+      min: row[2 + i * 3] ?? null,
+      max: row[3 + i * 3] ?? null,
+    })),
+  };
+}
+
+/**
+ * Statistics and histograms of every column in two scans per batch of columns: bounds first,
+ * then distinct counts, moments, quantiles and the histogram (whose edges need the bounds).
+ */
+async function columnProfiles(
+  db: DuckDb,
+  input: AnalysisInput,
+): Promise<{ stats: Map<string, ColumnStats>; histograms: Map<string, Histogram> }> {
   const stats = new Map<string, ColumnStats>();
+  const histograms = new Map<string, Histogram>();
   const approximate = input.rows * input.columns.length > EXACT_STATS_MAX_CELLS;
   const distinct = (c: string) =>
     approximate ? `approx_count_distinct(${c})` : `count(DISTINCT ${c})`;
   const quantile = approximate ? 'approx_quantile' : 'quantile_cont';
   for (const batch of chunk(input.columns, STATS_BATCH_COLUMNS)) {
-    const parts: string[] = [];
-    batch.forEach((column, i) => {
+    const { total, bounds } = await columnBounds(db, input, batch);
+    const edgesByColumn = batch.map((column, i) => {
+      const { min, max } = bounds[i] ?? { min: null, max: null };
+      return isNumeric(column) && typeof min === 'number' && typeof max === 'number'
+        ? histogramEdges(min, max, HISTOGRAM_BINS)
+        : undefined;
+    });
+    const parts = batch.flatMap((column, i) => {
       const c = quoteIdent(column.name);
-      parts.push(
-        `count(${c}) AS "n${i}"`,
-        `${distinct(c)} AS "d${i}"`,
-        `min(${c}) AS "lo${i}"`,
-        `max(${c}) AS "hi${i}"`,
-      );
+      const out = [`${distinct(c)} AS "d${i}"`];
       if (isNumeric(column)) {
-        parts.push(
+        out.push(
           `avg(${c}) AS "avg${i}"`,
           `stddev_samp(${c}) AS "sd${i}"`,
           `${quantile}(${c}, [0.05, 0.25, 0.5, 0.75, 0.95]) AS "q${i}"`,
         );
       }
+      const edges = edgesByColumn[i];
+      if (edges !== undefined) {
+        // histogram() gives bin → count in the same pass; the bounds are our own numbers.
+        const lo = edges[0] ?? 0;
+        const bins = edges.length - 1;
+        const width = bins > 0 ? ((edges[bins] ?? lo) - lo) / bins : 1;
+        // greatest() skips NULLs (greatest(NULL, 0) is 0), so nulls must be kept out explicitly.
+        out.push(
+          `histogram(CAST(least(greatest(floor((${c} - ${lo}) / ${width || 1}), 0), ${bins - 1}) AS INTEGER)) FILTER (WHERE ${c} IS NOT NULL) AS "h${i}"`,
+        );
+      }
+      return out;
     });
-    const result = await db.query(
-      `SELECT count(*) AS total, ${parts.join(', ')} FROM ${relationOf(input)}`,
-    );
+    const result = await db.query(`SELECT ${parts.join(', ')} FROM ${relationOf(input)}`);
     const row = result.rows[0] ?? [];
     const value = (name: string): Value => {
       const index = result.columns.indexOf(name);
       return index >= 0 ? (row[index] ?? null) : null;
     };
-    const total = toNumber(value('total')) ?? 0;
     batch.forEach((column, i) => {
-      const count = toNumber(value(`n${i}`)) ?? 0;
+      const count = bounds[i]?.count ?? 0;
       const q = value(`q${i}`);
       const quantiles = Array.isArray(q) ? (q as readonly Value[]).map((v) => toNumber(v)) : null;
       stats.set(column.name, {
@@ -115,8 +160,8 @@ async function columnStats(db: DuckDb, input: AnalysisInput): Promise<Map<string
         count,
         nulls: total - count,
         distinct: toNumber(value(`d${i}`)) ?? 0,
-        min: toScalarCell(value(`lo${i}`)),
-        max: toScalarCell(value(`hi${i}`)),
+        min: toScalarCell(bounds[i]?.min),
+        max: toScalarCell(bounds[i]?.max),
         mean: isNumeric(column) ? toNumber(value(`avg${i}`)) : null,
         std: isNumeric(column) ? toNumber(value(`sd${i}`)) : null,
         quantiles:
@@ -130,49 +175,17 @@ async function columnStats(db: DuckDb, input: AnalysisInput): Promise<Map<string
               }
             : null,
       });
+      const edges = edgesByColumn[i];
+      if (edges !== undefined) {
+        const counts = new Array<number>(Math.max(0, edges.length - 1)).fill(0);
+        for (const [bin, n] of parseHistogramMap(value(`h${i}`))) {
+          if (bin >= 0 && bin < counts.length) counts[bin] = n;
+        }
+        histograms.set(column.name, { edges, counts });
+      }
     });
   }
-  return stats;
-}
-
-async function histograms(
-  db: DuckDb,
-  input: AnalysisInput,
-  stats: Map<string, ColumnStats>,
-): Promise<Map<string, { edges: number[]; counts: number[] }>> {
-  const out = new Map<string, { edges: number[]; counts: number[] }>();
-  const numeric = input.columns.filter((column) => {
-    const s = stats.get(column.name);
-    return (
-      isNumeric(column) && s !== undefined && typeof s.min === 'number' && typeof s.max === 'number'
-    );
-  });
-  for (const batch of chunk(numeric, STATS_BATCH_COLUMNS)) {
-    const edgesByColumn = batch.map((column) => {
-      const s = stats.get(column.name);
-      return histogramEdges(Number(s?.min), Number(s?.max), HISTOGRAM_BINS);
-    });
-    // histogram() returns a map bin → count in one pass per batch; the bounds are our own numbers.
-    const parts = batch.map((column, i) => {
-      const edges = edgesByColumn[i] ?? [];
-      const lo = edges[0] ?? 0;
-      const bins = edges.length - 1;
-      const width = bins > 0 ? ((edges[bins] ?? lo) - lo) / bins : 1;
-      const c = quoteIdent(column.name);
-      // greatest() skips NULLs (greatest(NULL, 0) is 0), so nulls must be kept out explicitly.
-      return `histogram(CAST(least(greatest(floor((${c} - ${lo}) / ${width || 1}), 0), ${bins - 1}) AS INTEGER)) FILTER (WHERE ${c} IS NOT NULL) AS "h${i}"`;
-    });
-    const result = await db.query(`SELECT ${parts.join(', ')} FROM ${relationOf(input)}`);
-    const row = result.rows[0] ?? [];
-    batch.forEach((column, i) => {
-      const edges = edgesByColumn[i] ?? [];
-      const counts = new Array<number>(Math.max(0, edges.length - 1)).fill(0);
-      const map = parseHistogramMap(row[i] ?? null);
-      for (const [bin, count] of map) if (bin >= 0 && bin < counts.length) counts[bin] = count;
-      out.set(column.name, { edges, counts });
-    });
-  }
-  return out;
+  return { stats, histograms };
 }
 
 /** DuckDB MAP values arrive as `[{ key, value }]`. */
@@ -272,8 +285,7 @@ async function profiles(
 
 /** Every analysis of one dataset, read from its cached Parquet file. */
 export async function computeAnalyses(db: DuckDb, input: AnalysisInput): Promise<Analyses> {
-  const stats = await columnStats(db, input);
-  const hist = await histograms(db, input, stats);
+  const { stats, histograms: hist } = await columnProfiles(db, input);
   const tops = await topValues(db, input);
   const summaryColumns: ColumnSummary[] = input.columns.map((column) => ({
     name: column.name,

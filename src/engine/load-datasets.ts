@@ -87,6 +87,20 @@ export async function loadDatasetSources(dataDir: string): Promise<DatasetSource
   return { sources, settings, problems };
 }
 
+/**
+ * Start-up check: duplicate ids and an invalid dashport.yaml stop the start (they are the
+ * user's configuration). An unreadable data dir does not — it may be a volume that is not
+ * mounted yet — and is reported by /health as unhealthy instead.
+ */
+export async function preflightDatasets(dataDir: string): Promise<DatasetSources | undefined> {
+  try {
+    await assertDataDirReadable(dataDir);
+  } catch {
+    return undefined;
+  }
+  return loadDatasetSources(dataDir);
+}
+
 export function settingsFor(sources: DatasetSources, id: string): DatasetSettings | undefined {
   return sources.settings[id];
 }

@@ -15,7 +15,7 @@ const BAD_TYPE_LINE = 30_001;
 
 /** Each broken dataset and what its error must say: `<file>:<line>: <reason>`. */
 const BROKEN: Readonly<Record<string, RegExp>> = {
-  unterminated: /^unterminated\.csv:3: .*unterminated quoted field/,
+  unterminated: /^unterminated\.csv:3: .*unterminated quote/,
   'extra-columns': /^extra-columns\.csv:3: .*too many columns/i,
   'bad-type': new RegExp(`^bad-type\\.csv:${BAD_TYPE_LINE}: .*column n.*"abc"`),
   parts: /^b\.csv:3: .*too many columns/i,
