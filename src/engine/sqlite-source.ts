@@ -5,14 +5,17 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
+import type { Database, SqlJsStatic } from 'sql.js';
 import type { ColumnType } from '../shared/api-types.js';
 
 let sqlJs: Promise<SqlJsStatic> | undefined;
 
+/** Loaded on first use: most data dirs hold no SQLite file, and start-up time matters. */
 function loadSqlJs(): Promise<SqlJsStatic> {
   const require = createRequire(import.meta.url);
-  sqlJs ??= initSqlJs({ locateFile: (file: string) => require.resolve(`sql.js/dist/${file}`) });
+  sqlJs ??= import('sql.js').then(({ default: initSqlJs }) =>
+    initSqlJs({ locateFile: (file: string) => require.resolve(`sql.js/dist/${file}`) }),
+  );
   return sqlJs;
 }
 

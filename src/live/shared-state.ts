@@ -16,17 +16,12 @@ import {
 } from '../engine/dataset-queries.js';
 import { loadSettings } from '../engine/dataset-settings.js';
 import type { DuckDb } from '../engine/duckdb.js';
-import { createCombinedQueries } from '../engine/postgres/combined-queries.js';
 import { PG_ID_PREFIX } from '../engine/postgres/pg-discovery.js';
-import { type PgQueries, createPgQueries } from '../engine/postgres/pg-queries.js';
-import { type PgHealth, type PgSource, createPgSource } from '../engine/postgres/pg-source.js';
+import type { PgQueries } from '../engine/postgres/pg-queries.js';
+import type { PgHealth, PgSource } from '../engine/postgres/pg-source.js';
 import type { Logger } from '../logger.js';
 import { type RateLimitCounters, createRateLimitCounters } from '../resilience/rate-limit-store.js';
-import {
-  type RedisClient,
-  type RedisHealth,
-  createRedisClient,
-} from '../resilience/redis-client.js';
+import type { RedisClient, RedisHealth } from '../resilience/redis-client.js';
 import {
   type CacheLayer,
   type ResponseCache,
@@ -110,10 +105,11 @@ export function resultCacheOf(cache: ResponseCache): ResultCache {
 /** Assembles the shared state; nothing connects before `start()`. */
 export async function createSharedState(options: SharedStateOptions): Promise<SharedState> {
   const { config, logger, db } = options;
+  // ioredis, opossum and pg load only when configured: they cost a worker ~0.4 s of start-up.
   const redis =
     config.redisUrl === undefined
       ? undefined
-      : createRedisClient({
+      : (await import('../resilience/redis-client.js')).createRedisClient({
           url: config.redisUrl,
           breakerThreshold: config.redisBreakerThreshold,
           breakerResetSeconds: config.redisBreakerResetSeconds,
@@ -136,6 +132,10 @@ export async function createSharedState(options: SharedStateOptions): Promise<Sh
 
   let pg: SharedState['pg'];
   if (config.databaseUrl !== undefined) {
+    const [{ createPgSource }, { createPgQueries }] = await Promise.all([
+      import('../engine/postgres/pg-source.js'),
+      import('../engine/postgres/pg-queries.js'),
+    ]);
     const settings = await loadSettings(config.dataDir).catch(() => ({}));
     const source = createPgSource({
       url: config.databaseUrl,
@@ -157,7 +157,11 @@ export async function createSharedState(options: SharedStateOptions): Promise<Sh
   const queries =
     pg === undefined
       ? fileQueries
-      : createCombinedQueries({ files: fileQueries, pg: pg.queries, db });
+      : (await import('../engine/postgres/combined-queries.js')).createCombinedQueries({
+          files: fileQueries,
+          pg: pg.queries,
+          db,
+        });
 
   const hub = createSseHub({
     // Called only once clients connect, after `live` below exists.

@@ -6,8 +6,6 @@ import cluster from 'node:cluster';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logger.js';
-import { runSupervisor } from './supervisor.js';
-import { runWorker } from './worker.js';
 
 export interface ClusterServeOptions {
   readonly config: Config;
@@ -17,10 +15,14 @@ export interface ClusterServeOptions {
 }
 
 export async function serveCluster(options: ClusterServeOptions): Promise<void> {
+  // Each role imports only its own code: the supervisor never loads Fastify or DuckDB, and a
+  // worker never loads the supervisor (start-up time is time to first answer).
   if (cluster.isPrimary) {
+    const { runSupervisor } = await import('./supervisor.js');
     await runSupervisor({ config: options.config, logger: options.logger });
     return;
   }
+  const { runWorker } = await import('./worker.js');
   const workerId = cluster.worker?.id;
   await runWorker({
     config: options.config,

@@ -54,6 +54,9 @@ async function preflight(config: Config, logger: Logger): Promise<void> {
   }
 }
 
+/** The longest the first cache verification waits for a worker to be ready. */
+const FIRST_BUILD_DELAY_MAX_MS = 3_000;
+
 export async function runSupervisor(options: SupervisorOptions): Promise<void> {
   const { config } = options;
   const logger = options.logger.child({ role: 'supervisor' });
@@ -104,7 +107,12 @@ export async function runSupervisor(options: SupervisorOptions): Promise<void> {
     logger,
     metrics,
     onWorkerMessage: (worker, message) => hub.handleWorkerMessage(worker.worker, message),
-    onChange: () => broadcastStatus(),
+    onChange: () => {
+      // Verifying the cache competes with the workers' start for the CPUs; workers already
+      // serve the entries on disk, so it starts once the first worker answers.
+      if (!buildStarted && pool.alive() > 0) startFirstBuild();
+      broadcastStatus();
+    },
   });
   const hub = createPrimaryMetricsHub({
     metrics,
@@ -226,7 +234,14 @@ export async function runSupervisor(options: SupervisorOptions): Promise<void> {
   }, STATUS_INTERVAL_MS);
   tick.unref();
 
-  startBuild();
+  let buildStarted = false;
+  const startFirstBuild = (): void => {
+    if (buildStarted) return;
+    buildStarted = true;
+    startBuild();
+  };
   pool.start();
+  // Fallback when no worker comes up (it could be the build that a broken start waits on).
+  setTimeout(startFirstBuild, FIRST_BUILD_DELAY_MAX_MS).unref();
   logger.info({ port: config.port, host: config.host }, `supervisor running (pid ${process.pid})`);
 }
