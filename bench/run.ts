@@ -4,7 +4,7 @@
  * sections report medians and ratios measured in the same run.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { runEngineBench } from './core/engine.js';
@@ -48,7 +48,26 @@ async function main(): Promise<void> {
 
 Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}. The machine is shared; re-run for fresh numbers.
 `;
-  await writeFile(path.join(REPO_ROOT, 'bench', 'RESULTS.md'), [header, ...parts].join('\n'));
+  const file = path.join(REPO_ROOT, 'bench', 'RESULTS.md');
+  // A run of some sections replaces those and keeps the others' last results.
+  const previous = wanted.length === 0 ? [] : await readSections(file);
+  const fresh = new Map(parts.map((part) => [headingOf(part), part]));
+  const merged = previous.map((part) => fresh.get(headingOf(part)) ?? part);
+  for (const part of parts)
+    if (!previous.some((p) => headingOf(p) === headingOf(part))) merged.push(part);
+  await writeFile(file, [header, ...(wanted.length === 0 ? parts : merged)].join('\n'));
+}
+
+function headingOf(section: string): string {
+  return section.split('\n', 1)[0] ?? '';
+}
+
+async function readSections(file: string): Promise<string[]> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return text
+    .split(/\n(?=## )/)
+    .slice(1)
+    .map((section) => section.trimEnd() + '\n');
 }
 
 await main();
