@@ -45,7 +45,8 @@ export async function timed<T>(
   }
 }
 
-async function checkDataDir(dataDir: string): Promise<true> {
+/** Resolves when the data dir is a readable folder; rejects naming the problem. */
+export async function checkDataDir(dataDir: string): Promise<true> {
   const info = await stat(dataDir);
   if (!info.isDirectory()) throw new Error(`${dataDir} is not a directory`);
   await access(dataDir, constants.R_OK | constants.X_OK);

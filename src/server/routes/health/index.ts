@@ -10,7 +10,7 @@ import type { Config } from '../../../config/config.js';
 import type { Operations } from '../../../observability/operations.js';
 import type { RuntimeState } from '../../runtime-state.js';
 import { metricsRoutes } from '../operations/metrics.js';
-import { gatherHealth, timed } from './gather-health.js';
+import { checkDataDir, gatherHealth, timed } from './gather-health.js';
 import { type HealthReport, buildHealthReport, httpStatusOf } from './health-report.js';
 
 export interface HealthRoutesOptions {
@@ -76,6 +76,11 @@ export async function healthRoutes(
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
     noStore(reply);
     if (state.draining) return reply.code(503).send({ status: 'draining' });
+    // No data dir (an unmounted volume): nothing to serve, so not ready either.
+    const data = await timed(() => checkDataDir(config.dataDir));
+    if (data.error !== undefined) {
+      return reply.code(503).send({ status: 'unavailable', reason: `data dir: ${data.error}` });
+    }
     if (!catalog.warm()) {
       const progress = Math.max(state.buildProgress, catalog.progress());
       return reply
@@ -83,11 +88,8 @@ export async function healthRoutes(
         .send({ status: 'starting', progress: Math.round(progress * 1000) / 1000 });
     }
     const { database } = operations.probes;
-    if (
-      config.databaseUrl !== undefined &&
-      database !== undefined &&
-      catalog.list().some((e) => e.kind === 'postgres')
-    ) {
+    // PostgreSQL datasets are not in the file catalog: a configured database holds datasets.
+    if (config.databaseUrl !== undefined && database !== undefined) {
       const result = await timed(database);
       if (result.error !== undefined) {
         return reply.code(503).send({ status: 'unavailable', reason: `database: ${result.error}` });

@@ -221,7 +221,7 @@ describe('operations endpoints', () => {
     }
   });
 
-  it('is unhealthy when the data dir disappears', async () => {
+  it('is unhealthy and not ready when the data dir disappears', async () => {
     await rename(tmp.join('data'), tmp.join('moved'));
     try {
       const response = await warm.app.inject('/health');
@@ -230,6 +230,9 @@ describe('operations endpoints', () => {
         status: 'unhealthy',
         checks: { data: { status: 'unhealthy', readable: false } },
       });
+      const readyz = await warm.app.inject('/readyz');
+      expect(readyz.statusCode).toBe(503);
+      expect(readyz.json()).toMatchObject({ status: 'unavailable' });
     } finally {
       await rename(tmp.join('moved'), tmp.join('data'));
     }
