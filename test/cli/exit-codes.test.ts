@@ -2,7 +2,7 @@
  * Exit codes of the built `dashport` command (SPEC §2): 0 success, 1 runtime failure, 2 usage
  * or configuration error, each with a message that names what is wrong and what is accepted.
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERSION } from '../../src/config/load.js';
 import { runCli } from '../helpers/cli.js';
@@ -31,6 +31,21 @@ describe('exit code 2: configuration', () => {
     const result = await runCli(['serve', tmp.path], { cwd: tmp.path, env: { PORT: 'abc' } });
     expect(result.code).toBe(2);
     expect(result.stderr).toBe('dashport: PORT must be an integer 1-65535, got "abc"\n');
+  });
+
+  it('`dashport serve` with two sources of one id stops before forking, naming both', async () => {
+    const dir = tmp.join('duplicates');
+    await mkdir(dir, { recursive: true });
+    await writeFile(tmp.join('duplicates', 'sales.csv'), 'a\n1\n');
+    await writeFile(tmp.join('duplicates', 'Sales.json'), '[{"a":1}]');
+    const result = await runCli(['serve', dir], {
+      cwd: tmp.path,
+      env: { PORT: String(await freePort()), DASHPORT_CACHE_DIR: tmp.join('dup-cache') },
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('two sources have the dataset id "sales"');
+    expect(result.stderr).toContain('Sales.json');
+    expect(result.stderr).toContain('sales.csv');
   });
 
   it('never prints the password of an invalid DATABASE_URL', async () => {
