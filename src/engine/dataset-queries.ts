@@ -26,7 +26,7 @@ import { buildRowsSql } from './sql/build-rows-sql.js';
 import { parseAggregateQuery } from './sql/parse-aggregate-query.js';
 import { parseRowsQuery } from './sql/parse-rows-query.js';
 import type { AggregateQuery, RawQuery, RowsQuery, SchemaColumn } from './sql/query-types.js';
-import { aggregateRows, shapeAggregate } from './sql/shape-aggregate.js';
+import { aggregateResponse, aggregateRows, shapeAggregate } from './sql/shape-aggregate.js';
 import { histogramEdges } from '../analysis/histogram.js';
 import { exportArrow, exportParquet } from './export-rows.js';
 
@@ -273,18 +273,10 @@ export function createDatasetQueries(options: DatasetQueriesOptions): DatasetQue
           const rows = await db.query(statement.sql, statement.params);
           const cells = rows.rows.map((row) => row.map(toScalar));
           const shaped = shapeAggregate(aggregateRows(cells), query, edges);
-          return { x: shaped.x, series: shaped.series, rowsScanned: shaped.rowsScanned };
+          return shaped;
         }),
       );
-      return {
-        x: result.x,
-        series: result.series,
-        meta: {
-          rowsScanned: result.rowsScanned,
-          cached: timings?.cached ?? false,
-          durationMs: Math.round((performance.now() - started) * 100) / 100,
-        },
-      };
+      return aggregateResponse(result, timings?.cached ?? false, started, performance.now());
     },
     async analysis(id, kind) {
       const analyses = await catalog.analyses(id);

@@ -46,7 +46,7 @@ import type {
   SchemaColumn,
   SqlStatement,
 } from '../sql/query-types.js';
-import { aggregateRows, shapeAggregate } from '../sql/shape-aggregate.js';
+import { aggregateResponse, aggregateRows, shapeAggregate } from '../sql/shape-aggregate.js';
 import { isConnectionError, mapPgError, pgReason } from './pg-pool.js';
 import type { PgDataset, PgSource } from './pg-source.js';
 import { computeSampleAnalyses } from './sample-analyses.js';
@@ -284,18 +284,10 @@ export function createPgQueries(options: PgQueriesOptions): PgQueries {
           );
           const rows = await run(dataset, statement, timings);
           const shaped = shapeAggregate(aggregateRows(rows.rows as CellValue[][]), query, edges);
-          return { x: shaped.x, series: shaped.series, rowsScanned: shaped.rowsScanned };
+          return shaped;
         },
       );
-      return {
-        x: result.x,
-        series: result.series,
-        meta: {
-          rowsScanned: result.rowsScanned,
-          cached: timings?.cached ?? false,
-          durationMs: Math.round((performance.now() - started) * 100) / 100,
-        },
-      };
+      return aggregateResponse(result, timings?.cached ?? false, started, performance.now());
     },
     async analysis(id, kind) {
       const dataset = source.ready(id);

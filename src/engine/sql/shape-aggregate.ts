@@ -4,7 +4,7 @@
  * asks for fewer points than there are.
  */
 import { downsample } from '../../analysis/lttb.js';
-import type { AggregateSeries, CellValue } from '../../shared/api-types.js';
+import type { AggregateResponse, AggregateSeries, CellValue } from '../../shared/api-types.js';
 import { NULL_GROUP, OTHER_GROUP } from './build-aggregate-sql.js';
 import type { AggFunction, AggregateQuery } from './query-types.js';
 
@@ -198,4 +198,22 @@ export function aggregateRows(rows: readonly (readonly CellValue[])[]): Aggregat
     v: cellNumber(row[2]),
     n: cellNumber(row[3]) ?? 0,
   }));
+}
+
+/** The response of /aggregate: the shaped cells plus how they were obtained. */
+export function aggregateResponse(
+  shaped: ShapedAggregate,
+  cached: boolean,
+  startedAt: number,
+  now: number,
+): AggregateResponse {
+  return {
+    x: shaped.x,
+    series: shaped.series,
+    meta: {
+      rowsScanned: shaped.rowsScanned,
+      cached,
+      durationMs: Math.round((now - startedAt) * 100) / 100,
+    },
+  };
 }
