@@ -2,6 +2,7 @@
  * A small seeded PRNG (mulberry32) so generated data is identical on every run and machine:
  * Math.random cannot be seeded, and committed example files must not change when regenerated.
  */
+import { mulberry32 } from '../../src/analysis/mulberry32.js';
 
 /** Uniform, normal and weighted draws from one seeded stream. */
 export interface Random {
@@ -17,20 +18,10 @@ export interface Random {
   weighted(weights: readonly number[]): number;
 }
 
-const UINT32_RANGE = 4_294_967_296;
-
 /** A deterministic random stream for `seed` (any number; only its low 32 bits are used). */
 export function createRandom(seed: number): Random {
-  let state = seed >>> 0;
+  const next = mulberry32(seed);
   let spareNormal: number | undefined;
-
-  function next(): number {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / UINT32_RANGE;
-  }
 
   function standardNormal(): number {
     if (spareNormal !== undefined) {

@@ -4,21 +4,11 @@
  * example waveforms. Samples are chosen by a seeded PRNG so the cache build, every worker and
  * every test pick the same rows.
  */
+import { mulberry32 } from './mulberry32.js';
 import type { CellValue, ClassProfile } from '../shared/api-types.js';
 
 /** Seed used when the caller gives none. */
 export const DEFAULT_PROFILE_SEED = 20_240_601;
-
-/** mulberry32 (Tommy Ettinger): a tiny, well-mixed 32-bit PRNG; returns floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function typeRank(label: CellValue): number {
   if (label === null) return 0;

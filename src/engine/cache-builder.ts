@@ -12,6 +12,7 @@ import type { BuildFailure, Manifest } from './cache-store.js';
 import { type BuildOutcome, buildDataset } from './build-dataset.js';
 import { createDuckDb } from './duckdb.js';
 import { type DatasetSources, loadDatasetSources, settingsFor } from './load-datasets.js';
+import { isProcessAlive } from './process-alive.js';
 
 export interface DatasetBuildEvent {
   readonly id: string;
@@ -49,15 +50,6 @@ const LOCK_STALE_MS = 60_000;
 const LOCK_HEARTBEAT_MS = 10_000;
 const LOCK_POLL_MS = 200;
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Take the build lock of a cache dir, waiting for another builder if needed. */
 export async function acquireBuildLock(
   cacheDir: string,
@@ -89,7 +81,7 @@ export async function acquireBuildLock(
       const [info, text] = await Promise.all([stat(file), readFile(file, 'utf8')]);
       const owner = JSON.parse(text) as { pid?: number; host?: string };
       const sameHostDead =
-        owner.host === os.hostname() && typeof owner.pid === 'number' && !isAlive(owner.pid);
+        owner.host === os.hostname() && typeof owner.pid === 'number' && !isProcessAlive(owner.pid);
       if (sameHostDead || Date.now() - info.mtimeMs > LOCK_STALE_MS) {
         await rm(file, { force: true });
         continue;

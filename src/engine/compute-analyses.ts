@@ -17,6 +17,7 @@ import type {
   SummaryAnalysis,
   TopValue,
 } from '../shared/api-types.js';
+import { NotFoundError } from '../errors.js';
 import type { Value } from './cell.js';
 import type { DuckDb } from './duckdb.js';
 import { MAX_ANALYSIS_COLUMNS, embedSample } from './embed-sample.js';
@@ -327,4 +328,21 @@ function emptyStats(): ColumnStats {
     std: null,
     quantiles: null,
   };
+}
+
+export type AnalysisKind = keyof Analyses;
+
+/** One analysis of a dataset, or 404 with the reason it does not apply. */
+export function applicableAnalysis<K extends AnalysisKind>(
+  analyses: Analyses,
+  kind: K,
+): Exclude<Analyses[K], { readonly notApplicable: string }> {
+  const result = analyses[kind];
+  if ('notApplicable' in result) {
+    throw new NotFoundError(
+      'DASHPORT_ERR_ANALYSIS_NOT_APPLICABLE',
+      `${kind} does not apply: ${result.notApplicable}`,
+    );
+  }
+  return result as Exclude<Analyses[K], { readonly notApplicable: string }>;
 }

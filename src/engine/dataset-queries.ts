@@ -6,7 +6,6 @@
  */
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import { NotFoundError } from '../errors.js';
 import type {
   AggregateResponse,
   CellValue,
@@ -18,6 +17,7 @@ import type {
   RowsResponse,
   SummaryAnalysis,
 } from '../shared/api-types.js';
+import { type AnalysisKind, applicableAnalysis } from './compute-analyses.js';
 import type { Catalog, DatasetEntry, ReadyEntry } from './catalog.js';
 import { toScalar } from './cell.js';
 import type { DuckDb } from './duckdb.js';
@@ -30,7 +30,7 @@ import { aggregateResponse, aggregateRows, shapeAggregate } from './sql/shape-ag
 import { histogramEdges } from '../analysis/histogram.js';
 import { exportArrow, exportParquet } from './export-rows.js';
 
-export type AnalysisKind = 'summary' | 'correlation' | 'pca' | 'profiles';
+export type { AnalysisKind };
 export const ANALYSIS_KINDS: readonly AnalysisKind[] = [
   'summary',
   'correlation',
@@ -279,15 +279,7 @@ export function createDatasetQueries(options: DatasetQueriesOptions): DatasetQue
       return aggregateResponse(result, timings?.cached ?? false, started, performance.now());
     },
     async analysis(id, kind) {
-      const analyses = await catalog.analyses(id);
-      const result = analyses[kind];
-      if ('notApplicable' in result) {
-        throw new NotFoundError(
-          'DASHPORT_ERR_ANALYSIS_NOT_APPLICABLE',
-          `${kind} does not apply: ${result.notApplicable}`,
-        );
-      }
-      return result;
+      return applicableAnalysis(await catalog.analyses(id), kind);
     },
     versionOf(id) {
       return catalog.get(id).version;

@@ -4,6 +4,7 @@
  * by daylight (20 m and up by day, 40/80/160 m by night), frequencies inside each band's
  * segment for the mode. Seeded, so a run can be replayed.
  */
+import { mulberry32 } from '../analysis/mulberry32.js';
 
 export interface DemoSpot {
   readonly ts: string;
@@ -54,20 +55,9 @@ const PREFIXES: readonly [string, string][] = [
 
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
-/** mulberry32: a small seeded PRNG (floats in [0, 1)). */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /** A spot generator; `next(at, n)` makes `n` spots timed within the second before `at`. */
 export function createSpotGenerator(seed = 7): { next(at: Date, n: number): DemoSpot[] } {
-  const random = seeded(seed);
+  const random = mulberry32(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const call = (): [string, string] => {
     const [prefix, country] = pick(PREFIXES);

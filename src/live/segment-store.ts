@@ -19,6 +19,7 @@ import { open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { BoundValue } from '../engine/sql/query-types.js';
 import { temporaryPath, writeFileAtomic } from '../engine/cache-store.js';
+import { isProcessAlive } from '../engine/process-alive.js';
 
 /** Defaults with their units. */
 export const SEGMENT_STORE_DEFAULTS = {
@@ -121,15 +122,6 @@ function serialize(columns: readonly string[], row: readonly BoundValue[]): stri
   return JSON.stringify(object);
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** The store under `cacheDir/live`. */
 export function createSegmentStore(options: SegmentStoreOptions): SegmentStore {
   const now = options.now ?? Date.now;
@@ -191,7 +183,7 @@ export function createSegmentStore(options: SegmentStoreOptions): SegmentStore {
       try {
         const [text, info] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
         const pid = Number(text);
-        const dead = Number.isInteger(pid) && pid > 0 && !isAlive(pid);
+        const dead = Number.isInteger(pid) && pid > 0 && !isProcessAlive(pid);
         if (!dead && now() - info.mtimeMs < SEGMENT_STORE_DEFAULTS.lockStaleMs) return undefined;
         await rm(file, { force: true });
       } catch {
@@ -364,7 +356,9 @@ export function createSegmentStore(options: SegmentStoreOptions): SegmentStore {
       }
       const leftovers = names.filter((name) => {
         const match = /^\.tmp-(\d+)-/.exec(name);
-        return match !== null && Number(match[1]) !== process.pid && !isAlive(Number(match[1]));
+        return (
+          match !== null && Number(match[1]) !== process.pid && !isProcessAlive(Number(match[1]))
+        );
       });
       await Promise.all(leftovers.map((name) => rm(path.join(dirOf(id), name), { force: true })));
       return leftovers.length;

@@ -4,7 +4,7 @@
  * computed in memory from a sample (refreshed in the background, last good kept), and the
  * one-transaction INSERT that ingestion uses. Results are cached under the dataset version.
  */
-import { DashportError, NotFoundError } from '../../errors.js';
+import { DashportError } from '../../errors.js';
 import { createStaleWhileRevalidate } from '../../resilience/response-cache-swr.js';
 import type {
   AggregateResponse,
@@ -23,6 +23,7 @@ import {
   ANALYSIS_SAMPLE_ROWS,
   type Analyses,
   DEFAULT_SAMPLES_PER_CLASS,
+  applicableAnalysis,
 } from '../compute-analyses.js';
 import {
   type AnalysisKind,
@@ -291,14 +292,7 @@ export function createPgQueries(options: PgQueriesOptions): PgQueries {
     },
     async analysis(id, kind) {
       const dataset = source.ready(id);
-      const result = (await analysesOf(dataset))[kind];
-      if ('notApplicable' in result) {
-        throw new NotFoundError(
-          'DASHPORT_ERR_ANALYSIS_NOT_APPLICABLE',
-          `${kind} does not apply: ${result.notApplicable}`,
-        );
-      }
-      return result;
+      return applicableAnalysis(await analysesOf(dataset), kind);
     },
     versionOf(id) {
       return source.get(id).version;
