@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.js';
+import { type AuthConfig, parseAuthConfig } from './auth-config.js';
 import {
   type Env,
   type RateLimitWindow,
@@ -60,6 +61,8 @@ export interface Config {
   readonly logFormat: 'text' | 'json';
   readonly sentryDsn: string | undefined;
   readonly sentryTracesSampleRate: number;
+  /** Access control (SPEC §9); `auth.enabled` is false by default. */
+  readonly auth: AuthConfig;
 }
 
 /** Where the package lives, so the bundled examples and the web build are found from dist/ or src/. */
@@ -212,6 +215,7 @@ export function buildConfig(
     logFormat,
     sentryDsn: readSentryDsn(env),
     sentryTracesSampleRate: readNumber(env, 'SENTRY_TRACES_SAMPLE_RATE', 0, 0, 1),
+    auth: parseAuthConfig(env, { cwd: options.cwd }),
   };
   return Object.freeze(config);
 }
