@@ -3,9 +3,8 @@
  * behind its breaker (when REDIS_URL is set), the two-level response cache, rate-limit
  * counters, PostgreSQL datasets (when DATABASE_URL is set), live data (segment store, SSE hub,
  * event bus, ingestion) and the DatasetQueries that serves file and pg datasets alike.
- * `registerSharedStateRoutes` adds its HTTP side: rate limiting, ingestion and events.
+ * Plain services, no HTTP: src/server/app.ts registers the routes and plugins over them.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config/config.js';
 import { buildCache } from '../engine/cache-builder.js';
 import type { Catalog } from '../engine/catalog.js';
@@ -28,9 +27,6 @@ import {
   type ResponseCacheKey,
   createResponseCache,
 } from '../resilience/response-cache.js';
-import { rateLimitPlugin } from '../server/plugins/rate-limit.js';
-import { eventRoutes } from '../server/routes/events/index.js';
-import { ingestRoutes } from '../server/routes/ingest/index.js';
 import { type LiveBus, createLiveBus } from './event-bus.js';
 import { type LiveCatalog, createLiveCatalog } from './live-view.js';
 import { type LiveService, createLiveService } from './live-service.js';
@@ -238,32 +234,4 @@ export async function createSharedState(options: SharedStateOptions): Promise<Sh
       await redis?.close();
     },
   };
-}
-
-/**
- * Rate limiting (register first, so its hook precedes every route), ingestion and events.
- * Call it from buildApp before the other routes.
- */
-export async function registerSharedStateRoutes(
-  app: FastifyInstance,
-  state: SharedState,
-  config: Pick<Config, 'rateLimit' | 'apiToken' | 'bodyLimitBytes'>,
-  hooks: { readonly onRateLimited?: (request: FastifyRequest) => void } = {},
-): Promise<void> {
-  await app.register(rateLimitPlugin, {
-    windows: config.rateLimit,
-    counters: state.rateLimitCounters,
-    ...(hooks.onRateLimited === undefined
-      ? {}
-      : { onLimited: (request: FastifyRequest) => hooks.onRateLimited?.(request) }),
-  });
-  await app.register(ingestRoutes, {
-    live: state.live,
-    apiToken: config.apiToken,
-    bodyLimitBytes: config.bodyLimitBytes,
-  });
-  await app.register(eventRoutes, {
-    hub: state.hub,
-    assertDataset: (id) => state.assertDataset(id),
-  });
 }

@@ -10,17 +10,19 @@ import type { Catalog } from '../engine/catalog.js';
 import type { DatasetQueries } from '../engine/dataset-queries.js';
 import type { Logger } from '../logger.js';
 import type { SharedState } from '../live/shared-state.js';
-import { registerSharedStateRoutes } from '../live/shared-state.js';
 import type { Operations } from '../observability/operations.js';
 import edge, { createFrameworkErrorHandler } from './plugins/edge.js';
 import { requestIdFor } from './plugins/request-id.js';
 import { captureServerError } from './plugins/sentry.js';
 import errorHandler from './plugins/error-handler.js';
+import { rateLimitPlugin } from './plugins/rate-limit.js';
 import serverTiming from './plugins/server-timing.js';
 import { dashboardRoutes } from './routes/dashboards/index.js';
 import { datasetRoutes } from './routes/datasets/index.js';
 import { docsRoutes } from './routes/docs/index.js';
+import { eventRoutes } from './routes/events/index.js';
 import { healthRoutes } from './routes/health/index.js';
+import { ingestRoutes } from './routes/ingest/index.js';
 import { webRoutes } from './routes/web/index.js';
 import type { RuntimeState } from './runtime-state.js';
 
@@ -83,11 +85,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
 
-  if (deps.shared) {
+  const { shared } = deps;
+  if (shared) {
     const metrics = deps.operations.metrics;
-    await registerSharedStateRoutes(app, deps.shared, config, {
-      onRateLimited: (request) =>
+    // Before every route, so its onRequest hook runs ahead of each of them.
+    await app.register(rateLimitPlugin, {
+      windows: config.rateLimit,
+      counters: shared.rateLimitCounters,
+      onLimited: (request) =>
         metrics.rateLimited.inc({ route: request.routeOptions.url ?? 'unmatched' }),
+    });
+    await app.register(ingestRoutes, {
+      live: shared.live,
+      apiToken: config.apiToken,
+      bodyLimitBytes: config.bodyLimitBytes,
+    });
+    await app.register(eventRoutes, {
+      hub: shared.hub,
+      assertDataset: (id) => shared.assertDataset(id),
     });
   }
   await app.register(healthRoutes, {
