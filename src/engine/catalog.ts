@@ -56,6 +56,7 @@ export interface Catalog {
   /** Re-read one dataset's cache entry (or all) after a build committed or failed. */
   refresh(id?: string): Promise<void>;
   list(): DatasetEntry[];
+  has(id: string): boolean;
   /** The entry, or 404 naming the known ids. */
   get(id: string): DatasetEntry;
   /** The entry if it can answer queries now, else 503 with Retry-After (or 404). */
@@ -209,6 +210,9 @@ export function createCatalog(options: CatalogOptions): Catalog {
     },
     list() {
       return [...entries.values()].sort((a, b) => a.id.localeCompare(b.id));
+    },
+    has(id) {
+      return entries.has(id);
     },
     get(id) {
       const entry = entries.get(id);

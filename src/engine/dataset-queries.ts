@@ -1,8 +1,10 @@
 /**
- * The data API's domain logic: dataset descriptions, rows, aggregates and analyses, from URL
- * parameters to JSON-ready results. Plain factory, no HTTP: routes and dashboards call it.
- * Results are cached in process, keyed by dataset version and the normalized query, so a
- * changed dataset never serves an old answer.
+ * The data API's domain logic for every kind of dataset: descriptions, rows, aggregates and
+ * analyses, from URL parameters to JSON-ready results. Plain factory, no HTTP: routes and
+ * dashboards call it. It parses each request against the dataset's columns, finds the dataset's
+ * source in the SourceCatalog and lets it answer; caching (keyed by dataset version and the
+ * normalized query, so a changed dataset never serves an old answer), the sharing of identical
+ * queries in flight, and timings for Server-Timing and metrics are done here, once for all.
  */
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
@@ -18,17 +20,12 @@ import type {
   SummaryAnalysis,
 } from '../shared/api-types.js';
 import { type AnalysisKind, applicableAnalysis } from './compute-analyses.js';
-import type { Catalog, DatasetEntry, ReadyEntry } from './catalog.js';
-import { toScalar } from './cell.js';
-import type { DuckDb } from './duckdb.js';
-import { buildAggregateSql, buildTopGroupsSql, isFoldable } from './sql/build-aggregate-sql.js';
-import { buildRowsSql } from './sql/build-rows-sql.js';
+import { type ServedDataset, selectedColumns } from './sources/dataset-source.js';
+import type { SourceCatalog } from './sources/source-catalog.js';
 import { parseAggregateQuery } from './sql/parse-aggregate-query.js';
 import { parseRowsQuery } from './sql/parse-rows-query.js';
-import type { AggregateQuery, RawQuery, RowsQuery, SchemaColumn } from './sql/query-types.js';
-import { aggregateResponse, aggregateRows, shapeAggregate } from './sql/shape-aggregate.js';
-import { histogramEdges } from '../analysis/histogram.js';
-import { exportArrow, exportParquet } from './export-rows.js';
+import type { RawQuery, RowsQuery } from './sql/query-types.js';
+import { aggregateResponse } from './sql/shape-aggregate.js';
 
 export type { AnalysisKind };
 export const ANALYSIS_KINDS: readonly AnalysisKind[] = [
@@ -44,14 +41,23 @@ export interface QueryTimings {
   cached: boolean;
 }
 
+/** What identifies a cached result: the response cache's key (src/resilience/response-cache.ts). */
+export interface ResultKey {
+  readonly dataset: string;
+  readonly version: string;
+  /** rows, aggregate. */
+  readonly kind: string;
+  /** A digest of the normalized query. */
+  readonly query: string;
+}
+
 export interface ResultCache {
-  get(key: string): Promise<unknown>;
-  set(key: string, value: unknown): Promise<void>;
+  get(key: ResultKey): Promise<unknown>;
+  set(key: ResultKey, value: unknown): Promise<void>;
 }
 
 export interface DatasetQueriesOptions {
-  readonly catalog: Catalog;
-  readonly db: DuckDb;
+  readonly sources: SourceCatalog;
   /** Shared response cache (Redis-backed when configured); defaults to an in-process LRU. */
   readonly cache?: ResultCache;
   /** Called after each engine query: dataset id and milliseconds. */
@@ -62,7 +68,7 @@ export interface DatasetQueries {
   list(): DatasetSummary[];
   describe(id: string): DatasetDetail;
   /** Validate without running, so a bad request fails before a stream starts. */
-  parseRows(id: string, raw: RawQuery): { entry: ReadyEntry; query: RowsQuery };
+  parseRows(id: string, raw: RawQuery): { entry: ServedDataset; query: RowsQuery };
   rows(id: string, raw: RawQuery, timings?: QueryTimings): Promise<RowsResponse>;
   /** Rows as chunks, for CSV/NDJSON streaming. */
   streamRows(
@@ -80,6 +86,9 @@ export interface DatasetQueries {
   versionOf(id: string): string;
 }
 
+/** In-process result budget when no shared cache is given. */
+const LOCAL_CACHE = { maxEntries: 2000, maxBytes: 64 * 1024 * 1024 } as const;
+
 /** Query keys sorted and repeated values kept in order: `b=2&a=1` and `a=1&b=2` share a key. */
 export function normalizeQuery(raw: RawQuery): string {
   return Object.keys(raw)
@@ -92,55 +101,31 @@ export function normalizeQuery(raw: RawQuery): string {
     .join('&');
 }
 
-export function resultKey(kind: string, id: string, version: string, raw: RawQuery): string {
+export function resultKey(kind: string, dataset: ServedDataset, raw: RawQuery): ResultKey {
   const digest = createHash('sha256').update(normalizeQuery(raw)).digest('base64url').slice(0, 22);
-  return `${kind}:${id}:${version}:${digest}`;
+  return { dataset: dataset.id, version: dataset.version, kind, query: digest };
 }
 
-function schemaOf(entry: DatasetEntry): SchemaColumn[] {
-  return (entry.manifest?.columns ?? []).map((column) => ({
-    name: column.name,
-    type: column.type,
-  }));
-}
-
-export function summarize(entry: DatasetEntry): DatasetSummary {
+function localResultCache(): ResultCache {
+  const local = new LRUCache<string, { value: unknown }>({
+    max: LOCAL_CACHE.maxEntries,
+    maxSize: LOCAL_CACHE.maxBytes,
+    sizeCalculation: (v) => JSON.stringify(v.value).length + 64,
+  });
+  const text = (key: ResultKey) => `${key.kind}:${key.dataset}:${key.version}:${key.query}`;
   return {
-    id: entry.id,
-    title: entry.title,
-    ...(entry.description === undefined ? {} : { description: entry.description }),
-    source: { kind: entry.kind, location: entry.location },
-    rows: entry.manifest?.rows ?? null,
-    columns: entry.manifest?.columns.length ?? null,
-    cached: entry.manifest !== undefined,
-    live: entry.settings?.live ?? false,
-    updatedAt: entry.updatedAt?.toISOString() ?? null,
-    state: entry.state,
-    ...(entry.settings?.time_column === undefined
-      ? {}
-      : { timeColumn: entry.settings.time_column }),
-    ...(entry.settings?.label_column === undefined
-      ? {}
-      : { labelColumn: entry.settings.label_column }),
-    ...(entry.failure === undefined ? {} : { error: entry.failure.message }),
+    async get(key) {
+      return local.get(text(key))?.value;
+    },
+    async set(key, value) {
+      local.set(text(key), { value });
+    },
   };
 }
 
 export function createDatasetQueries(options: DatasetQueriesOptions): DatasetQueries {
-  const { catalog, db } = options;
-  const local = new LRUCache<string, { value: unknown }>({
-    max: 2000,
-    maxSize: 64 * 1024 * 1024,
-    sizeCalculation: (v) => JSON.stringify(v.value).length + 64,
-  });
-  const cache: ResultCache = options.cache ?? {
-    async get(key) {
-      return local.get(key)?.value;
-    },
-    async set(key, value) {
-      local.set(key, { value });
-    },
-  };
+  const { sources } = options;
+  const cache = options.cache ?? localResultCache();
 
   async function timed<T>(
     id: string,
@@ -161,7 +146,7 @@ export function createDatasetQueries(options: DatasetQueriesOptions): DatasetQue
   const inFlight = new Map<string, Promise<unknown>>();
 
   async function cached<T>(
-    key: string,
+    key: ResultKey,
     timings: QueryTimings | undefined,
     compute: () => Promise<T>,
   ): Promise<T> {
@@ -170,120 +155,68 @@ export function createDatasetQueries(options: DatasetQueriesOptions): DatasetQue
       if (timings) timings.cached = true;
       return hit;
     }
-    const running = inFlight.get(key) as Promise<T> | undefined;
+    const flightKey = `${key.kind}\u0000${key.dataset}\u0000${key.version}\u0000${key.query}`;
+    const running = inFlight.get(flightKey) as Promise<T> | undefined;
     if (running !== undefined) return running;
     const promise = compute().then(async (value) => {
       await cache.set(key, value);
       return value;
     });
-    inFlight.set(key, promise);
+    inFlight.set(flightKey, promise);
     try {
       return await promise;
     } finally {
-      inFlight.delete(key);
+      inFlight.delete(flightKey);
     }
   }
 
-  const queries: DatasetQueries = {
-    list() {
-      return catalog.list().map(summarize);
-    },
-    describe(id) {
-      const entry = catalog.get(id);
-      const summary = summarize(entry);
-      return {
-        ...summary,
-        columns: (entry.manifest?.columns ?? []).map((column) => ({
-          ...column,
-          stats: column.stats ?? null,
-        })),
-        columnCount: entry.manifest?.columns.length ?? 0,
-      };
-    },
+  /** The source of `id` and its dataset, ready to answer (else 404 or 503). */
+  function served(id: string) {
+    const source = sources.sourceOf(id);
+    return { source, dataset: source.ready(id) };
+  }
+
+  return {
+    list: () => sources.list(),
+    describe: (id) => sources.sourceOf(id).describe(id),
     parseRows(id, raw) {
-      const entry = catalog.ready(id);
-      return { entry, query: parseRowsQuery(raw, schemaOf(entry)) };
+      const { dataset } = served(id);
+      return { entry: dataset, query: parseRowsQuery(raw, dataset.columns) };
     },
     async rows(id, raw, timings) {
-      const { entry, query } = queries.parseRows(id, raw);
-      return cached(resultKey('rows', id, entry.version, raw), timings, () =>
+      const { source, dataset } = served(id);
+      const query = parseRowsQuery(raw, dataset.columns);
+      return cached(resultKey('rows', dataset, raw), timings, () =>
         timed(id, timings, async () => {
-          const statement = buildRowsSql(entry.relation, query, schemaOf(entry), 'duckdb');
-          const result = await db.query(statement.sql, statement.params);
-          return {
-            columns: result.columns,
-            rows: result.rows.map((row) => row.map(toScalar)),
-            limit: query.limit,
-            offset: query.offset,
-          };
+          const page = await source.rows(dataset, query);
+          return { ...page, limit: query.limit, offset: query.offset };
         }),
       );
     },
     streamRows(id, query) {
-      const entry = catalog.ready(id);
-      const statement = buildRowsSql(entry.relation, query, schemaOf(entry), 'duckdb');
-      const columns =
-        query.select.length > 0 ? [...query.select] : schemaOf(entry).map((c) => c.name);
-      async function* chunks(): AsyncGenerator<CellValue[][]> {
-        for await (const chunk of db.stream(statement.sql, statement.params)) {
-          yield chunk.rows.map((row) => row.map(toScalar));
-        }
-      }
-      return { columns, chunks: chunks() };
+      const { source, dataset } = served(id);
+      return {
+        columns: selectedColumns(dataset, query),
+        chunks: source.streamRows(dataset, query),
+      };
     },
-    async exportRows(id, query, format) {
-      const entry = catalog.ready(id);
-      const schema = schemaOf(entry);
-      const statement = buildRowsSql(entry.relation, query, schema, 'duckdb');
-      return timed(id, undefined, () =>
-        format === 'parquet'
-          ? exportParquet(db, statement)
-          : exportArrow(db, statement, new Map(schema.map((c) => [c.name, c.type]))),
-      );
+    exportRows(id, query, format) {
+      const { source, dataset } = served(id);
+      return timed(id, undefined, () => source.exportRows(dataset, query, format));
     },
     async aggregate(id, raw, timings) {
-      const entry = catalog.ready(id);
-      const schema = schemaOf(entry);
-      const query: AggregateQuery = parseAggregateQuery(raw, schema);
+      const { source, dataset } = served(id);
+      const query = parseAggregateQuery(raw, dataset.columns);
       const started = performance.now();
-      const result = await cached(resultKey('aggregate', id, entry.version, raw), timings, () =>
-        timed(id, timings, async () => {
-          let binRange: { min: number; max: number } | undefined;
-          let edges: number[] | undefined;
-          if (query.bins !== undefined && query.x !== undefined) {
-            const stats = entry.manifest.columns.find((c) => c.name === query.x)?.stats;
-            const min = Number(stats?.min ?? 0);
-            const max = Number(stats?.max ?? 0);
-            binRange = { min, max };
-            edges = histogramEdges(min, max, query.bins);
-          }
-          let topGroups: string[] | undefined;
-          // Median and distinct cannot be folded from per-cell partials: find the top groups first.
-          if (query.group !== undefined && !isFoldable(query)) {
-            const top = buildTopGroupsSql(entry.relation, query, schema, 'duckdb');
-            const groups = (await db.query(top.sql, top.params)).rows.map((row) =>
-              String(toScalar(row[0] ?? null)),
-            );
-            topGroups = groups.slice(0, query.top);
-          }
-          const statement = buildAggregateSql(entry.relation, query, schema, 'duckdb', {
-            ...(binRange === undefined ? {} : { binRange }),
-            ...(topGroups === undefined ? {} : { topGroups }),
-          });
-          const rows = await db.query(statement.sql, statement.params);
-          const cells = rows.rows.map((row) => row.map(toScalar));
-          const shaped = shapeAggregate(aggregateRows(cells), query, edges);
-          return shaped;
-        }),
+      const result = await cached(resultKey('aggregate', dataset, raw), timings, () =>
+        timed(id, timings, () => source.aggregate(dataset, query)),
       );
       return aggregateResponse(result, timings?.cached ?? false, started, performance.now());
     },
     async analysis(id, kind) {
-      return applicableAnalysis(await catalog.analyses(id), kind);
+      const { source, dataset } = served(id);
+      return applicableAnalysis(await source.analyses(dataset), kind);
     },
-    versionOf(id) {
-      return catalog.get(id).version;
-    },
+    versionOf: (id) => sources.versionOf(id),
   };
-  return queries;
 }

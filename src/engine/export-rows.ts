@@ -1,8 +1,10 @@
 /**
  * Rows as files for analysts' tools: Parquet written by DuckDB itself, Arrow IPC (stream
  * format) built with apache-arrow from the typed rows. Both are bounded by the rows limit.
+ * A page fetched from another engine (PostgreSQL) is exported through DuckDB too, so every
+ * kind of dataset exports the same files.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -18,9 +20,10 @@ import {
   tableToIPC,
   vectorFromArray,
 } from 'apache-arrow';
-import type { ColumnType } from '../shared/api-types.js';
+import type { CellValue, ColumnType } from '../shared/api-types.js';
 import type { DuckDb } from './duckdb.js';
-import { sqlString } from './source-sql.js';
+import { sqlString, sqlTypeOf } from './source-sql.js';
+import { quoteIdent } from './sql/identifiers.js';
 import type { SqlStatement } from './sql/query-types.js';
 import { toCell } from './cell.js';
 
@@ -94,4 +97,39 @@ export async function exportArrow(
     }),
   );
   return tableToIPC(new Table(vectors), 'stream');
+}
+
+/** A page of rows read elsewhere, as Parquet or Arrow: through a temporary NDJSON file. */
+export async function exportPage(
+  db: DuckDb,
+  page: { readonly columns: readonly string[]; readonly rows: readonly (readonly CellValue[])[] },
+  types: ReadonlyMap<string, ColumnType>,
+  format: 'parquet' | 'arrow',
+): Promise<Uint8Array> {
+  const file = path.join(
+    os.tmpdir(),
+    `dashport-page-export-${process.pid}-${randomBytes(6).toString('hex')}.ndjson`,
+  );
+  const lines = page.rows.map((row) =>
+    JSON.stringify(Object.fromEntries(page.columns.map((name, i) => [name, row[i] ?? null]))),
+  );
+  await writeFile(file, lines.length === 0 ? '' : `${lines.join('\n')}\n`);
+  try {
+    const columns = page.columns
+      .map((name) => `${sqlString(name)}: ${sqlString(sqlTypeOf(types.get(name) ?? 'string'))}`)
+      .join(', ');
+    const statement = {
+      sql: `SELECT ${page.columns.map(quoteIdent).join(', ')} FROM read_json(${sqlString(file)}, format = 'newline_delimited', columns = {${columns}})`,
+      params: [],
+    };
+    return format === 'parquet'
+      ? await exportParquet(db, statement)
+      : await exportArrow(
+          db,
+          statement,
+          new Map(page.columns.map((name) => [name, types.get(name) ?? 'string'])),
+        );
+  } finally {
+    await rm(file, { force: true });
+  }
 }

@@ -15,16 +15,17 @@ import {
 } from '../engine/dataset-queries.js';
 import { loadSettings } from '../engine/dataset-settings.js';
 import type { DuckDb } from '../engine/duckdb.js';
-import { PG_ID_PREFIX } from '../engine/postgres/pg-discovery.js';
-import type { PgQueries } from '../engine/postgres/pg-queries.js';
 import type { PgHealth, PgSource } from '../engine/postgres/pg-source.js';
+import { queryTimeoutMs } from '../engine/query-timeout.js';
+import type { DatasetSource } from '../engine/sources/dataset-source.js';
+import { createFileSource } from '../engine/sources/file-source.js';
+import { type SourceCatalog, createSourceCatalog } from '../engine/sources/source-catalog.js';
 import type { Logger } from '../logger.js';
 import { type RateLimitCounters, createRateLimitCounters } from '../resilience/rate-limit-store.js';
 import type { RedisClient, RedisHealth } from '../resilience/redis-client.js';
 import {
   type CacheLayer,
   type ResponseCache,
-  type ResponseCacheKey,
   createResponseCache,
 } from '../resilience/response-cache.js';
 import { type LiveBus, createLiveBus } from './event-bus.js';
@@ -59,9 +60,11 @@ export interface SharedState {
   readonly responseCache: ResponseCache;
   readonly rateLimitCounters: RateLimitCounters;
   readonly catalog: LiveCatalog;
-  /** File and pg datasets; pass it to buildApp as `queries`. */
+  /** Every dataset source (files, PostgreSQL) by id. */
+  readonly sources: SourceCatalog;
+  /** Every kind of dataset; pass it to buildApp as `queries`. */
   readonly queries: DatasetQueries;
-  readonly pg: { readonly source: PgSource; readonly queries: PgQueries } | undefined;
+  readonly pg: { readonly source: PgSource } | undefined;
   readonly store: SegmentStore;
   readonly hub: SseHub;
   readonly bus: LiveBus;
@@ -78,23 +81,13 @@ export interface SharedState {
 /** Wait this long at start for Redis before serving from the in-process fallbacks. */
 const REDIS_START_WAIT_MS = 1_000;
 
-/**
- * The lead's DatasetQueries caches under `kind:id:version:digest` keys; this maps them onto
- * the response cache's structured keys so entries are grouped by dataset.
- */
+/** DatasetQueries' results in the response cache (its keys are the response cache's). */
 export function resultCacheOf(cache: ResponseCache): ResultCache {
-  const keyOf = (key: string): ResponseCacheKey => {
-    const [kind, dataset, version, ...rest] = key.split(':');
-    if (kind === undefined || dataset === undefined || version === undefined || rest.length === 0) {
-      return { dataset: '', version: '', kind: 'other', query: key };
-    }
-    return { dataset, version, kind, query: rest.join(':') };
-  };
   return {
     async get(key) {
-      return (await cache.get(keyOf(key)))?.value;
+      return (await cache.get(key))?.value;
     },
-    set: (key, value) => cache.set(keyOf(key), value),
+    set: (key, value) => cache.set(key, value),
   };
 }
 
@@ -115,22 +108,16 @@ export async function createSharedState(options: SharedStateOptions): Promise<Sh
     redis,
     ...(options.onCacheLookup === undefined ? {} : { onLookup: options.onCacheLookup }),
   });
-  const resultCache = resultCacheOf(responseCache);
   const rateLimitCounters = createRateLimitCounters({ redis });
   const store = createSegmentStore({ cacheDir: config.cacheDir });
   const catalog = createLiveCatalog(options.catalog, { db, store, cacheDir: config.cacheDir });
-  const fileQueries = createDatasetQueries({
-    catalog,
-    db,
-    cache: resultCache,
-    ...(options.onQuery === undefined ? {} : { onQuery: options.onQuery }),
-  });
 
   let pg: SharedState['pg'];
+  let pgDatasets: DatasetSource | undefined;
   if (config.databaseUrl !== undefined) {
-    const [{ createPgSource }, { createPgQueries }] = await Promise.all([
+    const [{ createPgSource }, { createPgDatasetSource }] = await Promise.all([
       import('../engine/postgres/pg-source.js'),
-      import('../engine/postgres/pg-queries.js'),
+      import('../engine/postgres/pg-dataset-source.js'),
     ]);
     const settings = await loadSettings(config.dataDir).catch(() => ({}));
     const source = createPgSource({
@@ -139,25 +126,21 @@ export async function createSharedState(options: SharedStateOptions): Promise<Sh
       settings,
       cacheDir: config.cacheDir,
       logger,
-      statementTimeoutMs: Math.max(1_000, Math.round(config.timeoutSeconds * 1000)),
+      statementTimeoutMs: queryTimeoutMs(config),
     });
-    pg = {
-      source,
-      queries: createPgQueries({
-        source,
-        cache: resultCache,
-        ...(options.onQuery === undefined ? {} : { onQuery: options.onQuery }),
-      }),
-    };
+    pg = { source };
+    pgDatasets = createPgDatasetSource({ source, db });
   }
-  const queries =
-    pg === undefined
-      ? fileQueries
-      : (await import('../engine/postgres/combined-queries.js')).createCombinedQueries({
-          files: fileQueries,
-          pg: pg.queries,
-          db,
-        });
+  // PostgreSQL first: a `pg.*` id is the database's, as it always was.
+  const fileDatasets = createFileSource({ catalog, db });
+  const sources = createSourceCatalog(
+    pgDatasets === undefined ? [fileDatasets] : [pgDatasets, fileDatasets],
+  );
+  const queries = createDatasetQueries({
+    sources,
+    cache: resultCacheOf(responseCache),
+    ...(options.onQuery === undefined ? {} : { onQuery: options.onQuery }),
+  });
 
   const hub = createSseHub({
     // Called only once clients connect, after `live` below exists.
@@ -173,6 +156,7 @@ export async function createSharedState(options: SharedStateOptions): Promise<Sh
     bus,
     db,
     logger,
+    sources,
     pg,
     ...(options.watchSources === false
       ? {}
@@ -197,6 +181,7 @@ export async function createSharedState(options: SharedStateOptions): Promise<Sh
     responseCache,
     rateLimitCounters,
     catalog,
+    sources,
     queries,
     pg,
     store,
@@ -211,11 +196,7 @@ export async function createSharedState(options: SharedStateOptions): Promise<Sh
       };
     },
     assertDataset(id) {
-      if (pg !== undefined && (pg.source.has(id) || id.startsWith(PG_ID_PREFIX))) {
-        pg.source.get(id);
-        return;
-      }
-      catalog.get(id);
+      sources.sourceOf(id);
     },
     async start() {
       if (redis !== undefined && !(await redis.waitReady(REDIS_START_WAIT_MS))) {

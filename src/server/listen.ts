@@ -10,6 +10,7 @@ import { buildCache } from '../engine/cache-builder.js';
 import { type Catalog, createCatalog } from '../engine/catalog.js';
 import type { DatasetQueries } from '../engine/dataset-queries.js';
 import { type DuckDb, createDuckDb } from '../engine/duckdb.js';
+import { queryTimeoutMs } from '../engine/query-timeout.js';
 import { type SharedState, createSharedState } from '../live/shared-state.js';
 import type { Logger } from '../logger.js';
 import { BREAKER_STATE_VALUE } from '../observability/metrics.js';
@@ -54,11 +55,6 @@ export interface RunningServer {
   readonly built: Promise<void>;
   readonly url: string;
   close(): Promise<void>;
-}
-
-/** Per-query deadline: the request timeout, so a query never outlives its request. */
-export function queryTimeoutMs(config: Config): number {
-  return Math.max(1000, Math.round(config.timeoutSeconds * 1000));
 }
 
 export async function createServerDeps(options: ServerOptions): Promise<ServerDeps> {

@@ -8,14 +8,18 @@ import { rm } from 'node:fs/promises';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDashportError } from '../../../src/errors.js';
+import { type DatasetQueries, createDatasetQueries } from '../../../src/engine/dataset-queries.js';
+import { type DuckDb, createDuckDb } from '../../../src/engine/duckdb.js';
+import { createPgDatasetSource } from '../../../src/engine/postgres/pg-dataset-source.js';
+import { insertPgRows } from '../../../src/engine/postgres/pg-insert.js';
 import { mapPgError } from '../../../src/engine/postgres/pg-pool.js';
-import { type PgQueries, createPgQueries } from '../../../src/engine/postgres/pg-queries.js';
 import {
   type PgChange,
   type PgSource,
   createPgSource,
 } from '../../../src/engine/postgres/pg-source.js';
-import type { RawQuery } from '../../../src/engine/sql/query-types.js';
+import { createSourceCatalog } from '../../../src/engine/sources/source-catalog.js';
+import type { BoundValue, RawQuery } from '../../../src/engine/sql/query-types.js';
 import type { CellValue } from '../../../src/shared/api-types.js';
 import {
   TEST_DATABASE_URL,
@@ -96,7 +100,10 @@ function likeToRegex(pattern: string, flags: string): RegExp {
 
 describe('PostgreSQL datasets (real database)', () => {
   let source: PgSource;
-  let queries: PgQueries;
+  let db: DuckDb;
+  let queries: DatasetQueries & {
+    insert(id: string, columns: string[], rows: BoundValue[][]): Promise<number>;
+  };
   const changes: PgChange[] = [];
 
   beforeAll(async () => {
@@ -148,11 +155,18 @@ describe('PostgreSQL datasets (real database)', () => {
     });
     source.onChange((change) => changes.push(change));
     await source.start();
-    queries = createPgQueries({ source });
+    db = await createDuckDb({ threads: 1, connections: 1, queryTimeoutMs: 5_000 });
+    queries = {
+      ...createDatasetQueries({
+        sources: createSourceCatalog([createPgDatasetSource({ source, db })]),
+      }),
+      insert: (id, columns, rows) => insertPgRows(source, id, columns, rows),
+    };
   });
 
   afterAll(async () => {
     await source?.close();
+    db?.close();
     await dropSchema(schema);
     await rm(`/tmp/dashport-pgq-${schema}`, { recursive: true, force: true });
     await rm(`/tmp/dashport-pgq-${schema}-short`, { recursive: true, force: true });

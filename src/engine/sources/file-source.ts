@@ -1,0 +1,103 @@
+/**
+ * File and SQLite datasets as a DatasetSource: the catalog's committed cache entries (DuckDB
+ * views over their Parquet files, live segments included), queried in DuckDB, with the
+ * analyses computed at build time.
+ */
+import type { CellValue, DatasetSummary } from '../../shared/api-types.js';
+import type { Catalog, DatasetEntry } from '../catalog.js';
+import { toScalar } from '../cell.js';
+import type { DuckDb } from '../duckdb.js';
+import { exportArrow, exportParquet } from '../export-rows.js';
+import type { DatasetSource, ServedDataset } from './dataset-source.js';
+import {
+  type SqlRunner,
+  answerAggregate,
+  answerRows,
+  rowsStatement,
+  statsBinRange,
+} from './sql-answers.js';
+
+export interface FileSourceOptions {
+  readonly catalog: Catalog;
+  readonly db: DuckDb;
+}
+
+export function summarize(entry: DatasetEntry): DatasetSummary {
+  return {
+    id: entry.id,
+    title: entry.title,
+    ...(entry.description === undefined ? {} : { description: entry.description }),
+    source: { kind: entry.kind, location: entry.location },
+    rows: entry.manifest?.rows ?? null,
+    columns: entry.manifest?.columns.length ?? null,
+    cached: entry.manifest !== undefined,
+    live: entry.settings?.live ?? false,
+    updatedAt: entry.updatedAt?.toISOString() ?? null,
+    state: entry.state,
+    ...(entry.settings?.time_column === undefined
+      ? {}
+      : { timeColumn: entry.settings.time_column }),
+    ...(entry.settings?.label_column === undefined
+      ? {}
+      : { labelColumn: entry.settings.label_column }),
+    ...(entry.failure === undefined ? {} : { error: entry.failure.message }),
+  };
+}
+
+export function createFileSource(options: FileSourceOptions): DatasetSource {
+  const { catalog, db } = options;
+  const runner: SqlRunner = {
+    dialect: 'duckdb',
+    async query(statement) {
+      const result = await db.query(statement.sql, statement.params);
+      return { columns: result.columns, rows: result.rows.map((row) => row.map(toScalar)) };
+    },
+  };
+  return {
+    kind: 'files',
+    has: (id) => catalog.has(id),
+    list() {
+      return catalog.list().map(summarize);
+    },
+    describe(id) {
+      const entry = catalog.get(id);
+      return {
+        ...summarize(entry),
+        columns: (entry.manifest?.columns ?? []).map((column) => ({
+          ...column,
+          stats: column.stats ?? null,
+        })),
+        columnCount: entry.manifest?.columns.length ?? 0,
+      };
+    },
+    versionOf(id) {
+      return catalog.get(id).version;
+    },
+    ready(id): ServedDataset {
+      const entry = catalog.ready(id);
+      return {
+        id,
+        version: entry.version,
+        updatedAt: entry.updatedAt,
+        columns: entry.manifest.columns,
+        relation: entry.relation,
+      };
+    },
+    rows: (dataset, query) => answerRows(runner, dataset, query),
+    async *streamRows(dataset, query): AsyncGenerator<CellValue[][]> {
+      const statement = rowsStatement(dataset, query, 'duckdb');
+      for await (const chunk of db.stream(statement.sql, statement.params)) {
+        yield chunk.rows.map((row) => row.map(toScalar));
+      }
+    },
+    exportRows(dataset, query, format) {
+      const statement = rowsStatement(dataset, query, 'duckdb');
+      return format === 'parquet'
+        ? exportParquet(db, statement)
+        : exportArrow(db, statement, new Map(dataset.columns.map((c) => [c.name, c.type])));
+    },
+    aggregate: (dataset, query) =>
+      answerAggregate(runner, dataset, query, { binRange: (q) => statsBinRange(dataset, q) }),
+    analyses: (dataset) => catalog.analyses(dataset.id),
+  };
+}
