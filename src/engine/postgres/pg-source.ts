@@ -1,24 +1,22 @@
 /**
  * The PostgreSQL source: the pool, the datasets it offers and whether it is up. Discovery runs
- * at start and after an outage; the last list is kept in the cache dir, so a server started
- * while the database is down still lists its `pg.*` datasets (answering 503 with the reason)
- * instead of forgetting them. A poll every few seconds doubles as the health probe and detects
- * changes: table statistics for every table, `max(<increasing column>)` for datasets that
- * configure one (the new rows are read and reported), and LISTEN `dashport_changes` for
- * tables whose trigger NOTIFYs (then the poll runs at once).
+ * at start and after an outage; the last list is kept in the cache dir (pg-relation-list.ts).
+ * A poll every few seconds doubles as the health probe and detects changes: table statistics
+ * for every table, `max(<increasing column>)` for datasets that configure one (the new rows
+ * are read and reported: pg-new-rows.ts), and LISTEN `dashport_changes` for tables whose
+ * trigger NOTIFYs (pg-listener.ts; then the poll runs at once). Queries over its datasets are
+ * pg-dataset-source.ts'; ingestion is pg-insert.ts'.
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { NotFoundError, UnavailableError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { CellValue } from '../../shared/api-types.js';
-import { writeFileAtomic } from '../cache-store.js';
 import type { DatasetSettings, SettingsFile } from '../dataset-settings.js';
-import { buildRowsSql } from '../sql/build-rows-sql.js';
-import { quoteIdent, quoteRelation } from '../sql/identifiers.js';
 import { type PgRelation, discoverPgRelations } from './pg-discovery.js';
+import { createPgListener } from './pg-listener.js';
+import { readNewRows } from './pg-new-rows.js';
 import { createPgPool, isConnectionError, pgReason } from './pg-pool.js';
+import { relationListFile, restoreRelationList, saveRelationList } from './pg-relation-list.js';
 
 /** Defaults with their units. */
 export const PG_SOURCE_DEFAULTS = {
@@ -124,15 +122,18 @@ export function createPgSource(options: PgSourceOptions): PgSource {
       : { statementTimeoutMs: options.statementTimeoutMs }),
     ...(options.poolMax === undefined ? {} : { max: options.poolMax }),
   });
-  const listFile = path.join(options.cacheDir, 'postgres', 'relations.json');
+  const listFile = relationListFile(options.cacheDir);
   const tracked = new Map<string, Tracked>();
   const listeners = new Set<(change: PgChange) => void>();
   let down: string | undefined = 'not connected yet';
   let discovered = false;
   let timer: NodeJS.Timeout | undefined;
   let polling: Promise<void> | undefined;
-  let notifier: pg.Client | undefined;
-  let closed = false;
+  const listener = createPgListener({
+    url: options.url,
+    channel: PG_SOURCE_DEFAULTS.notifyChannel,
+    onNotify: () => void source.poll(),
+  });
 
   const settingsOf = (id: string): DatasetSettings | undefined => options.settings[id];
   const versionOf = (entry: Tracked): string => {
@@ -181,67 +182,22 @@ export function createPgSource(options: PgSourceOptions): PgSource {
     const relations = await discoverPgRelations(pool, options.schemas);
     adopt(relations);
     discovered = true;
-    await writeFileAtomic(listFile, JSON.stringify(relations)).catch((error: unknown) =>
-      options.logger.warn(
-        { err: pgReason(error) },
-        'cannot keep the PostgreSQL dataset list in the cache dir',
-      ),
-    );
-  }
-
-  async function restore(): Promise<void> {
-    try {
-      adopt(JSON.parse(await readFile(listFile, 'utf8')) as PgRelation[]);
-    } catch {
-      // Never discovered before: no pg datasets until the database answers.
-    }
+    await saveRelationList(listFile, relations, options.logger);
   }
 
   async function readIncreasing(entry: Tracked, column: string): Promise<void> {
-    const index = entry.relation.columns.findIndex((c) => c.name === column);
-    if (index < 0) return;
-    const table = [entry.relation.schema, entry.relation.table];
-    const result = await pool.query<{ max: string | null }>(
-      `SELECT max(${quoteIdent(column)})::text AS max FROM ${quoteRelation(table)}`,
+    const read = await readNewRows(
+      pool,
+      entry.relation,
+      column,
+      entry.increasingMax,
+      PG_SOURCE_DEFAULTS.newRowsPerPoll,
     );
-    const max = result.rows[0]?.max ?? null;
-    const previous = entry.increasingMax;
-    if (previous === undefined || max === null || max === previous) {
-      entry.increasingMax = max;
-      return;
-    }
+    if (read === undefined) return;
+    entry.increasingMax = read.next;
+    if (read.rows === undefined) return;
     entry.updatedAt = new Date(now());
-    const schema = entry.relation.columns.map((c) => ({ name: c.name, type: c.type }));
-    const limit = PG_SOURCE_DEFAULTS.newRowsPerPoll;
-    // Parameters travel as text, so the last value read back with ::text binds to any type.
-    const statement = buildRowsSql(
-      table,
-      {
-        select: [],
-        order: [{ column, direction: 'asc' }],
-        limit,
-        offset: 0,
-        filters: previous === null ? [] : [{ column, op: 'gt', negate: false, values: [previous] }],
-        format: 'json',
-      },
-      schema,
-      'postgres',
-    );
-    const fresh = await pool.query({
-      text: statement.sql,
-      values: [...statement.params],
-      rowMode: 'array',
-    });
-    const rows = fresh.rows as CellValue[][];
-    // A full page may not reach max: continue from its last value at the next poll.
-    const last = rows[rows.length - 1]?.[index];
-    entry.increasingMax =
-      rows.length === limit && last !== undefined && last !== null ? String(last) : max;
-    emit({
-      id: entry.relation.id,
-      version: versionOf(entry),
-      rows: { columns: fresh.fields.map((field) => field.name), rows },
-    });
+    emit({ id: entry.relation.id, version: versionOf(entry), rows: read.rows });
   }
 
   async function pollOnce(): Promise<void> {
@@ -282,38 +238,14 @@ export function createPgSource(options: PgSourceOptions): PgSource {
     }
   }
 
-  async function listen(): Promise<void> {
-    if (notifier !== undefined || closed) return;
-    const client = new pg.Client({
-      connectionString: options.url,
-      application_name: 'dashport-listen',
-    });
-    client.on('error', () => {
-      notifier = undefined;
-    });
-    client.on('end', () => {
-      notifier = undefined;
-    });
-    client.on('notification', () => {
-      void source.poll();
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${quoteIdent(PG_SOURCE_DEFAULTS.notifyChannel)}`);
-      notifier = client;
-    } catch {
-      await client.end().catch(() => undefined);
-    }
-  }
-
   const source: PgSource = {
     pool,
     async start() {
-      await restore();
+      adopt(await restoreRelationList(listFile));
       await pollOnce();
-      await listen();
+      await listener.ensure();
       timer = setInterval(() => {
-        void source.poll().then(() => (down === undefined ? listen() : undefined));
+        void source.poll().then(() => (down === undefined ? listener.ensure() : undefined));
       }, pollIntervalMs);
       timer.unref();
     },
@@ -391,10 +323,9 @@ export function createPgSource(options: PgSourceOptions): PgSource {
       return () => listeners.delete(listener);
     },
     async close() {
-      closed = true;
       if (timer !== undefined) clearInterval(timer);
       await polling?.catch(() => undefined);
-      await notifier?.end().catch(() => undefined);
+      await listener.close();
       await pool.end().catch(() => undefined);
     },
   };
