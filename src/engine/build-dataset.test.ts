@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashFiles, lineFromMessage, settingsHash } from './build-dataset.js';
+import { lineFromMessage } from './locate-failure.js';
+import { hashFiles, settingsHash } from './source-fingerprint.js';
 
 describe('lineFromMessage', () => {
   it.each([

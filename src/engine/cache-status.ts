@@ -2,7 +2,7 @@
  * Each dataset's cache state without building anything: fresh (entry matches the sources),
  * stale (sources changed since), missing, or broken (last build failed: file, line, reason).
  */
-import { settingsHash, fingerprintFiles } from './build-dataset.js';
+import { settingsHash, fingerprintFiles } from './source-fingerprint.js';
 import { readFailure, readManifest } from './cache-store.js';
 import { loadDatasetSources } from './load-datasets.js';
 

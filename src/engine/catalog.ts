@@ -16,7 +16,7 @@ import {
   readFailure,
   readManifest,
 } from './cache-store.js';
-import { settingsHash } from './build-dataset.js';
+import { settingsHash } from './source-fingerprint.js';
 import type { Analyses } from './compute-analyses.js';
 import type { DatasetSettings } from './dataset-settings.js';
 import type { DuckDb } from './duckdb.js';
