@@ -3,15 +3,11 @@
  * one statement at a time, so concurrent requests take turns on a few connections instead of
  * queuing behind one; a statement past its deadline is interrupted, not left running.
  */
-import {
-  DuckDBInstance,
-  JSDuckDBValueConverter,
-  type DuckDBConnection,
-  type DuckDBValue,
-} from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { UnavailableError } from '../errors.js';
 import type { BoundValue } from './sql/query-types.js';
 import { toCell, type Value } from './cell.js';
+import { jsValueConverter } from './duckdb-values.js';
 
 export interface DuckDbOptions {
   /** DuckDB worker threads; each Dashport worker gets a share of the CPUs. */
@@ -113,7 +109,7 @@ export async function createDuckDb(options: DuckDbOptions): Promise<DuckDb> {
         const reader = await connection.runAndReadAll(sql, params.map(toDuckValue));
         const types = reader.columnTypes().map((type) => type.toString());
         const rows = reader
-          .getRowsJS()
+          .convertRows(jsValueConverter)
           .map((row) => row.map((value, i) => toCell(value, types[i])));
         return { columns: reader.columnNames(), types, rows };
       });
@@ -131,7 +127,7 @@ export async function createDuckDb(options: DuckDbOptions): Promise<DuckDb> {
           const chunk = await result.fetchChunk();
           if (!chunk || chunk.rowCount === 0) break;
           const rows = chunk
-            .convertRows(JSDuckDBValueConverter)
+            .convertRows(jsValueConverter)
             .map((row) => row.map((value, i) => toCell(value, types[i])));
           yield { columns, types, rows };
         }
