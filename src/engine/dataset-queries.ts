@@ -21,13 +21,18 @@ import { type AnalysisKind, applicableAnalysis } from './compute-analyses.js';
 import type { Catalog, DatasetEntry, ReadyEntry } from './catalog.js';
 import { toScalar } from './cell.js';
 import type { DuckDb } from './duckdb.js';
-import { buildAggregateSql, buildTopGroupsSql, isFoldable } from './sql/build-aggregate-sql.js';
+import {
+  aggregateBinEdges,
+  buildAggregateSql,
+  buildBinRangeSql,
+  buildTopGroupsSql,
+  isFoldable,
+} from './sql/build-aggregate-sql.js';
 import { buildRowsSql } from './sql/build-rows-sql.js';
 import { parseAggregateQuery } from './sql/parse-aggregate-query.js';
 import { parseRowsQuery } from './sql/parse-rows-query.js';
 import type { AggregateQuery, RawQuery, RowsQuery, SchemaColumn } from './sql/query-types.js';
 import { aggregateResponse, aggregateRows, shapeAggregate } from './sql/shape-aggregate.js';
-import { histogramEdges } from '../analysis/histogram.js';
 import { exportArrow, exportParquet } from './export-rows.js';
 
 export type { AnalysisKind };
@@ -95,6 +100,11 @@ export function normalizeQuery(raw: RawQuery): string {
 export function resultKey(kind: string, id: string, version: string, raw: RawQuery): string {
   const digest = createHash('sha256').update(normalizeQuery(raw)).digest('base64url').slice(0, 22);
   return `${kind}:${id}:${version}:${digest}`;
+}
+
+/** A bound of buildBinRangeSql's answer; NULL (no finite x) spans nothing, at 0. */
+function toBound(value: unknown): number {
+  return typeof value === 'number' ? value : 0;
 }
 
 function schemaOf(entry: DatasetEntry): SchemaColumn[] {
@@ -251,11 +261,12 @@ export function createDatasetQueries(options: DatasetQueriesOptions): DatasetQue
           let binRange: { min: number; max: number } | undefined;
           let edges: number[] | undefined;
           if (query.bins !== undefined && query.x !== undefined) {
-            const stats = entry.manifest.columns.find((c) => c.name === query.x)?.stats;
-            const min = Number(stats?.min ?? 0);
-            const max = Number(stats?.max ?? 0);
-            binRange = { min, max };
-            edges = histogramEdges(min, max, query.bins);
+            // The range of the filtered rows, as for PostgreSQL datasets: the column's
+            // statistics span every row, so a filtered histogram lost its resolution.
+            const range = buildBinRangeSql(entry.relation, query, schema, 'duckdb');
+            const [min, max] = (await db.query(range.sql, range.params)).rows[0] ?? [];
+            binRange = { min: toBound(min), max: toBound(max) };
+            edges = aggregateBinEdges(query, binRange);
           }
           let topGroups: string[] | undefined;
           // Median and distinct cannot be folded from per-cell partials: find the top groups first.
