@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DuckDb, createDuckDb } from './duckdb.js';
-import { floorDivide } from './duckdb-values.js';
+import { floorDivide, parameterType } from './duckdb-values.js';
 
 describe('floorDivide', () => {
   it('rounds toward −∞ where bigint division rounds toward zero', () => {
@@ -42,5 +42,37 @@ describe('timestamps read from DuckDB', () => {
       chunks.push(...chunk.rows);
     }
     expect(chunks).toEqual([['1969-12-31T23:59:59.999Z']]);
+  });
+});
+
+describe('parameters bound to DuckDB', () => {
+  let db: DuckDb;
+  beforeAll(async () => {
+    db = await createDuckDb({ threads: 1, connections: 1, queryTimeoutMs: 10_000 });
+  });
+  afterAll(() => db.close());
+
+  it('types every bound value, integral floats past 2^53 as DOUBLE', () => {
+    expect([1, 2 ** 40, 2 ** 63, 1.5, -0, 2n, 'x', true, null].map((v) => String(parameterType(v)))).toEqual([
+      'INTEGER',
+      'BIGINT',
+      'DOUBLE',
+      'DOUBLE',
+      'DOUBLE',
+      'HUGEINT',
+      'VARCHAR',
+      'BOOLEAN',
+      'SQLNULL',
+    ]);
+  });
+
+  // Found by test/engine/query-properties.test.ts: bins over a BIGINT column spanning the int64
+  // range bound the edge 9.223372036854776e18 as an integer, and the request failed with a 500.
+  it('binds a float beyond the int64 range', async () => {
+    const { rows } = await db.query('SELECT CAST($1 AS DOUBLE) AS high, CAST($2 AS DOUBLE) AS low', [
+      2 ** 63,
+      -(2 ** 64),
+    ]);
+    expect(rows).toEqual([[2 ** 63, -(2 ** 64)]]);
   });
 });

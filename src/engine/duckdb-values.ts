@@ -6,6 +6,14 @@
  * keeps every instant in its own millisecond, second and day.
  */
 import {
+  BIGINT,
+  BOOLEAN,
+  DOUBLE,
+  type DuckDBType,
+  HUGEINT,
+  INTEGER,
+  SQLNULL,
+  VARCHAR,
   DuckDBTimestampNanosecondsValue,
   DuckDBTimestampTZValue,
   DuckDBTimestampValue,
@@ -13,6 +21,7 @@ import {
   JSDuckDBValueConverter,
   type JS,
 } from '@duckdb/node-api';
+import type { BoundValue } from './sql/query-types.js';
 
 // The range of a JS Date (ECMA-262 §21.4.1.22: ±8.64e15 ms).
 const MAX_DATE_MS = 8_640_000_000_000_000n;
@@ -41,3 +50,26 @@ export const jsValueConverter: DuckDBValueConverter<JS> = (value, type, converte
   // Nested values (lists, structs, maps) come back through `converter`, i.e. this function.
   return JSDuckDBValueConverter(value, type, converter);
 };
+
+const INT32_MIN = -2_147_483_648;
+const INT32_MAX = 2_147_483_647;
+
+/**
+ * The type a parameter is bound as. The library binds every integral JS number as an integer,
+ * so a float such as 9.223372036854776e18 (a histogram edge over a BIGINT column) failed with
+ * "bigint out of int64 range"; numbers past the exact integers bind as DOUBLE instead.
+ */
+export function parameterType(value: BoundValue): DuckDBType {
+  if (value === null) return SQLNULL;
+  switch (typeof value) {
+    case 'boolean':
+      return BOOLEAN;
+    case 'bigint':
+      return HUGEINT;
+    case 'string':
+      return VARCHAR;
+    case 'number':
+      if (!Number.isSafeInteger(value) || Object.is(value, -0)) return DOUBLE;
+      return value >= INT32_MIN && value <= INT32_MAX ? INTEGER : BIGINT;
+  }
+}

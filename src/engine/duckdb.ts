@@ -3,11 +3,16 @@
  * one statement at a time, so concurrent requests take turns on a few connections instead of
  * queuing behind one; a statement past its deadline is interrupted, not left running.
  */
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import {
+  DuckDBInstance,
+  type DuckDBConnection,
+  type DuckDBType,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 import { UnavailableError } from '../errors.js';
 import type { BoundValue } from './sql/query-types.js';
 import { toCell, type Value } from './cell.js';
-import { jsValueConverter } from './duckdb-values.js';
+import { jsValueConverter, parameterType } from './duckdb-values.js';
 
 export interface DuckDbOptions {
   /** DuckDB worker threads; each Dashport worker gets a share of the CPUs. */
@@ -41,6 +46,10 @@ export interface DuckDb {
 
 function toDuckValue(value: BoundValue): DuckDBValue {
   return value;
+}
+
+function typesOf(params: readonly BoundValue[]): DuckDBType[] {
+  return params.map(parameterType);
 }
 
 export async function createDuckDb(options: DuckDbOptions): Promise<DuckDb> {
@@ -106,7 +115,7 @@ export async function createDuckDb(options: DuckDbOptions): Promise<DuckDb> {
   return {
     async query(sql, params = []) {
       return withDeadline(async (connection) => {
-        const reader = await connection.runAndReadAll(sql, params.map(toDuckValue));
+        const reader = await connection.runAndReadAll(sql, params.map(toDuckValue), typesOf(params));
         const types = reader.columnTypes().map((type) => type.toString());
         const rows = reader
           .convertRows(jsValueConverter)
@@ -115,12 +124,12 @@ export async function createDuckDb(options: DuckDbOptions): Promise<DuckDb> {
       });
     },
     async run(sql, params = []) {
-      await withDeadline((connection) => connection.run(sql, params.map(toDuckValue)));
+      await withDeadline((connection) => connection.run(sql, params.map(toDuckValue), typesOf(params)));
     },
     async *stream(sql, params = []) {
       const connection = await acquire();
       try {
-        const result = await connection.stream(sql, params.map(toDuckValue));
+        const result = await connection.stream(sql, params.map(toDuckValue), typesOf(params));
         const columns = result.columnNames();
         const types = result.columnTypes().map((type) => type.toString());
         for (;;) {

@@ -197,6 +197,22 @@ describe('buildAggregateSql', () => {
     expect(build({ group: 'band', agg: 'count' }, 'duckdb').sql).not.toContain('COLLATE');
   });
 
+  // Found by test/engine/query-properties.test.ts: x=ts made one cell per microsecond, and
+  // the cells of one millisecond all showed as the same x; NaN, ±Infinity and NULL all show as
+  // a null x. Each x of the response is now one cell.
+  it('groups a raw x as the response shows it', () => {
+    for (const dialect of ['duckdb', 'postgres'] as const) {
+      expect(build({ x: 'ts' }, dialect).sql).toContain(
+        `SELECT date_trunc('milliseconds', "ts") AS x FROM`,
+      );
+      const double = dialect === 'duckdb' ? 'DOUBLE' : 'double precision';
+      expect(build({ x: 'freq' }, dialect).sql).toContain(
+        `SELECT CASE WHEN CAST("freq" AS ${double}) > CAST('-Infinity' AS ${double}) AND CAST("freq" AS ${double}) < CAST('Infinity' AS ${double}) THEN "freq" END AS x FROM`,
+      );
+      expect(build({ x: 'snr' }, dialect).sql).toContain('SELECT "snr" AS x FROM');
+    }
+  });
+
   it('does not read y for count', () => {
     expect(build({ agg: 'count', y: 'snr' }).sql).not.toContain('"snr"');
   });

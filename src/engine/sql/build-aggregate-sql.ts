@@ -94,6 +94,18 @@ function bucketExpr(
   return `date_trunc('${unit}', ${source})`;
 }
 
+/**
+ * A raw x grouped as the response shows it, so that no two cells share one x: timestamps at
+ * the millisecond of their ISO cell (rounded down), and NaN and ±Infinity, which JSON writes as
+ * null, with the nulls. Found by test/engine/query-properties.test.ts: 1969-12-31 23:59:59.9995
+ * and …59.9999 were two cells at x "…59.999Z", and the chart kept one of them.
+ */
+function rawXExpr(name: string, type: SchemaColumn['type'], dialect: SqlDialect): string {
+  if (type === 'timestamp') return `date_trunc('milliseconds', ${name})`;
+  if (type === 'float') return `CASE WHEN ${finiteDouble(name, dialect).finite} THEN ${name} END`;
+  return name;
+}
+
 function valueExpr(
   q: AggregateQuery,
   schema: readonly SchemaColumn[],
@@ -171,7 +183,7 @@ function plainCte(
     xColumn === undefined
       ? `'${ALL_X}'`
       : q.bucket === undefined
-        ? quoteIdent(xColumn.name)
+        ? rawXExpr(quoteIdent(xColumn.name), xColumn.type, dialect)
         : bucketExpr(quoteIdent(xColumn.name), xColumn.type, q.bucket, dialect);
   const where = whereClause(buildConditions(q.filters, schema, dialect, params));
   return `filtered AS (SELECT ${x} AS x${parts.g}${parts.y} FROM ${parts.table}${where})`;
