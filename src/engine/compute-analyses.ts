@@ -66,6 +66,14 @@ const toNumber = (value: Value | undefined): number | null => {
 const toScalarCell = (value: Value | undefined): CellValue =>
   value === undefined || (value !== null && typeof value === 'object') ? null : value;
 
+/**
+ * ` FILTER (WHERE isfinite(c))` for float columns: moments, quantiles, bounds and histograms
+ * describe the finite values. DuckDB's stddev_samp raises "out of range" on NaN or ±Infinity,
+ * which made a whole file dataset unreadable (found by test/engine/query-properties.test.ts).
+ */
+const finiteOnly = (column: ColumnInfo, c: string): string =>
+  column.type === 'float' ? ` FILTER (WHERE isfinite(${c}))` : '';
+
 const relationOf = (input: AnalysisInput): string =>
   `read_parquet(${sqlString(input.parquetFile)})`;
 
@@ -85,7 +93,12 @@ async function columnBounds(
 ): Promise<{ total: number; bounds: Bounds[] }> {
   const parts = batch.flatMap((column, i) => {
     const c = quoteIdent(column.name);
-    return [`count(${c}) AS "n${i}"`, `min(${c}) AS "lo${i}"`, `max(${c}) AS "hi${i}"`];
+    const finite = finiteOnly(column, c);
+    return [
+      `count(${c}) AS "n${i}"`,
+      `min(${c})${finite} AS "lo${i}"`,
+      `max(${c})${finite} AS "hi${i}"`,
+    ];
   });
   const result = await db.query(
     `SELECT count(*) AS total, ${parts.join(', ')} FROM ${relationOf(input)}`,
@@ -127,10 +140,11 @@ async function columnProfiles(
       const c = quoteIdent(column.name);
       const out = [`${distinct(c)} AS "d${i}"`];
       if (isNumeric(column)) {
+        const finite = finiteOnly(column, c);
         out.push(
-          `avg(${c}) AS "avg${i}"`,
-          `stddev_samp(${c}) AS "sd${i}"`,
-          `${quantile}(${c}, [0.05, 0.25, 0.5, 0.75, 0.95]) AS "q${i}"`,
+          `avg(${c})${finite} AS "avg${i}"`,
+          `stddev_samp(${c})${finite} AS "sd${i}"`,
+          `${quantile}(${c}, [0.05, 0.25, 0.5, 0.75, 0.95])${finite} AS "q${i}"`,
         );
       }
       const edges = edgesByColumn[i];
@@ -141,7 +155,7 @@ async function columnProfiles(
         const width = bins > 0 ? ((edges[bins] ?? lo) - lo) / bins : 1;
         // greatest() skips NULLs (greatest(NULL, 0) is 0), so nulls must be kept out explicitly.
         out.push(
-          `histogram(CAST(least(greatest(floor((${c} - ${lo}) / ${width || 1}), 0), ${bins - 1}) AS INTEGER)) FILTER (WHERE ${c} IS NOT NULL) AS "h${i}"`,
+          `histogram(CAST(least(greatest(floor((${c} - ${lo}) / ${width || 1}), 0), ${bins - 1}) AS INTEGER)) FILTER (WHERE ${column.type === 'float' ? `isfinite(${c})` : `${c} IS NOT NULL`}) AS "h${i}"`,
         );
       }
       return out;

@@ -5,13 +5,14 @@
  */
 import {
   DuckDBInstance,
-  JSDuckDBValueConverter,
   type DuckDBConnection,
+  type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
 import { UnavailableError } from '../errors.js';
 import type { BoundValue } from './sql/query-types.js';
 import { toCell, type Value } from './cell.js';
+import { jsValueConverter, parameterType } from './duckdb-values.js';
 
 export interface DuckDbOptions {
   /** DuckDB worker threads; each Dashport worker gets a share of the CPUs. */
@@ -45,6 +46,10 @@ export interface DuckDb {
 
 function toDuckValue(value: BoundValue): DuckDBValue {
   return value;
+}
+
+function typesOf(params: readonly BoundValue[]): DuckDBType[] {
+  return params.map(parameterType);
 }
 
 export async function createDuckDb(options: DuckDbOptions): Promise<DuckDb> {
@@ -110,28 +115,28 @@ export async function createDuckDb(options: DuckDbOptions): Promise<DuckDb> {
   return {
     async query(sql, params = []) {
       return withDeadline(async (connection) => {
-        const reader = await connection.runAndReadAll(sql, params.map(toDuckValue));
+        const reader = await connection.runAndReadAll(sql, params.map(toDuckValue), typesOf(params));
         const types = reader.columnTypes().map((type) => type.toString());
         const rows = reader
-          .getRowsJS()
+          .convertRows(jsValueConverter)
           .map((row) => row.map((value, i) => toCell(value, types[i])));
         return { columns: reader.columnNames(), types, rows };
       });
     },
     async run(sql, params = []) {
-      await withDeadline((connection) => connection.run(sql, params.map(toDuckValue)));
+      await withDeadline((connection) => connection.run(sql, params.map(toDuckValue), typesOf(params)));
     },
     async *stream(sql, params = []) {
       const connection = await acquire();
       try {
-        const result = await connection.stream(sql, params.map(toDuckValue));
+        const result = await connection.stream(sql, params.map(toDuckValue), typesOf(params));
         const columns = result.columnNames();
         const types = result.columnTypes().map((type) => type.toString());
         for (;;) {
           const chunk = await result.fetchChunk();
           if (!chunk || chunk.rowCount === 0) break;
           const rows = chunk
-            .convertRows(JSDuckDBValueConverter)
+            .convertRows(jsValueConverter)
             .map((row) => row.map((value, i) => toCell(value, types[i])));
           yield { columns, types, rows };
         }

@@ -14,7 +14,6 @@ import {
   answerAggregate,
   answerRows,
   rowsStatement,
-  statsBinRange,
 } from './sql-answers.js';
 
 export interface FileSourceOptions {
@@ -96,8 +95,9 @@ export function createFileSource(options: FileSourceOptions): DatasetSource {
         ? exportParquet(db, statement)
         : exportArrow(db, statement, new Map(dataset.columns.map((c) => [c.name, c.type])));
     },
-    aggregate: (dataset, query) =>
-      answerAggregate(runner, dataset, query, { binRange: (q) => statsBinRange(dataset, q) }),
+    // Bins lie over the filtered rows' range, as for PostgreSQL datasets: the column's
+    // statistics span every row, so a filtered histogram would lose its resolution.
+    aggregate: (dataset, query) => answerAggregate(runner, dataset, query),
     analyses: (dataset) => catalog.analyses(dataset.id),
   };
 }

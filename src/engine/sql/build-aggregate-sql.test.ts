@@ -150,8 +150,8 @@ describe('buildAggregateSql', () => {
     [
       'min',
       'ts',
-      'CAST(epoch_ms(min(y)) AS DOUBLE)',
-      'CAST(extract(epoch FROM min(y)) * 1000 AS double precision)',
+      "CAST(epoch_ms(date_trunc('milliseconds', min(y))) AS DOUBLE)",
+      "CAST(extract(epoch FROM date_trunc('milliseconds', min(y))) * 1000 AS double precision)",
     ],
     [
       'max',
@@ -170,6 +170,47 @@ describe('buildAggregateSql', () => {
     expect(build(raw).sql).toContain(`, ${duckdb} AS v,`);
     expect(build(raw, 'postgres').sql).toContain(`, ${postgres} AS v,`);
     if (y !== undefined) expect(build(raw).sql).toContain(`"${y}" AS y FROM`);
+  });
+
+  // Found by test/engine/query-properties.test.ts, e.g. max(ts) of 2023-12-31 23:59:59.999999:
+  // PostgreSQL answered 1704067199999.999, DuckDB 1704067199999 (and 0 for 1969-12-31
+  // 23:59:59.9995, rounding toward the epoch). Both now round down, as the ISO cells do.
+  it('rounds timestamps down to whole epoch milliseconds in both dialects', () => {
+    for (const dialect of ['duckdb', 'postgres'] as const) {
+      expect(build({ agg: 'max', y: 'ts' }, dialect).sql).toContain(
+        "date_trunc('milliseconds', max(y))",
+      );
+    }
+  });
+
+  // Found by test/engine/query-properties.test.ts: groups tied in size were ranked by the
+  // label in the database's collation on PostgreSQL (en_US, ICU), by code point on DuckDB.
+  it('breaks ties between groups by code point on PostgreSQL too', () => {
+    const folded = build({ group: 'band', agg: 'count' }, 'postgres').sql;
+    expect(folded).toContain('ORDER BY sum(n) DESC, g COLLATE "C"');
+    const ranked = build({ group: 'band', agg: 'median', y: 'freq' }, 'postgres').sql;
+    expect(ranked).toContain('ORDER BY count(*) DESC, g COLLATE "C"');
+    const q = parseAggregateQuery({ group: 'band' }, schema);
+    expect(buildTopGroupsSql('spots', q, schema, 'postgres').sql).toContain(
+      'ORDER BY n DESC, g COLLATE "C" LIMIT',
+    );
+    expect(build({ group: 'band', agg: 'count' }, 'duckdb').sql).not.toContain('COLLATE');
+  });
+
+  // Found by test/engine/query-properties.test.ts: x=ts made one cell per microsecond, and
+  // the cells of one millisecond all showed as the same x; NaN, ±Infinity and NULL all show as
+  // a null x. Each x of the response is now one cell.
+  it('groups a raw x as the response shows it', () => {
+    for (const dialect of ['duckdb', 'postgres'] as const) {
+      expect(build({ x: 'ts' }, dialect).sql).toContain(
+        `SELECT date_trunc('milliseconds', "ts") AS x FROM`,
+      );
+      const double = dialect === 'duckdb' ? 'DOUBLE' : 'double precision';
+      expect(build({ x: 'freq' }, dialect).sql).toContain(
+        `SELECT CASE WHEN CAST("freq" AS ${double}) > CAST('-Infinity' AS ${double}) AND CAST("freq" AS ${double}) < CAST('Infinity' AS ${double}) THEN "freq" END AS x FROM`,
+      );
+      expect(build({ x: 'snr' }, dialect).sql).toContain('SELECT "snr" AS x FROM');
+    }
   });
 
   it('does not read y for count', () => {

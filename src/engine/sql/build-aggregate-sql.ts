@@ -5,7 +5,7 @@
  */
 import { histogramEdges } from '../../analysis/histogram.js';
 import { buildConditions, whereClause } from './build-where-sql.js';
-import { doubleType, textType, typedPlaceholder } from './dialect.js';
+import { binaryCollation, doubleType, textType, typedPlaceholder } from './dialect.js';
 import { quoteIdent, quoteRelation, resolveColumn } from './identifiers.js';
 import { TIME_BUCKETS } from './parse-aggregate-query.js';
 import type {
@@ -94,6 +94,18 @@ function bucketExpr(
   return `date_trunc('${unit}', ${source})`;
 }
 
+/**
+ * A raw x grouped as the response shows it, so that no two cells share one x: timestamps at
+ * the millisecond of their ISO cell (rounded down), and NaN and ±Infinity, which JSON writes as
+ * null, with the nulls. Found by test/engine/query-properties.test.ts: 1969-12-31 23:59:59.9995
+ * and …59.9999 were two cells at x "…59.999Z", and the chart kept one of them.
+ */
+function rawXExpr(name: string, type: SchemaColumn['type'], dialect: SqlDialect): string {
+  if (type === 'timestamp') return `date_trunc('milliseconds', ${name})`;
+  if (type === 'float') return `CASE WHEN ${finiteDouble(name, dialect).finite} THEN ${name} END`;
+  return name;
+}
+
 function valueExpr(
   q: AggregateQuery,
   schema: readonly SchemaColumn[],
@@ -119,9 +131,13 @@ function valueExpr(
     case 'max': {
       if (y.type === 'boolean') return asDouble(`${q.agg}(CAST(y AS integer))`);
       if (y.type !== 'date' && y.type !== 'timestamp') return asDouble(`${q.agg}(y)`);
-      // Series are numeric: dates and timestamps become epoch milliseconds.
-      if (dialect === 'duckdb') return asDouble(`epoch_ms(${q.agg}(y))`);
-      const value = y.type === 'date' ? `CAST(${q.agg}(y) AS timestamp)` : `${q.agg}(y)`;
+      // Series are numeric: dates and timestamps become epoch milliseconds, rounded down like
+      // the ISO cells (PostgreSQL's extract keeps the microseconds as a fraction, DuckDB's
+      // epoch_ms rounds toward the epoch).
+      const extreme = `${q.agg}(y)`;
+      const ms = y.type === 'date' ? extreme : `date_trunc('milliseconds', ${extreme})`;
+      if (dialect === 'duckdb') return asDouble(`epoch_ms(${ms})`);
+      const value = y.type === 'date' ? `CAST(${extreme} AS timestamp)` : ms;
       return asDouble(`extract(epoch FROM ${value}) * 1000`);
     }
   }
@@ -167,7 +183,7 @@ function plainCte(
     xColumn === undefined
       ? `'${ALL_X}'`
       : q.bucket === undefined
-        ? quoteIdent(xColumn.name)
+        ? rawXExpr(quoteIdent(xColumn.name), xColumn.type, dialect)
         : bucketExpr(quoteIdent(xColumn.name), xColumn.type, q.bucket, dialect);
   const where = whereClause(buildConditions(q.filters, schema, dialect, params));
   return `filtered AS (SELECT ${x} AS x${parts.g}${parts.y} FROM ${parts.table}${where})`;
@@ -256,15 +272,14 @@ export function buildAggregateSql(
     const partials = fold.partials.length === 0 ? '' : `, ${fold.partials.join(', ')}`;
     const sql =
       `WITH ${filtered}, cells AS (SELECT x, g, count(*) AS n${partials} FROM filtered GROUP BY x, g), ` +
-      'ranked AS (SELECT g, row_number() OVER (ORDER BY sum(n) DESC, g) AS r FROM cells GROUP BY g) ' +
+      `ranked AS (SELECT g, row_number() OVER (ORDER BY sum(n) DESC, g${binaryCollation(dialect)}) AS r FROM cells GROUP BY g) ` +
       `SELECT cells.x AS x, CASE WHEN ranked.r <= ${topTyped} THEN cells.g ELSE '${OTHER_GROUP}' END AS g, ` +
       `${fold.value} AS v, sum(cells.n) AS n FROM cells JOIN ranked ON cells.g = ranked.g ` +
       'GROUP BY 1, 2 ORDER BY 1 NULLS LAST, 2';
     return { sql, params: params.values };
   }
   // Ties in size are broken by label so the same groups make the top N every time.
-  const groups =
-    'top_groups AS (SELECT g, row_number() OVER (ORDER BY count(*) DESC, g) AS r FROM filtered GROUP BY g)';
+  const groups = `top_groups AS (SELECT g, row_number() OVER (ORDER BY count(*) DESC, g${binaryCollation(dialect)}) AS r FROM filtered GROUP BY g)`;
   const sql =
     `WITH ${filtered}, ${groups} ` +
     `SELECT filtered.x AS x, CASE WHEN top_groups.r <= ${topTyped} THEN filtered.g ELSE '${OTHER_GROUP}' END AS g, ` +
@@ -290,7 +305,7 @@ export function buildTopGroupsSql(
   const limit = typedPlaceholder(dialect, 'integer', params.add(q.top + 1));
   const sql =
     `SELECT g, count(*) AS n FROM (SELECT 1 AS one${parts.g} FROM ${parts.table}${where}) AS grouped ` +
-    `GROUP BY g ORDER BY n DESC, g LIMIT ${limit}`;
+    `GROUP BY g ORDER BY n DESC, g${binaryCollation(dialect)} LIMIT ${limit}`;
   return { sql, params: params.values };
 }
 

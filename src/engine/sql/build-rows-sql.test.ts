@@ -60,6 +60,15 @@ describe('buildRowsSql', () => {
     );
   });
 
+  // Found by test/engine/query-properties.test.ts: order=<text column> followed the column's
+  // collation on PostgreSQL (ICU: "a" < "B" < "b"), byte order on DuckDB ("B" < "a" < "b").
+  it('orders text by code point on PostgreSQL, as DuckDB does', () => {
+    expect(rowsSql({ order: 'name.desc,id' }, 'postgres').sql).toContain(
+      'ORDER BY "name" COLLATE "C" DESC NULLS LAST, "id" ASC NULLS LAST',
+    );
+    expect(rowsSql({ order: 'name' }).sql).toContain('ORDER BY "name" ASC NULLS LAST');
+  });
+
   it('writes the PostgreSQL dialect', () => {
     expect(rowsSql({ select: 'id', id: 'in.(1,2)', price: 'not.lt.2.5' }, 'postgres')).toEqual({
       sql: 'SELECT "id" FROM "items" WHERE "id" IN ($1::bigint, $2::bigint) AND NOT ("price" < $3::double precision) LIMIT $4 OFFSET $5',

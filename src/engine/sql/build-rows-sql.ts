@@ -3,6 +3,7 @@
  * COUNT(*) for pagination.
  */
 import { buildConditions, whereClause } from './build-where-sql.js';
+import { binaryCollation } from './dialect.js';
 import { quoteIdent, quoteRelation, resolveColumn } from './identifiers.js';
 import type {
   OrderTerm,
@@ -16,13 +17,18 @@ import { createSqlParams } from './sql-params.js';
 /**
  * `ORDER BY` terms. NULLS is always spelled out because the engines' defaults differ (DuckDB
  * puts nulls last both ways, PostgreSQL first when descending); unspecified means last, so a
- * page of "largest first" starts with values.
+ * page of "largest first" starts with values. Strings sort by code point in both engines.
  */
-function orderClause(order: readonly OrderTerm[], schema: readonly SchemaColumn[]): string {
+function orderClause(
+  order: readonly OrderTerm[],
+  schema: readonly SchemaColumn[],
+  dialect: SqlDialect,
+): string {
   if (order.length === 0) return '';
   const terms = order.map((term) => {
-    const name = quoteIdent(resolveColumn('order', term.column, schema).name);
-    return `${name} ${term.direction.toUpperCase()} NULLS ${(term.nulls ?? 'last').toUpperCase()}`;
+    const column = resolveColumn('order', term.column, schema);
+    const collate = column.type === 'string' ? binaryCollation(dialect) : '';
+    return `${quoteIdent(column.name)}${collate} ${term.direction.toUpperCase()} NULLS ${(term.nulls ?? 'last').toUpperCase()}`;
   });
   return ` ORDER BY ${terms.join(', ')}`;
 }
@@ -44,7 +50,7 @@ export function buildRowsSql(
   const offset = params.add(q.offset);
   const sql =
     `SELECT ${columns.length === 0 ? '*' : columns.join(', ')} FROM ${quoteRelation(table)}` +
-    `${where}${orderClause(q.order, schema)} LIMIT ${limit} OFFSET ${offset}`;
+    `${where}${orderClause(q.order, schema, dialect)} LIMIT ${limit} OFFSET ${offset}`;
   return { sql, params: params.values };
 }
 

@@ -76,6 +76,21 @@ describe('buildConditions', () => {
     ]);
   });
 
+  // Found by test/engine/query-properties.test.ts: under a linguistic collation PostgreSQL
+  // said "b" > "B" and "É" < "f", DuckDB (byte order) the opposite.
+  it('compares text by code point on PostgreSQL, equality and like as they are', () => {
+    const ops = ['gt', 'gte', 'lt', 'lte', 'eq', 'like'] as const;
+    expect(build(ops.map((op) => f('s', op, ['b'])), 'postgres').conditions).toEqual([
+      '"s" COLLATE "C" > $1',
+      '"s" COLLATE "C" >= $2',
+      '"s" COLLATE "C" < $3',
+      '"s" COLLATE "C" <= $4',
+      '"s" = $5',
+      `"s" LIKE $6 ESCAPE '\\'`,
+    ]);
+    expect(build([f('n', 'gt', [1])], 'postgres').conditions).toEqual(['"n" > $1::bigint']);
+  });
+
   it('writes like and ilike with a declared escape character', () => {
     for (const dialect of ['duckdb', 'postgres'] as const) {
       expect(build([f('s', 'like', ['a%']), f('s', 'ilike', ['%b\\_'])], dialect)).toEqual({

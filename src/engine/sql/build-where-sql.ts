@@ -2,7 +2,7 @@
  * Filters → SQL conditions. Column names come from the schema and are quoted; every value is a
  * bound parameter, typed for the column so both engines compare like with like.
  */
-import { typedPlaceholder } from './dialect.js';
+import { binaryCollation, typedPlaceholder } from './dialect.js';
 import { quoteIdent, resolveColumn } from './identifiers.js';
 import type { Filter, FilterOp, SchemaColumn, SqlDialect } from './query-types.js';
 import type { SqlParams } from './sql-params.js';
@@ -15,6 +15,8 @@ const COMPARISONS: Partial<Readonly<Record<FilterOp, string>>> = {
   lt: '<',
   lte: '<=',
 };
+
+const ORDERING: ReadonlySet<FilterOp> = new Set(['gt', 'gte', 'lt', 'lte']);
 
 // DuckDB's LIKE has no escape character unless one is declared, PostgreSQL's is the backslash:
 // declaring it makes `\%` and `\_` mean the same in both.
@@ -39,7 +41,11 @@ function condition(
   const bind = (value: Filter['values'][number]): string =>
     typedPlaceholder(dialect, column.type, params.add(value));
   const comparison = COMPARISONS[filter.op];
-  if (comparison !== undefined) return `${name} ${comparison} ${bind(onlyValue(filter))}`;
+  if (comparison !== undefined) {
+    // gt/lt on text follow code points, as `order` does (equality is exact either way).
+    const collate = column.type === 'string' && ORDERING.has(filter.op) ? binaryCollation(dialect) : '';
+    return `${name}${collate} ${comparison} ${bind(onlyValue(filter))}`;
+  }
   switch (filter.op) {
     case 'like':
     case 'ilike':

@@ -49,3 +49,15 @@ export function doubleType(dialect: SqlDialect): string {
 export function textType(dialect: SqlDialect): string {
   return dialect === 'duckdb' ? 'VARCHAR' : 'text';
 }
+
+/**
+ * What follows a text expression that is ordered or compared (`ORDER BY`, `<`, ranking ties), so
+ * that strings sort by code point (UTF-8 byte order) in both engines. DuckDB's default collation
+ * is already binary; PostgreSQL uses the column's or the database's collation, and a linguistic
+ * one (en_US, ICU) puts `B` before `a` differently, ignores punctuation at first, and so on.
+ * Only for ordering: `ilike` keeps the column's collation, whose lower case knows Unicode
+ * (under "C" it would fold ASCII only).
+ */
+export function binaryCollation(dialect: SqlDialect): string {
+  return dialect === 'duckdb' ? '' : ' COLLATE "C"';
+}

@@ -232,6 +232,19 @@ describe('bins', () => {
     expect(sum(result.series[0]?.y as number[])).toBe(MEASUREMENTS.length);
   });
 
+  // Found by test/engine/query-properties.test.ts: file datasets laid the bins over the whole
+  // column's range (its statistics), PostgreSQL datasets over the filtered rows.
+  it('bins span the filtered rows, as on PostgreSQL datasets', async () => {
+    const result = await aggregate([
+      ['x', 'id'],
+      ['bins', '2'],
+      ['id', 'gte.5'],
+      ['filter.id', 'lte.9'],
+    ]);
+    expect(result.x).toEqual(histogramEdges(5, 9, 2).slice(0, -1));
+    expect(result.series[0]?.y).toEqual([2, 3]);
+  });
+
   it('bins with a filter and a mean', async () => {
     const result = await aggregate([
       ['x', 'x'],
