@@ -53,7 +53,9 @@ describe('parameters bound to DuckDB', () => {
   afterAll(() => db.close());
 
   it('types every bound value, integral floats past 2^53 as DOUBLE', () => {
-    expect([1, 2 ** 40, 2 ** 63, 1.5, -0, 2n, 'x', true, null].map((v) => String(parameterType(v)))).toEqual([
+    expect(
+      [1, 2 ** 40, 2 ** 63, 1.5, -0, 2n, 'x', true, null].map((v) => String(parameterType(v))),
+    ).toEqual([
       'INTEGER',
       'BIGINT',
       'DOUBLE',
@@ -69,10 +71,10 @@ describe('parameters bound to DuckDB', () => {
   // Found by test/engine/query-properties.test.ts: bins over a BIGINT column spanning the int64
   // range bound the edge 9.223372036854776e18 as an integer, and the request failed with a 500.
   it('binds a float beyond the int64 range', async () => {
-    const { rows } = await db.query('SELECT CAST($1 AS DOUBLE) AS high, CAST($2 AS DOUBLE) AS low', [
-      2 ** 63,
-      -(2 ** 64),
-    ]);
+    const { rows } = await db.query(
+      'SELECT CAST($1 AS DOUBLE) AS high, CAST($2 AS DOUBLE) AS low',
+      [2 ** 63, -(2 ** 64)],
+    );
     expect(rows).toEqual([[2 ** 63, -(2 ** 64)]]);
   });
 });

@@ -115,7 +115,11 @@ export async function createDuckDb(options: DuckDbOptions): Promise<DuckDb> {
   return {
     async query(sql, params = []) {
       return withDeadline(async (connection) => {
-        const reader = await connection.runAndReadAll(sql, params.map(toDuckValue), typesOf(params));
+        const reader = await connection.runAndReadAll(
+          sql,
+          params.map(toDuckValue),
+          typesOf(params),
+        );
         const types = reader.columnTypes().map((type) => type.toString());
         const rows = reader
           .convertRows(jsValueConverter)
@@ -124,7 +128,9 @@ export async function createDuckDb(options: DuckDbOptions): Promise<DuckDb> {
       });
     },
     async run(sql, params = []) {
-      await withDeadline((connection) => connection.run(sql, params.map(toDuckValue), typesOf(params)));
+      await withDeadline((connection) =>
+        connection.run(sql, params.map(toDuckValue), typesOf(params)),
+      );
     },
     async *stream(sql, params = []) {
       const connection = await acquire();

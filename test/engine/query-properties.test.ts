@@ -77,7 +77,8 @@ async function writePostgres(): Promise<void> {
     for (const table of tables) {
       const name = `${quoteIdent(schema)}.${quoteIdent(table.name)}`;
       const columns = MODEL_COLUMNS.map(
-        (c) => `${quoteIdent(c.name)} ${c.pgType}${c.type === 'string' && c.name !== 'cat' ? collate : ''}`,
+        (c) =>
+          `${quoteIdent(c.name)} ${c.pgType}${c.type === 'string' && c.name !== 'cat' ? collate : ''}`,
       ).join(', ');
       await client.query(`CREATE TABLE ${name} (${columns})`);
       for (const row of table.rows) {
@@ -107,7 +108,9 @@ function cellDifference(expected: CellValue, actual: unknown, tolerance = 0): st
     const close = expected === actual || Math.abs(expected - actual) <= tolerance;
     return close ? undefined : `${actual} instead of ${expected}`;
   }
-  return Object.is(expected, actual) ? undefined : `${JSON.stringify(actual)} instead of ${JSON.stringify(expected)}`;
+  return Object.is(expected, actual)
+    ? undefined
+    : `${JSON.stringify(actual)} instead of ${JSON.stringify(expected)}`;
 }
 
 function rowsDifference(expected: ExpectedRows, actual: unknown): string | undefined {
@@ -115,7 +118,8 @@ function rowsDifference(expected: ExpectedRows, actual: unknown): string | undef
   if (JSON.stringify(body.columns) !== JSON.stringify(expected.columns)) {
     return `columns ${JSON.stringify(body.columns)} instead of ${JSON.stringify(expected.columns)}`;
   }
-  if (body.limit !== expected.limit || body.offset !== expected.offset) return 'limit/offset differ';
+  if (body.limit !== expected.limit || body.offset !== expected.offset)
+    return 'limit/offset differ';
   if (body.rows.length !== expected.rows.length) {
     return `${body.rows.length} rows instead of ${expected.rows.length}: ${JSON.stringify(body.rows)} vs ${JSON.stringify(expected.rows)}`;
   }
@@ -140,7 +144,11 @@ function aggregateDifference(expected: ExpectedAggregate, actual: unknown): stri
     return `x ${JSON.stringify(body.x)} instead of ${JSON.stringify(expected.x)}`;
   }
   for (const [i, cell] of expected.x.entries()) {
-    const difference = cellDifference(cell, body.x[i], typeof cell === 'number' ? Math.abs(cell) * 1e-12 : 0);
+    const difference = cellDifference(
+      cell,
+      body.x[i],
+      typeof cell === 'number' ? Math.abs(cell) * 1e-12 : 0,
+    );
     if (difference !== undefined) return `x[${i}]: ${difference} (x ${JSON.stringify(body.x)})`;
   }
   const names = body.series.map((s) => s.name);
@@ -203,7 +211,10 @@ describe('query API properties: DuckDB and PostgreSQL datasets against one oracl
         limit: 10_000,
         offset: undefined,
         filters: [],
-        pairs: [['order', 'id'], ['limit', '10000']] as [string, string][],
+        pairs: [
+          ['order', 'id'],
+          ['limit', '10000'],
+        ] as [string, string][],
       };
       const expected = expectedRows(table, spec);
       for (const [engine, id] of datasets(table)) {
@@ -216,7 +227,9 @@ describe('query API properties: DuckDB and PostgreSQL datasets against one oracl
   it('rows: filters, order, limit, offset and select agree with the oracle', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom(...tables).chain((table) => rowsQueryArbitrary(table).map((spec) => ({ table, spec }))),
+        fc
+          .constantFrom(...tables)
+          .chain((table) => rowsQueryArbitrary(table).map((spec) => ({ table, spec }))),
         async ({ table, spec }) => {
           const expected = expectedRows(table, spec);
           for (const [engine, id] of datasets(table)) {
@@ -233,7 +246,9 @@ describe('query API properties: DuckDB and PostgreSQL datasets against one oracl
   it('aggregate: functions, x, buckets, bins, groups and top agree with the oracle', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom(...tables).chain((table) => aggregateQueryArbitrary(table).map((spec) => ({ table, spec }))),
+        fc
+          .constantFrom(...tables)
+          .chain((table) => aggregateQueryArbitrary(table).map((spec) => ({ table, spec }))),
         async ({ table, spec }) => {
           const expected = expectedAggregate(table, spec);
           for (const [engine, id] of datasets(table)) {

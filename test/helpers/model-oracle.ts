@@ -16,13 +16,7 @@
  */
 import { binIndex, histogramEdges } from '../../src/analysis/histogram.js';
 import type { CellValue } from '../../src/shared/api-types.js';
-import type {
-  AggregateSpec,
-  FilterSpec,
-  LikeToken,
-  OrderSpec,
-  RowsSpec,
-} from './random-query.js';
+import type { AggregateSpec, FilterSpec, LikeToken, OrderSpec, RowsSpec } from './random-query.js';
 import {
   MODEL_COLUMNS,
   type ModelColumn,
@@ -92,7 +86,11 @@ export function simpleLower(text: string): string {
   return [...text].map((char) => [...char.toLowerCase()][0] ?? char).join('');
 }
 
-function likeMatches(text: string, tokens: readonly LikeToken[], caseInsensitive: boolean): boolean {
+function likeMatches(
+  text: string,
+  tokens: readonly LikeToken[],
+  caseInsensitive: boolean,
+): boolean {
   const fold = caseInsensitive ? simpleLower : (s: string) => s;
   const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
   const source = tokens
@@ -120,7 +118,8 @@ function evaluate(row: ModelRow, filter: FilterSpec): boolean | null {
       else result = filter.values.some((v) => compareModel(col.type, value, v) === 0);
       break;
     case 'like':
-      result = value === null ? null : likeMatches(value as string, filter.tokens, filter.caseInsensitive);
+      result =
+        value === null ? null : likeMatches(value as string, filter.tokens, filter.caseInsensitive);
       break;
     case 'compare': {
       if (value === null) {
@@ -128,7 +127,14 @@ function evaluate(row: ModelRow, filter: FilterSpec): boolean | null {
         break;
       }
       const order = compareModel(col.type, value, filter.value);
-      const ops = { eq: order === 0, neq: order !== 0, gt: order > 0, gte: order >= 0, lt: order < 0, lte: order <= 0 };
+      const ops = {
+        eq: order === 0,
+        neq: order !== 0,
+        gt: order > 0,
+        gte: order >= 0,
+        lt: order < 0,
+        lte: order <= 0,
+      };
       result = ops[filter.op];
       break;
     }
@@ -171,10 +177,18 @@ export function expectedRows(table: ModelTable, spec: RowsSpec): ExpectedRows {
     spec.select === undefined ? MODEL_COLUMNS.map((_, i) => i) : [...new Set(spec.select)];
   const limit = spec.limit ?? 100;
   const offset = spec.offset ?? 0;
-  const sorted = sortRows(filterRows(table, spec.filters.map((f) => f.spec)), spec.order);
+  const sorted = sortRows(
+    filterRows(
+      table,
+      spec.filters.map((f) => f.spec),
+    ),
+    spec.order,
+  );
   return {
     columns: indices.map((i) => column(i).name),
-    rows: sorted.slice(offset, offset + limit).map((row) => indices.map((i) => cellOf(column(i), row[i] ?? null))),
+    rows: sorted
+      .slice(offset, offset + limit)
+      .map((row) => indices.map((i) => cellOf(column(i), row[i] ?? null))),
     limit,
     offset,
   };
@@ -219,7 +233,10 @@ const MICROS_PER_HOUR = 60n * MICROS_PER_MINUTE;
 const MICROS_PER_DAY = 24n * MICROS_PER_HOUR;
 
 /** date_trunc(unit, t) in UTC, t and the result in microseconds. */
-export function truncateMicros(micros: bigint, unit: NonNullable<AggregateSpec['x']> & { mode: 'bucket' }): bigint {
+export function truncateMicros(
+  micros: bigint,
+  unit: NonNullable<AggregateSpec['x']> & { mode: 'bucket' },
+): bigint {
   const step = { minute: MICROS_PER_MINUTE, hour: MICROS_PER_HOUR, day: MICROS_PER_DAY }[
     unit.bucket as 'minute' | 'hour' | 'day'
   ];
@@ -234,7 +251,11 @@ export function truncateMicros(micros: bigint, unit: NonNullable<AggregateSpec['
   const year = date.getUTCFullYear();
   const month = date.getUTCMonth();
   const start =
-    unit.bucket === 'year' ? [year, 0] : unit.bucket === 'quarter' ? [year, month - (month % 3)] : [year, month];
+    unit.bucket === 'year'
+      ? [year, 0]
+      : unit.bucket === 'quarter'
+        ? [year, month - (month % 3)]
+        : [year, month];
   const first = new Date(0);
   first.setUTCFullYear(start[0] as number, start[1] as number, 1);
   return BigInt(first.getTime()) * 1000n;
@@ -280,7 +301,9 @@ function median(values: readonly number[]): number {
   const position = (sorted.length - 1) / 2;
   const low = sorted[Math.floor(position)] as number;
   const high = sorted[Math.ceil(position)] as number;
-  return Math.floor(position) === Math.ceil(position) ? low : low + (high - low) * (position - Math.floor(position));
+  return Math.floor(position) === Math.ceil(position)
+    ? low
+    : low + (high - low) * (position - Math.floor(position));
 }
 
 function distinctKey(col: ModelColumn, value: ModelValue): string {
@@ -304,7 +327,10 @@ function aggregateValue(spec: AggregateSpec, rows: readonly ModelRow[]): Expecte
     const scale = values.reduce<number>((sum, v) => sum + Math.abs(Number(v as bigint)), 0);
     // The engines may add as floats (per-cell partials) or exactly (HUGEINT, numeric).
     const exact = spec.agg === 'sum' ? Number(total) : Number(total) / values.length;
-    return finiteOrNull(exact, FLOAT_EPSILON * (spec.agg === 'sum' ? scale : scale / values.length));
+    return finiteOrNull(
+      exact,
+      FLOAT_EPSILON * (spec.agg === 'sum' ? scale : scale / values.length),
+    );
   }
   const numbers = values.map((v) => asSeriesNumber(col, v));
   switch (spec.agg) {
@@ -323,7 +349,10 @@ function aggregateValue(spec: AggregateSpec, rows: readonly ModelRow[]): Expecte
     }
     case 'median': {
       const value = median(numbers);
-      return finiteOrNull(value, FLOAT_EPSILON * Math.max(...numbers.map(Math.abs).filter(Number.isFinite), 0));
+      return finiteOrNull(
+        value,
+        FLOAT_EPSILON * Math.max(...numbers.map(Math.abs).filter(Number.isFinite), 0),
+      );
     }
   }
 }
@@ -343,7 +372,10 @@ function seriesName(spec: AggregateSpec): string {
 
 /** GET …/aggregate for `spec`, without meta.cached and meta.durationMs. */
 export function expectedAggregate(table: ModelTable, spec: AggregateSpec): ExpectedAggregate {
-  const filtered = filterRows(table, spec.filters.map((f) => f.spec));
+  const filtered = filterRows(
+    table,
+    spec.filters.map((f) => f.spec),
+  );
   const x = spec.x;
   let edges: number[] | undefined;
   let xOf: (row: ModelRow) => CellValue | undefined;
@@ -380,7 +412,9 @@ export function expectedAggregate(table: ModelTable, spec: AggregateSpec): Expec
   });
 
   const labelOf = (row: ModelRow): string =>
-    spec.group === undefined ? seriesName(spec) : groupLabel(column(spec.group), row[spec.group] ?? null);
+    spec.group === undefined
+      ? seriesName(spec)
+      : groupLabel(column(spec.group), row[spec.group] ?? null);
   const sizes = new Map<string, number>();
   for (const { row } of placed) sizes.set(labelOf(row), (sizes.get(labelOf(row)) ?? 0) + 1);
   const ranked = [...sizes.entries()]
@@ -392,9 +426,10 @@ export function expectedAggregate(table: ModelTable, spec: AggregateSpec): Expec
     return spec.group === undefined || top.has(label) ? label : 'other';
   };
 
-  const axis = edges === undefined
-    ? [...new Map(placed.map((p) => [cellKey(p.x), p.x])).values()].sort(compareXCells)
-    : edges.slice(0, -1);
+  const axis =
+    edges === undefined
+      ? [...new Map(placed.map((p) => [cellKey(p.x), p.x])).values()].sort(compareXCells)
+      : edges.slice(0, -1);
   const cells = new Map<string, Map<string, ModelRow[]>>();
   const totals = new Map<string, number>();
   for (const { row, x: cell } of placed) {

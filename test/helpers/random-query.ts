@@ -133,7 +133,10 @@ function filterValue(table: ModelTable, index: number, fresh: fc.Arbitrary<Model
     .filter((v) => v !== null && !(typeof v === 'number' && !Number.isFinite(v)));
   return present.length === 0
     ? fresh
-    : fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...present) }, { weight: 1, arbitrary: fresh });
+    : fc.oneof(
+        { weight: 3, arbitrary: fc.constantFrom(...present) },
+        { weight: 1, arbitrary: fresh },
+      );
 }
 
 function freshValue(type: ColumnType): fc.Arbitrary<ModelValue> {
@@ -147,7 +150,9 @@ function freshValue(type: ColumnType): fc.Arbitrary<ModelValue> {
     case 'boolean':
       return fc.boolean();
     case 'date':
-      return fc.integer({ min: -1, max: 20_000 }).map((d) => new Date(d * 86_400_000).toISOString().slice(0, 10));
+      return fc
+        .integer({ min: -1, max: 20_000 })
+        .map((d) => new Date(d * 86_400_000).toISOString().slice(0, 10));
     case 'timestamp':
       return fc.bigInt({ min: -(10n ** 12n), max: 2n * 10n ** 15n });
   }
@@ -193,7 +198,10 @@ function likeText(tokens: readonly LikeToken[]): fc.Arbitrary<string> {
         const char = token.literal;
         if ('*%_\\'.includes(char)) return fc.constant(`\\${char}`);
         // An escaped ordinary character is that character.
-        return fc.oneof({ weight: 6, arbitrary: fc.constant(char) }, { weight: 1, arbitrary: fc.constant(`\\${char}`) });
+        return fc.oneof(
+          { weight: 6, arbitrary: fc.constant(char) },
+          { weight: 1, arbitrary: fc.constant(`\\${char}`) },
+        );
       }),
     )
     .map((parts) => parts.join(''));
@@ -201,7 +209,10 @@ function likeText(tokens: readonly LikeToken[]): fc.Arbitrary<string> {
 
 const ORDERING_TYPES: readonly ColumnType[] = ['integer', 'float', 'string', 'date', 'timestamp'];
 
-function specArbitrary(table: ModelTable, index: number): fc.Arbitrary<{ spec: FilterSpec; text: string }> {
+function specArbitrary(
+  table: ModelTable,
+  index: number,
+): fc.Arbitrary<{ spec: FilterSpec; text: string }> {
   const { type } = column(index);
   const value = filterValue(table, index, freshValue(type));
   const options: fc.Arbitrary<{ spec: Omit<FilterSpec, 'negate' | 'column'>; text: string }>[] = [];
@@ -209,41 +220,40 @@ function specArbitrary(table: ModelTable, index: number): fc.Arbitrary<{ spec: F
     ? ['eq', 'neq', 'gt', 'gte', 'lt', 'lte']
     : ['eq', 'neq'];
   options.push(
-    fc
-      .tuple(fc.constantFrom(...compareOps), value)
-      .chain(([op, v]) =>
-        valueText(type, v).map((text) => ({ spec: { kind: 'compare' as const, op, value: v }, text: `${op}.${text}` })),
-      ),
+    fc.tuple(fc.constantFrom(...compareOps), value).chain(([op, v]) =>
+      valueText(type, v).map((text) => ({
+        spec: { kind: 'compare' as const, op, value: v },
+        text: `${op}.${text}`,
+      })),
+    ),
   );
   options.push(
-    fc
-      .array(value, { maxLength: 3 })
-      .chain((values) =>
-        fc
-          .tuple(...values.map((v) => valueText(type, v).chain(listItem)))
-          .map((items) => ({ spec: { kind: 'in' as const, values }, text: `in.(${items.join(',')})` })),
-      ),
+    fc.array(value, { maxLength: 3 }).chain((values) =>
+      fc.tuple(...values.map((v) => valueText(type, v).chain(listItem))).map((items) => ({
+        spec: { kind: 'in' as const, values },
+        text: `in.(${items.join(',')})`,
+      })),
+    ),
   );
   const isValues: (null | boolean)[] = type === 'boolean' ? [null, true, false] : [null];
   options.push(
-    fc
-      .tuple(fc.constantFrom(...isValues), fc.boolean())
-      .map(([v, upper]) => {
-        const word = String(v);
-        return { spec: { kind: 'is' as const, value: v }, text: `is.${upper ? word.toUpperCase() : word}` };
-      }),
+    fc.tuple(fc.constantFrom(...isValues), fc.boolean()).map(([v, upper]) => {
+      const word = String(v);
+      return {
+        spec: { kind: 'is' as const, value: v },
+        text: `is.${upper ? word.toUpperCase() : word}`,
+      };
+    }),
   );
   if (type === 'string') {
     options.push(
-      fc
-        .tuple(fc.boolean(), likeTokens(table, index))
-        .chain(([caseInsensitive, tokens]) =>
-          likeText(tokens).map((text) => ({
-            spec: { kind: 'like' as const, caseInsensitive, tokens },
-            text: `${caseInsensitive ? 'ilike' : 'like'}.${text}`,
-          })),
-        ),
-      );
+      fc.tuple(fc.boolean(), likeTokens(table, index)).chain(([caseInsensitive, tokens]) =>
+        likeText(tokens).map((text) => ({
+          spec: { kind: 'like' as const, caseInsensitive, tokens },
+          text: `${caseInsensitive ? 'ilike' : 'like'}.${text}`,
+        })),
+      ),
+    );
   }
   return fc
     .tuple(fc.oneof(...options), fc.integer({ min: 0, max: 4 }))
@@ -254,15 +264,13 @@ function specArbitrary(table: ModelTable, index: number): fc.Arbitrary<{ spec: F
 }
 
 function filtersArbitrary(table: ModelTable): fc.Arbitrary<WrittenFilter[]> {
-  const one = fc
-    .integer({ min: 0, max: MODEL_COLUMNS.length - 1 })
-    .chain((index) =>
-      fc.tuple(specArbitrary(table, index), fc.boolean()).map(([{ spec, text }, prefixed]) => ({
-        spec,
-        key: prefixed ? `filter.${column(index).name}` : column(index).name,
-        text,
-      })),
-    );
+  const one = fc.integer({ min: 0, max: MODEL_COLUMNS.length - 1 }).chain((index) =>
+    fc.tuple(specArbitrary(table, index), fc.boolean()).map(([{ spec, text }, prefixed]) => ({
+      spec,
+      key: prefixed ? `filter.${column(index).name}` : column(index).name,
+      text,
+    })),
+  );
   return fc.array(one, { maxLength: 3 });
 }
 
@@ -282,7 +290,8 @@ const orderArbitrary: fc.Arbitrary<{ spec: OrderSpec; text: fc.Arbitrary<string>
   .map(({ column: index, direction, nulls }) => ({
     spec: { column: index, direction: direction ?? 'asc', nulls },
     text: nameItem(column(index).name).map(
-      (name) => `${name}${direction === undefined ? '' : `.${direction}`}${nulls === undefined ? '' : `.nulls${nulls}`}`,
+      (name) =>
+        `${name}${direction === undefined ? '' : `.${direction}`}${nulls === undefined ? '' : `.nulls${nulls}`}`,
     ),
   }));
 
@@ -290,7 +299,13 @@ const orderArbitrary: fc.Arbitrary<{ spec: OrderSpec; text: fc.Arbitrary<string>
 export function rowsQueryArbitrary(table: ModelTable): fc.Arbitrary<RowsSpec> {
   return fc
     .record({
-      select: fc.option(fc.array(fc.integer({ min: 0, max: MODEL_COLUMNS.length - 1 }), { minLength: 1, maxLength: 5 }), { freq: 3 }),
+      select: fc.option(
+        fc.array(fc.integer({ min: 0, max: MODEL_COLUMNS.length - 1 }), {
+          minLength: 1,
+          maxLength: 5,
+        }),
+        { freq: 3 },
+      ),
       order: fc.array(orderArbitrary, { maxLength: 3 }),
       limit: fc.option(fc.integer({ min: 0, max: 30 }), { freq: 3 }),
       offset: fc.option(fc.integer({ min: 0, max: 30 }), { freq: 2 }),
@@ -299,10 +314,18 @@ export function rowsQueryArbitrary(table: ModelTable): fc.Arbitrary<RowsSpec> {
     .chain(({ select, order, limit, offset, filters }) => {
       const terms = order.some((term) => term.spec.column === ID)
         ? order
-        : [...order, { spec: { column: ID, direction: 'asc' as const, nulls: undefined }, text: fc.constant('id') }];
+        : [
+            ...order,
+            {
+              spec: { column: ID, direction: 'asc' as const, nulls: undefined },
+              text: fc.constant('id'),
+            },
+          ];
       return fc
         .tuple(
-          select === null ? fc.constant(undefined) : fc.tuple(...select.map((i) => nameItem(column(i).name))),
+          select === null
+            ? fc.constant(undefined)
+            : fc.tuple(...select.map((i) => nameItem(column(i).name))),
           fc.tuple(...terms.map((term) => term.text)),
         )
         .map(([selectItems, orderItems]) => {
@@ -333,15 +356,25 @@ const AGG_Y_TYPES: Readonly<Record<AggName, readonly ColumnType[]>> = {
   max: ['integer', 'float', 'boolean', 'date', 'timestamp'],
   distinct: ['integer', 'float', 'string', 'boolean', 'date', 'timestamp'],
 };
-const BUCKETS: readonly BucketName[] = ['minute', 'hour', 'day', 'week', 'month', 'quarter', 'year'];
+const BUCKETS: readonly BucketName[] = [
+  'minute',
+  'hour',
+  'day',
+  'week',
+  'month',
+  'quarter',
+  'year',
+];
 
 const xArbitrary: fc.Arbitrary<XSpec | undefined> = fc.oneof(
   { weight: 1, arbitrary: fc.constant(undefined) },
   {
     weight: 2,
-    arbitrary: fc.constantFrom(...columnsOfType(['integer', 'string', 'boolean', 'date', 'timestamp', 'float'])).map(
-      (index): XSpec => ({ mode: 'raw', column: index }),
-    ),
+    arbitrary: fc
+      .constantFrom(
+        ...columnsOfType(['integer', 'string', 'boolean', 'date', 'timestamp', 'float']),
+      )
+      .map((index): XSpec => ({ mode: 'raw', column: index })),
   },
   {
     weight: 2,
@@ -352,7 +385,10 @@ const xArbitrary: fc.Arbitrary<XSpec | undefined> = fc.oneof(
   {
     weight: 2,
     arbitrary: fc
-      .tuple(fc.constantFrom(...columnsOfType(['integer', 'float'])), fc.integer({ min: 1, max: 7 }))
+      .tuple(
+        fc.constantFrom(...columnsOfType(['integer', 'float'])),
+        fc.integer({ min: 1, max: 7 }),
+      )
       .map(([index, bins]): XSpec => ({ mode: 'bins', column: index, bins })),
   },
 );
@@ -369,10 +405,7 @@ export function aggregateQueryArbitrary(table: ModelTable): fc.Arbitrary<Aggrega
     })
     .chain((parts) =>
       fc
-        .tuple(
-          fc.constantFrom(...columnsOfType(AGG_Y_TYPES[parts.agg])),
-          fc.boolean(),
-        )
+        .tuple(fc.constantFrom(...columnsOfType(AGG_Y_TYPES[parts.agg])), fc.boolean())
         .map(([y, withY]): AggregateSpec => {
           const usesY = parts.agg !== 'count';
           const pairs: [string, string][] = [];

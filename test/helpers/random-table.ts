@@ -64,7 +64,7 @@ export function microsOf(iso: string, extraMicros = 0n): bigint {
 /** Floor division for bigints (`/` truncates toward zero). */
 export function floorDiv(a: bigint, b: bigint): bigint {
   const q = a / b;
-  return (a % b !== 0n && a < 0n !== b < 0n) ? q - 1n : q;
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
 }
 
 /** `YYYY-MM-DD HH:MM:SS.ffffff` (UTC) of a timestamp in microseconds. */
@@ -149,10 +149,21 @@ const stringValue: fc.Arbitrary<string> = fc.oneof(
     weight: 2,
     arbitrary: fc.array(fc.constantFrom(...STRING_CHARS), { maxLength: 6 }).map((c) => c.join('')),
   },
-  { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...WORDS), fc.constantFrom(...WORDS)).map(([a, b]) => a + b) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.constantFrom(...WORDS), fc.constantFrom(...WORDS))
+      .map(([a, b]) => a + b),
+  },
 );
 
-const SPECIAL_INTEGERS = [2n ** 53n + 1n, -(2n ** 53n) - 1n, 2n ** 62n, -(2n ** 63n), 2n ** 63n - 1n];
+const SPECIAL_INTEGERS = [
+  2n ** 53n + 1n,
+  -(2n ** 53n) - 1n,
+  2n ** 62n,
+  -(2n ** 63n),
+  2n ** 63n - 1n,
+];
 const integerValue: fc.Arbitrary<bigint> = fc.oneof(
   { weight: 4, arbitrary: fc.bigInt({ min: -3n, max: 3n }) },
   { weight: 3, arbitrary: fc.bigInt({ min: -(2n ** 40n), max: 2n ** 40n }) },

@@ -9,12 +9,7 @@ import { toScalar } from '../cell.js';
 import type { DuckDb } from '../duckdb.js';
 import { exportArrow, exportParquet } from '../export-rows.js';
 import type { DatasetSource, ServedDataset } from './dataset-source.js';
-import {
-  type SqlRunner,
-  answerAggregate,
-  answerRows,
-  rowsStatement,
-} from './sql-answers.js';
+import { type SqlRunner, answerAggregate, answerRows, rowsStatement } from './sql-answers.js';
 
 export interface FileSourceOptions {
   readonly catalog: Catalog;

@@ -277,7 +277,10 @@ describe('buildAggregateSql', () => {
       [`filter.${odd}`]: 'gt.1',
     }).sql;
     expect(sql).toContain(
-      `CAST(${quoted} AS DOUBLE) AS xd, coalesce(CAST(${quoted} AS VARCHAR), 'null') AS g, ${quoted} AS y`,
+      `CAST(${quoted} AS DOUBLE) AS xd, coalesce(CASE WHEN isnan(${quoted}) THEN 'NaN' `,
+    );
+    expect(sql).toContain(
+      `regexp_replace(CAST(${quoted} AS VARCHAR), '\\.0$', '') END, 'null') AS g, ${quoted} AS y`,
     );
     expect(sql).toContain(`WHERE ${quoted} > CAST($1 AS DOUBLE)`);
     expect(sql.replaceAll(quoted, '')).not.toContain('odd');

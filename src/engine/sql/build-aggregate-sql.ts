@@ -5,7 +5,13 @@
  */
 import { histogramEdges } from '../../analysis/histogram.js';
 import { buildConditions, whereClause } from './build-where-sql.js';
-import { binaryCollation, doubleType, textType, typedPlaceholder } from './dialect.js';
+import {
+  binaryCollation,
+  doubleType,
+  groupTextExpr,
+  textType,
+  typedPlaceholder,
+} from './dialect.js';
 import { quoteIdent, quoteRelation, resolveColumn } from './identifiers.js';
 import { TIME_BUCKETS } from './parse-aggregate-query.js';
 import type {
@@ -165,7 +171,7 @@ function selected(
     g:
       group === undefined
         ? ''
-        : `, coalesce(CAST(${quoteIdent(group.name)} AS ${textType(dialect)}), '${NULL_GROUP}') AS g`,
+        : `, coalesce(${groupTextExpr(dialect, group.type, quoteIdent(group.name))}, '${NULL_GROUP}') AS g`,
     y: y === undefined ? '' : `, ${quoteIdent(y.name)} AS y`,
   };
 }

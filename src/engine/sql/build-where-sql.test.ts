@@ -80,7 +80,12 @@ describe('buildConditions', () => {
   // said "b" > "B" and "É" < "f", DuckDB (byte order) the opposite.
   it('compares text by code point on PostgreSQL, equality and like as they are', () => {
     const ops = ['gt', 'gte', 'lt', 'lte', 'eq', 'like'] as const;
-    expect(build(ops.map((op) => f('s', op, ['b'])), 'postgres').conditions).toEqual([
+    expect(
+      build(
+        ops.map((op) => f('s', op, ['b'])),
+        'postgres',
+      ).conditions,
+    ).toEqual([
       '"s" COLLATE "C" > $1',
       '"s" COLLATE "C" >= $2',
       '"s" COLLATE "C" < $3',

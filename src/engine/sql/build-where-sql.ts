@@ -43,7 +43,8 @@ function condition(
   const comparison = COMPARISONS[filter.op];
   if (comparison !== undefined) {
     // gt/lt on text follow code points, as `order` does (equality is exact either way).
-    const collate = column.type === 'string' && ORDERING.has(filter.op) ? binaryCollation(dialect) : '';
+    const collate =
+      column.type === 'string' && ORDERING.has(filter.op) ? binaryCollation(dialect) : '';
     return `${name}${collate} ${comparison} ${bind(onlyValue(filter))}`;
   }
   switch (filter.op) {

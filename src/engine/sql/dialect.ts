@@ -51,6 +51,22 @@ export function textType(dialect: SqlDialect): string {
 }
 
 /**
+ * A column's value as the text that labels its group, the same in both engines. PostgreSQL
+ * prints a float the shortest way (`2`, `NaN`, `Infinity`); DuckDB prints `2.0`, `nan`, `inf`,
+ * so its float text is rewritten to PostgreSQL's. (They still differ for integral floats with
+ * 16 digits, which PostgreSQL writes with an exponent from 1e15 and DuckDB from 1e16.)
+ */
+export function groupTextExpr(dialect: SqlDialect, type: ColumnType, column: string): string {
+  const text = `CAST(${column} AS ${textType(dialect)})`;
+  if (dialect !== 'duckdb' || type !== 'float') return text;
+  return (
+    `CASE WHEN isnan(${column}) THEN 'NaN' ` +
+    `WHEN isinf(${column}) THEN CASE WHEN ${column} > 0 THEN 'Infinity' ELSE '-Infinity' END ` +
+    `ELSE regexp_replace(${text}, '\\.0$', '') END`
+  );
+}
+
+/**
  * What follows a text expression that is ordered or compared (`ORDER BY`, `<`, ranking ties), so
  * that strings sort by code point (UTF-8 byte order) in both engines. DuckDB's default collation
  * is already binary; PostgreSQL uses the column's or the database's collation, and a linguistic
