@@ -5,6 +5,7 @@
  * worker counts and memory; `dashport dev` (one process) records all of them.
  */
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { trackGcExtremes } from './gc-extremes.js';
 import { type TrackedHistogram, createTrackedHistogram } from './tracked-histogram.js';
 
 /** Request and query latencies: sub-millisecond cache hits up to the 120 s request timeout. */
@@ -68,6 +69,8 @@ export function createMetrics(options: MetricsOptions): DashportMetrics {
   if (options.defaultMetrics ?? true) {
     collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
     for (const name of NONCONFORMING_DEFAULT_METRICS) registry.removeSingleMetric(name);
+    // Its min and max for the JSON view, which prom-client does not keep.
+    trackGcExtremes(extremes);
   }
 
   new Gauge({
