@@ -3,6 +3,7 @@
 // through node:cluster as dashport's workers do.
 import cluster from 'node:cluster';
 import http from 'node:http';
+import { Buffer } from 'node:buffer';
 import process from 'node:process';
 
 const workers = Number(process.env.HELLO_WORKERS ?? 1);
