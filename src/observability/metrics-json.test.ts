@@ -66,4 +66,41 @@ describe('formatMetricsJson', () => {
       },
     });
   });
+
+  it('leaves out a histogram series without observations or without tracked extremes', () => {
+    const histogram = (name: string, route: string, count: number, sum: number) => ({
+      name,
+      help: 'h',
+      type: 'histogram',
+      aggregator: 'sum',
+      values: [
+        { labels: { route }, value: sum, metricName: `${name}_sum` },
+        { labels: { route }, value: count, metricName: `${name}_count` },
+      ],
+    });
+    const metrics = [
+      histogram('empty_seconds', '/a', 0, 0),
+      histogram('untracked_seconds', '/b', 4, 1),
+      histogram('tracked_seconds', '/c', 2, 1),
+    ] as unknown as MetricsJson;
+    const extremes = [
+      {
+        name: 'tracked_seconds_min',
+        help: 'h',
+        type: 'gauge',
+        aggregator: 'min',
+        values: [{ labels: { route: '/c' }, value: 0.25 }],
+      },
+      {
+        name: 'tracked_seconds_max',
+        help: 'h',
+        type: 'gauge',
+        aggregator: 'max',
+        values: [{ labels: { route: '/c' }, value: 0.75 }],
+      },
+    ] as unknown as MetricsJson;
+    expect(formatMetricsJson(metrics, extremes).histograms).toEqual({
+      'tracked_seconds{route="/c"}': { count: 2, sum: 1, min: 0.25, max: 0.75, avg: 0.5 },
+    });
+  });
 });

@@ -1,7 +1,9 @@
 /**
  * The `/metrics?format=json` shape: counters and gauges as `name{labels}` → value, and each
- * histogram series as `name{labels}` → count, sum, min, max, avg. Pure: it reads the
- * `getMetricsAsJSON()` output of the (aggregated) registries.
+ * histogram series as `name{labels}` → count, sum, min, max, avg — all numbers. A series
+ * with no observation yet, or whose min and max nobody tracks, is left out rather than shown
+ * with nulls (issue 9, defect 5). Pure: it reads the `getMetricsAsJSON()` output of the
+ * (aggregated) registries.
  */
 import type { Registry } from 'prom-client';
 
@@ -11,9 +13,9 @@ export type MetricsJson = Awaited<ReturnType<Registry['getMetricsAsJSON']>>;
 export interface HistogramSummary {
   readonly count: number;
   readonly sum: number;
-  readonly min: number | null;
-  readonly max: number | null;
-  readonly avg: number | null;
+  readonly min: number;
+  readonly max: number;
+  readonly avg: number;
 }
 
 export interface MetricsJsonBody {
@@ -74,12 +76,14 @@ export function formatMetricsJson(metrics: MetricsJson, extremes: MetricsJson): 
       for (const [key, entry] of series) {
         const min = extremeValues.get(seriesKey(`${metric.name}_min`, entry.labels, ['le']));
         const max = extremeValues.get(seriesKey(`${metric.name}_max`, entry.labels, ['le']));
+        if (entry.count <= 0 || min === undefined || max === undefined) continue;
+        if (![entry.sum, min, max].every(Number.isFinite)) continue;
         histograms[key] = {
           count: entry.count,
           sum: round(entry.sum),
-          min: min === undefined ? null : round(min),
-          max: max === undefined ? null : round(max),
-          avg: entry.count > 0 ? round(entry.sum / entry.count) : null,
+          min: round(min),
+          max: round(max),
+          avg: round(entry.sum / entry.count),
         };
       }
     }

@@ -5,6 +5,8 @@
  * worker counts and memory; `dashport dev` (one process) records all of them.
  */
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { trackGcExtremes } from './gc-extremes.js';
+import { type RequestMetrics, createRequestMetrics } from './request-metrics.js';
 import { type TrackedHistogram, createTrackedHistogram } from './tracked-histogram.js';
 
 /** Request and query latencies: sub-millisecond cache hits up to the 120 s request timeout. */
@@ -36,8 +38,8 @@ export interface DashportMetrics {
   readonly registry: Registry;
   /** Min/max companions of the histograms, used only by `?format=json`. */
   readonly extremes: Registry;
-  readonly httpRequestDuration: TrackedHistogram<'method' | 'route' | 'status_code'>;
-  readonly httpRequests: Counter<'method' | 'route' | 'status_code'>;
+  /** Both request families (duration histogram and requests counter) in one record. */
+  readonly httpRequestDuration: RequestMetrics;
   /** layer: `memory`, `redis`, `precomputed`, … — whichever cache answered or missed. */
   readonly cacheHits: Counter<'layer'>;
   readonly cacheMisses: Counter<'layer'>;
@@ -68,6 +70,8 @@ export function createMetrics(options: MetricsOptions): DashportMetrics {
   if (options.defaultMetrics ?? true) {
     collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
     for (const name of NONCONFORMING_DEFAULT_METRICS) registry.removeSingleMetric(name);
+    // Its min and max for the JSON view, which prom-client does not keep.
+    trackGcExtremes(extremes);
   }
 
   new Gauge({
@@ -82,19 +86,14 @@ export function createMetrics(options: MetricsOptions): DashportMetrics {
     role: options.role,
     registry,
     extremes,
-    httpRequestDuration: createTrackedHistogram({
-      name: 'dashport_http_request_duration_seconds',
-      help: 'HTTP request duration by method, route pattern and status code.',
-      labelNames: ['method', 'route', 'status_code'],
+    httpRequestDuration: createRequestMetrics({
+      durationName: 'dashport_http_request_duration_seconds',
+      durationHelp: 'HTTP request duration by method, route pattern and status code.',
+      totalName: 'dashport_http_requests_total',
+      totalHelp: 'HTTP requests answered, by method, route pattern and status code.',
       buckets: LATENCY_BUCKETS_SECONDS,
       registry,
       extremes,
-    }),
-    httpRequests: new Counter({
-      name: 'dashport_http_requests_total',
-      help: 'HTTP requests answered, by method, route pattern and status code.',
-      labelNames: ['method', 'route', 'status_code'],
-      registers,
     }),
     cacheHits: new Counter({
       name: 'dashport_cache_hits_total',

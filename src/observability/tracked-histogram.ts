@@ -24,6 +24,63 @@ export interface TrackedHistogram<T extends string> {
   startTimer(labels: LabelValues<T>): (extra?: LabelValues<T>) => number;
 }
 
+/** The `<name>_min` / `<name>_max` gauges of one histogram family. */
+export interface ExtremeGauges<T extends string> {
+  record(labels: LabelValues<T>, value: number): void;
+}
+
+/**
+ * Min and max gauges for the histogram `name`, in `extremes`. A gauge is set only when an
+ * observation moves it, so the common case (a value between the two) costs a map lookup.
+ */
+export function createExtremeGauges<T extends string>(
+  name: string,
+  labelNames: readonly T[],
+  extremes: Registry,
+): ExtremeGauges<T> {
+  const minGauge = new Gauge<T>({
+    name: `${name}_min`,
+    help: `Smallest observation of ${name}.`,
+    labelNames,
+    registers: [extremes],
+    aggregator: 'min',
+  });
+  const maxGauge = new Gauge<T>({
+    name: `${name}_max`,
+    help: `Largest observation of ${name}.`,
+    labelNames,
+    registers: [extremes],
+    aggregator: 'max',
+  });
+  const seen = new Map<string, { min: number; max: number }>();
+  const keyOf = (labels: LabelValues<T>): string => {
+    let key = '';
+    for (const label of labelNames) key += `${String(labels[label] ?? '')}\u0000`;
+    return key;
+  };
+
+  return {
+    record(labels, value) {
+      const key = keyOf(labels);
+      const known = seen.get(key);
+      if (known === undefined) {
+        seen.set(key, { min: value, max: value });
+        minGauge.set(labels, value);
+        maxGauge.set(labels, value);
+        return;
+      }
+      if (value < known.min) {
+        known.min = value;
+        minGauge.set(labels, value);
+      }
+      if (value > known.max) {
+        known.max = value;
+        maxGauge.set(labels, value);
+      }
+    },
+  };
+}
+
 export function createTrackedHistogram<T extends string>(
   options: TrackedHistogramOptions<T>,
 ): TrackedHistogram<T> {
@@ -34,40 +91,11 @@ export function createTrackedHistogram<T extends string>(
     buckets: [...options.buckets],
     registers: [options.registry],
   });
-  const minGauge = new Gauge<T>({
-    name: `${options.name}_min`,
-    help: `Smallest observation of ${options.name}.`,
-    labelNames: options.labelNames,
-    registers: [options.extremes],
-    aggregator: 'min',
-  });
-  const maxGauge = new Gauge<T>({
-    name: `${options.name}_max`,
-    help: `Largest observation of ${options.name}.`,
-    labelNames: options.labelNames,
-    registers: [options.extremes],
-    aggregator: 'max',
-  });
-  const seen = new Map<string, { min: number; max: number }>();
+  const extremes = createExtremeGauges(options.name, options.labelNames, options.extremes);
 
   function observe(labels: LabelValues<T>, value: number): void {
     histogram.observe(labels, value);
-    const key = options.labelNames.map((name) => String(labels[name] ?? '')).join('\u0000');
-    const known = seen.get(key);
-    if (known === undefined) {
-      seen.set(key, { min: value, max: value });
-      minGauge.set(labels, value);
-      maxGauge.set(labels, value);
-      return;
-    }
-    if (value < known.min) {
-      known.min = value;
-      minGauge.set(labels, value);
-    }
-    if (value > known.max) {
-      known.max = value;
-      maxGauge.set(labels, value);
-    }
+    extremes.record(labels, value);
   }
 
   return {

@@ -94,6 +94,32 @@ describe('cluster metrics', () => {
     expect(json.gauges['dashport_workers_alive']).toBe(2);
   });
 
+  it('reports numeric count, sum, min, max and avg for every histogram, GC durations too', async () => {
+    // Issue 9, defect 5: nodejs_gc_duration_seconds had `min: null, max: null`.
+    const { workers } = createCluster();
+    workers[0]?.metrics.queryDuration.observe({ dataset: 'trends' }, 0.01);
+    // Enough short-lived garbage for several minor collections in every process.
+    let kept = 0;
+    for (let i = 0; i < 200_000; i += 1) kept += new Array(64).fill(i).length;
+    expect(kept).toBeGreaterThan(0);
+    // GC entries reach performance observers asynchronously.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    const json = JSON.parse((await workers[1]!.channel.collect('json')).body) as MetricsJsonBody;
+    const entries = Object.entries(json.histograms);
+    expect(entries.length).toBeGreaterThan(0);
+    for (const [key, summary] of entries) {
+      for (const field of ['count', 'sum', 'min', 'max', 'avg'] as const)
+        expect(Number.isFinite(summary[field]), `${key}.${field}`).toBe(true);
+      expect(summary.count, key).toBeGreaterThan(0);
+      expect(summary.min, key).toBeLessThanOrEqual(summary.avg + 1e-12);
+      expect(summary.avg, key).toBeLessThanOrEqual(summary.max + 1e-12);
+    }
+    const gc = json.histograms['nodejs_gc_duration_seconds{kind="minor"}'];
+    expect(gc).toBeDefined();
+    expect(gc?.min).toBeGreaterThan(0);
+  });
+
   it('passes promtool check metrics', async () => {
     if (promtool === undefined) {
       throw new Error(

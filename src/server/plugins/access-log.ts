@@ -37,19 +37,18 @@ function round(value: number): number {
 /** Writes the access line of a finished request; call it from onResponse. */
 export function createAccessLog(
   quietRoutes: readonly string[] = QUIET_ROUTES,
-): (request: FastifyRequest, reply: FastifyReply) => void {
+): (request: FastifyRequest, reply: FastifyReply, route: string) => void {
   const quiet = new Set(quietRoutes);
   // Streamed bodies have no Content-Length: what the socket wrote since the previous response
   // on this keep-alive connection is this response.
   const bytesAtLastResponse = new WeakMap<Socket, number>();
 
-  return (request, reply) => {
+  return (request, reply, route) => {
     const socket = request.raw.socket as Socket | null;
     const written = socket?.bytesWritten ?? 0;
     const before = socket === null ? 0 : (bytesAtLastResponse.get(socket) ?? 0);
     if (socket !== null) bytesAtLastResponse.set(socket, written);
 
-    const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
     const status = reply.statusCode;
     const level = status >= 500 ? 'error' : quiet.has(route) ? 'debug' : 'info';
     if (!isLevelEnabled(request.log, level)) return;

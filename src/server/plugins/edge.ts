@@ -11,7 +11,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import type { Config } from '../../config/config.js';
 import type { Operations } from '../../observability/operations.js';
-import { QUIET_ROUTES, createAccessLog } from './access-log.js';
+import { QUIET_ROUTES, UNMATCHED_ROUTE, createAccessLog } from './access-log.js';
 import cors from './cors.js';
 import { createRequestRecorder } from './metrics.js';
 import requestTimeout from './request-timeout.js';
@@ -40,8 +40,10 @@ async function edge(app: FastifyInstance, options: EdgeOptions): Promise<void> {
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {
-    record(request, reply);
-    accessLog(request, reply);
+    // Looked up once: Fastify builds a new routeOptions object on every read.
+    const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
+    record(request, reply, route);
+    accessLog(request, reply, route);
     done();
   });
 

@@ -8,11 +8,14 @@ import fp from 'fastify-plugin';
 import { STATUS_CODES } from 'node:http';
 import { DashportError, ERROR_CATALOG } from '../../errors.js';
 import type { ErrorBody } from '../../shared/api-types.js';
+import { type LingerLimits, LINGER_DEFAULTS, lingerOnClose } from './lingering-close.js';
 
 export interface ErrorHandlerOptions {
   readonly production: boolean;
   /** Called for 5xx errors (Sentry, metrics). */
   readonly onServerError?: (error: unknown, request: FastifyRequest) => void;
+  /** Bounds of the discard after an answer that left the body unread (lingering-close.ts). */
+  readonly linger?: LingerLimits;
 }
 
 function body(status: number, message: string, extra: Partial<ErrorBody> = {}): ErrorBody {
@@ -60,7 +63,15 @@ export function sendError(reply: FastifyReply, error: DashportError): FastifyRep
 }
 
 async function errorHandler(app: FastifyInstance, options: ErrorHandlerOptions): Promise<void> {
+  const linger = options.linger ?? LINGER_DEFAULTS;
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    // Answered before the body arrived whole (a 413 for its declared length, a 401 ahead of
+    // an upload): this connection closes, lingering, so the client reads the answer rather
+    // than a connection reset. (`inject()` requests have no `complete` and no socket.)
+    if (request.raw.complete === false) {
+      reply.header('connection', 'close');
+      lingerOnClose(request.raw.socket, linger);
+    }
     if (error instanceof DashportError) {
       if (error.status >= 500) {
         request.log.error({ err: error, code: error.code }, error.message);

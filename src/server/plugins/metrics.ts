@@ -5,21 +5,14 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Operations } from '../../observability/operations.js';
-import { UNMATCHED_ROUTE } from './access-log.js';
 
-/** Records a finished request; call it from onResponse. */
+/** Records a finished request whose route label the caller has looked up; call it from onResponse. */
 export function createRequestRecorder(
   operations: Operations,
-): (request: FastifyRequest, reply: FastifyReply) => void {
-  const { httpRequestDuration, httpRequests } = operations.metrics;
-  return (request, reply) => {
-    const labels = {
-      method: request.method,
-      route: request.routeOptions.url ?? UNMATCHED_ROUTE,
-      status_code: String(reply.statusCode),
-    };
-    httpRequestDuration.observe(labels, reply.elapsedTime / 1000);
-    httpRequests.inc(labels);
+): (request: FastifyRequest, reply: FastifyReply, route: string) => void {
+  const requests = operations.metrics.httpRequestDuration;
+  return (request, reply, route) => {
+    requests.record(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     operations.requestsServed += 1;
   };
 }

@@ -33,6 +33,8 @@ export interface EdgeAppOptions {
   readonly corsOrigins?: readonly string[];
   readonly timeoutSeconds?: number;
   readonly logLevel?: string;
+  /** Largest request body in bytes (Fastify's bodyLimit); 1 KiB by default. */
+  readonly bodyLimit?: number;
 }
 
 export async function createEdgeApp(options: EdgeAppOptions = {}): Promise<EdgeApp> {
@@ -61,7 +63,7 @@ export async function createEdgeApp(options: EdgeAppOptions = {}): Promise<EdgeA
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: false,
     genReqId: requestIdFor,
-    bodyLimit: 1024,
+    bodyLimit: options.bodyLimit ?? 1024,
     frameworkErrors: createFrameworkErrorHandler({ isProduction: options.production ?? false }),
   });
   await app.register(edge, {

@@ -2,6 +2,7 @@
  * A readable API page rendered on the server from the OpenAPI document: no scripts, so it works
  * under the strict Content-Security-Policy, and always in step with the routes.
  */
+import { FAVICON_PATH } from '../web/favicon.js';
 
 interface OpenApiParameter {
   readonly name: string;
@@ -53,7 +54,7 @@ ${params ? `<table><thead><tr><th>parameter</th><th>in</th><th>required</th><th>
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(doc.info.title)} API</title><link rel="stylesheet" href="/docs/docs.css"></head>
+<title>${escapeHtml(doc.info.title)} API</title><link rel="icon" href="${FAVICON_PATH}" type="image/svg+xml"><link rel="stylesheet" href="/docs/docs.css"></head>
 <body><main><h1>${escapeHtml(doc.info.title)} API <small>${escapeHtml(doc.info.version)}</small></h1>
 <p>${inline(doc.info.description ?? '')} Machine-readable: <a href="/openapi.json">/openapi.json</a>.</p>
 ${sections}</main></body></html>`;

@@ -10,12 +10,12 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { PACKAGE_ROOT } from '../../../config/config.js';
 import { UnavailableError } from '../../../errors.js';
+import { faviconRoutes } from './favicon.js';
 
 /** Where `vite build` writes the app. */
 export const DEFAULT_WEB_ROOT = path.join(PACKAGE_ROOT, 'dist', 'web');
 /** Assets carry a content hash in their name, so a cached copy never goes stale. */
 export const ASSET_MAX_AGE_MS = 365 * 24 * 60 * 60 * 1000;
-const ICON_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 /** Paths of the app's own pages: served the app's HTML, which routes on the client. */
 export const CLIENT_ROUTES = ['/', '/dashboards/:id', '/datasets/:id'] as const;
@@ -67,7 +67,5 @@ export async function webRoutes(app: FastifyInstance, options: WebRoutesOptions)
   for (const url of CLIENT_ROUTES) {
     app.get(url, { schema: { hide: true } }, async (_request, reply) => sendPage(reply));
   }
-  app.get('/favicon.svg', { schema: { hide: true } }, async (_request, reply) =>
-    reply.sendFile('favicon.svg', { maxAge: ICON_MAX_AGE_MS, immutable: false }),
-  );
+  await app.register(faviconRoutes);
 }

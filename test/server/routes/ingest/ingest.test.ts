@@ -16,6 +16,7 @@ import {
   startLiveServer,
   removeDataDirs,
 } from '../../../live/live-server.js';
+import { rawUpload } from '../../../helpers/raw-upload.js';
 
 const spot = (i: number, batch: string) => ({
   ts: `2024-06-01T12:${String(i % 60).padStart(2, '0')}:00Z`,
@@ -113,6 +114,22 @@ describe('ingestion', () => {
     expect(frozen.body).toMatchObject({ message: expect.stringContaining('live: true') });
     const broken = await postRows(server.url, 'spots', '[{"ts": ', 'application/json');
     expect(broken.status).toBe(400);
+  });
+
+  it('answers a batch declared over DASHPORT_BODY_LIMIT_MB with a 413 the uploading client reads', async () => {
+    // Issue 9, defect 2: the client keeps sending; it must read the 413, not a reset.
+    const outcome = await rawUpload({
+      port: Number(new URL(server.url).port),
+      path: '/api/v1/datasets/spots/rows',
+      contentLength: 200_000_000,
+      headers: { authorization: `Bearer ${TEST_TOKEN}` },
+    });
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.response?.status).toBe(413);
+    expect(JSON.parse(outcome.response?.body ?? '{}')).toMatchObject({
+      statusCode: 413,
+      code: 'DASHPORT_ERR_BODY_TOO_LARGE',
+    });
   });
 
   it('counts concurrent batches from several clients exactly once, compactions included', async () => {

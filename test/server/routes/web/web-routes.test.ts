@@ -8,6 +8,9 @@ import path from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { renderDocs } from '../../../../src/server/routes/docs/render-docs.js';
+import { FAVICON_SVG } from '../../../../src/server/routes/web/favicon.js';
 import { webRoutes } from '../../../../src/server/routes/web/index.js';
 
 const HTML =
@@ -86,5 +89,38 @@ describe('web routes', () => {
     expect(response.body).toContain('npm run build');
     await bare.close();
     rmSync(empty, { recursive: true, force: true });
+  });
+
+  it('answers /favicon.ico and /favicon.svg with the icon, cached a day and revalidated by ETag, built or not', async () => {
+    const empty = mkdtempSync(path.join(os.tmpdir(), 'dashport-web-empty-'));
+    const bare = Fastify();
+    await bare.register(webRoutes, { root: empty });
+    try {
+      for (const url of ['/favicon.ico', '/favicon.svg']) {
+        const response = await bare.inject(url);
+        expect(response.statusCode, url).toBe(200);
+        expect(response.headers['content-type']).toBe('image/svg+xml');
+        expect(response.headers['cache-control']).toBe('public, max-age=86400');
+        expect(response.body).toBe(FAVICON_SVG);
+        const etag = String(response.headers['etag']);
+        expect(etag).toMatch(/^"[\w-]{27}"$/);
+        const again = await bare.inject({ url, headers: { 'if-none-match': etag } });
+        expect(again.statusCode).toBe(304);
+        expect(again.body).toBe('');
+      }
+    } finally {
+      await bare.close();
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('serves the same icon the web build ships, and /docs links it', () => {
+    const shipped = readFileSync(
+      path.join(import.meta.dirname, '../../../../web/public/favicon.svg'),
+      'utf8',
+    );
+    expect(FAVICON_SVG).toBe(shipped);
+    const html = renderDocs({ info: { title: 'Dashport', version: '1' }, paths: {} });
+    expect(html).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml">');
   });
 });
