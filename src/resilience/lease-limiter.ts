@@ -108,8 +108,8 @@ export function createLeaseLimiter(options: LeaseLimiterOptions): LeaseLimiter {
   const returnTokens = (lease: Lease): void => {
     holding.delete(lease);
     if (lease.tokens <= 0) return;
-    if (lease.resetAt > now())
-      source.release(lease.key, lease.origin, lease.windowId, lease.tokens);
+    // Also for an ended window: the authority ignores it then, but forgets what we held.
+    source.release(lease.key, lease.origin, lease.windowId, lease.tokens);
     lease.tokens = 0;
   };
   const leases = new LRUCache<string, Lease>({
@@ -204,8 +204,7 @@ export function createLeaseLimiter(options: LeaseLimiterOptions): LeaseLimiter {
       leases.set(key, lease);
     } else if (lease.resetAt <= at && lease.tokens > 0) {
       // The window ended with tokens unused: they were never the next window's.
-      lease.tokens = 0;
-      holding.delete(lease);
+      returnTokens(lease);
     }
     lease.max = max;
     return lease;
