@@ -12,6 +12,7 @@ import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
 import { REPO_ROOT, childPids, spawnCli, waitForOk } from '../lib/process.js';
 
 const PORT = 18_761;
@@ -38,8 +39,10 @@ interface Run {
   readonly rps: number;
   readonly p99: number;
   readonly non2xx: number;
-  /** Server CPU (supervisor + workers, not Redis) per request answered. */
+  /** Server CPU (supervisor + workers) and, with Redis, Redis's CPU per request answered. */
   readonly cpuMsPerRequest: number;
+  /** Redis script calls (counter leases) per request. */
+  readonly redisCallsPerRequest: number;
 }
 
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ; 100 on Linux). */
@@ -61,6 +64,20 @@ function serverCpuSeconds(pid: number): number {
   return ticks / TICKS_PER_SECOND;
 }
 
+/** Redis's own CPU seconds and the scripts it ran (the rate-limit counters' calls). */
+async function redisUsage(redis: Redis): Promise<{ cpuSeconds: number; scripts: number }> {
+  const cpu = await redis.info('cpu');
+  const stats = await redis.info('commandstats');
+  const field = (text: string, name: string) =>
+    Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(text)?.[1] ?? 0);
+  const calls = (command: string) =>
+    Number(new RegExp(`^cmdstat_${command}:calls=(\\d+)`, 'm').exec(stats)?.[1] ?? 0);
+  return {
+    cpuSeconds: field(cpu, 'used_cpu_user') + field(cpu, 'used_cpu_sys'),
+    scripts: calls('evalsha') + calls('eval'),
+  };
+}
+
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
@@ -75,7 +92,9 @@ async function measure(
   dataDir: string,
   cacheDir: string,
   env: Record<string, string>,
+  redis: Redis,
 ): Promise<Record<EndpointName, Run>> {
+  const withRedis = env['REDIS_URL'] !== undefined;
   const server = spawnCli(['serve', dataDir], {
     PORT: String(PORT),
     HOST: '127.0.0.1',
@@ -91,14 +110,20 @@ async function measure(
     for (const [name, url] of Object.entries(ENDPOINTS) as [EndpointName, string][]) {
       await autocannon({ url: BASE + url, connections: CONNECTIONS, duration: WARMUP_SECONDS });
       const cpuBefore = serverCpuSeconds(pid);
+      const redisBefore = await redisUsage(redis);
       const result = await autocannon({
         url: BASE + url,
         connections: CONNECTIONS,
         duration: ROUND_SECONDS,
       });
-      const cpuSeconds = serverCpuSeconds(pid) - cpuBefore;
+      const redisAfter = await redisUsage(redis);
+      // Redis is shared with other users of the machine: counted only where the server uses it.
+      const redisCpu = withRedis ? redisAfter.cpuSeconds - redisBefore.cpuSeconds : 0;
+      const cpuSeconds = serverCpuSeconds(pid) - cpuBefore + redisCpu;
+      const total = Math.max(1, result.requests.total);
       out[name] = {
-        cpuMsPerRequest: (cpuSeconds * 1000) / Math.max(1, result.requests.total),
+        cpuMsPerRequest: (cpuSeconds * 1000) / total,
+        redisCallsPerRequest: withRedis ? (redisAfter.scripts - redisBefore.scripts) / total : 0,
         rps: result.requests.average,
         p99: result.latency.p99,
         non2xx: result.non2xx + result.errors,
@@ -121,7 +146,12 @@ export async function runRateLimitBench(): Promise<{
     path.join(REPO_ROOT, 'examples', 'data', 'seattle-weather.csv'),
     path.join(dataDir, 'seattle-weather.csv'),
   );
-  const rounds = new Map<string, { rps: number[]; p99: number[]; cpu: number[]; non2xx: number }>();
+  const rounds = new Map<
+    string,
+    { rps: number[]; p99: number[]; cpu: number[]; calls: number[]; non2xx: number }
+  >();
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
   try {
     for (let round = 0; round < ROUNDS; round += 1) {
       for (const [config, env] of Object.entries(CONFIGS) as [
@@ -129,11 +159,12 @@ export async function runRateLimitBench(): Promise<{
         Record<string, string>,
       ][]) {
         process.stderr.write(`rate limit: ${config}, round ${round + 1}\n`);
-        const result = await measure(dataDir, path.join(dir, 'cache'), env);
+        const result = await measure(dataDir, path.join(dir, 'cache'), env, redis);
         for (const endpoint of Object.keys(ENDPOINTS) as EndpointName[]) {
           const key = `${config}:${endpoint}`;
-          const entry = rounds.get(key) ?? { rps: [], p99: [], cpu: [], non2xx: 0 };
+          const entry = rounds.get(key) ?? { rps: [], p99: [], cpu: [], calls: [], non2xx: 0 };
           entry.rps.push(result[endpoint].rps);
+          entry.calls.push(result[endpoint].redisCallsPerRequest);
           entry.cpu.push(result[endpoint].cpuMsPerRequest);
           entry.p99.push(result[endpoint].p99);
           entry.non2xx += result[endpoint].non2xx;
@@ -142,6 +173,7 @@ export async function runRateLimitBench(): Promise<{
       }
     }
   } finally {
+    redis.disconnect();
     await rm(dir, { recursive: true, force: true });
   }
   const rps = (config: ConfigName, endpoint: EndpointName) =>
@@ -162,7 +194,7 @@ export async function runRateLimitBench(): Promise<{
       numbers[`${config}_${endpoint}_rps`] = rps(config, endpoint);
       numbers[`${config}_${endpoint}_cpu_ms`] = cpu(config, endpoint);
       rows.push(
-        `| \`${ENDPOINTS[endpoint]}\` | ${config} | ${Math.round(rps(config, endpoint)).toLocaleString('en-US')} | ${cpu(config, endpoint).toFixed(3)} ms | ${median(entry?.p99 ?? [])} ms | ${entry?.non2xx ?? 0} |`,
+        `| \`${ENDPOINTS[endpoint]}\` | ${config} | ${Math.round(rps(config, endpoint)).toLocaleString('en-US')} | ${cpu(config, endpoint).toFixed(3)} ms | ${median(entry?.calls ?? []).toFixed(3)} | ${median(entry?.p99 ?? [])} ms | ${entry?.non2xx ?? 0} |`,
       );
     }
     numbers[`redis_cost_${endpoint}_percent`] = cost('redis', 'server', endpoint);
@@ -176,10 +208,10 @@ export async function runRateLimitBench(): Promise<{
   const cpuAggregateCost = numbers['redis_cpu_cost_aggregate_percent'] ?? 0;
   const markdown = `## Rate-limit counters (issue 9)
 
-\`dashport serve\` with 2 workers, one client IP, ${CONNECTIONS} connections, DASHPORT_RATE_LIMIT=1000000000/minute (never refuses); ${ROUNDS} alternating rounds of ${ROUND_SECONDS} s after a ${WARMUP_SECONDS} s warm-up; best round's req/s, median CPU per request (supervisor + workers, user + system; Redis's own CPU not included) and median p99. \`server\`: the supervisor's counters over IPC (no Redis); \`redis\`: counters (and, for the aggregate, the response cache) in Redis ${REDIS_URL.replace(/\/\/[^@]*@/, '//')}. Tokens are leased in batches (up to 64 per key and process).
+\`dashport serve\` with 2 workers, one client IP, ${CONNECTIONS} connections, DASHPORT_RATE_LIMIT=1000000000/minute (never refuses); ${ROUNDS} alternating rounds of ${ROUND_SECONDS} s after a ${WARMUP_SECONDS} s warm-up; best round's req/s, median CPU per request (supervisor + workers, user + system, plus Redis's own CPU where the server uses Redis), Redis script calls per request and p99. \`server\`: the supervisor's counters over IPC (no Redis); \`redis\`: counters (and, for the aggregate, the response cache) in Redis ${REDIS_URL.replace(/\/\/[^@]*@/, '//')}. Tokens are leased in batches (up to 64 per key and process).
 
-| endpoint | counters | req/s | server CPU / request | p99 | errors + non-2xx |
-| --- | --- | ---: | ---: | ---: | ---: |
+| endpoint | counters | req/s | CPU / request | Redis scripts / request | p99 | errors + non-2xx |
+| --- | --- | ---: | ---: | ---: | ---: | ---: |
 ${rows.join('\n')}
 
 | cost | list | aggregate |
