@@ -10,6 +10,7 @@ import path from 'node:path';
 import { runEngineBench } from './core/engine.js';
 import { runLiveBench } from './live/live-bench.js';
 import { runRuntimeBench } from './runtime/health-quick.js';
+import { runRateLimitBench } from './runtime/rate-limit.js';
 import { runWebBench } from './web/web-budgets.js';
 import { REPO_ROOT } from './lib/process.js';
 
@@ -23,6 +24,7 @@ const SECTIONS: readonly Section[] = [
   { name: 'runtime', run: runRuntimeBench },
   { name: 'web', run: runWebBench },
   { name: 'live', run: runLiveBench },
+  { name: 'ratelimit', run: runRateLimitBench },
 ];
 
 async function main(): Promise<void> {

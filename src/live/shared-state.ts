@@ -21,6 +21,7 @@ import type { DatasetSource } from '../engine/sources/dataset-source.js';
 import { createFileSource } from '../engine/sources/file-source.js';
 import { type SourceCatalog, createSourceCatalog } from '../engine/sources/source-catalog.js';
 import type { Logger } from '../logger.js';
+import type { LeaseSource } from '../resilience/lease-limiter.js';
 import { type RateLimitCounters, createRateLimitCounters } from '../resilience/rate-limit-store.js';
 import type { RedisClient, RedisHealth } from '../resilience/redis-client.js';
 import {
@@ -46,6 +47,8 @@ export interface SharedStateOptions {
   readonly onSseDrop?: (dataset: string) => void;
   /** Watch source files and rebuild changed datasets (default true). */
   readonly watchSources?: boolean;
+  /** The server's rate-limit counters (the supervisor's); this process's own when absent. */
+  readonly rateLimitServer?: LeaseSource;
 }
 
 export interface SharedHealth {
@@ -108,7 +111,7 @@ export async function createSharedState(options: SharedStateOptions): Promise<Sh
     redis,
     ...(options.onCacheLookup === undefined ? {} : { onLookup: options.onCacheLookup }),
   });
-  const rateLimitCounters = createRateLimitCounters({ redis });
+  const rateLimitCounters = createRateLimitCounters({ redis, server: options.rateLimitServer });
   const store = createSegmentStore({ cacheDir: config.cacheDir });
   const catalog = createLiveCatalog(options.catalog, { db, store, cacheDir: config.cacheDir });
 
@@ -208,6 +211,8 @@ export async function createSharedState(options: SharedStateOptions): Promise<Sh
       await service.start();
     },
     async close() {
+      rateLimitCounters.flush();
+      rateLimitCounters.close();
       hub.closeAll();
       await service.close();
       await bus.close();

@@ -15,6 +15,7 @@ import { type SharedState, createSharedState } from '../live/shared-state.js';
 import type { Logger } from '../logger.js';
 import { BREAKER_STATE_VALUE } from '../observability/metrics.js';
 import { type Operations, createSingleProcessOperations } from '../observability/operations.js';
+import type { LeaseSource } from '../resilience/lease-limiter.js';
 import { detectMemoryLimit } from '../resilience/memory-limit.js';
 import { type AppDeps, buildApp } from './app.js';
 import { initSentry } from './plugins/sentry.js';
@@ -35,6 +36,8 @@ export interface ServerOptions {
   readonly operations?: Operations;
   /** Watch source files for changes (the live service); `dev` has its own watcher. */
   readonly watchSources?: boolean;
+  /** The server's rate-limit counters (the supervisor's, over IPC); this process's own when absent. */
+  readonly rateLimitServer?: LeaseSource;
 }
 
 /** Everything a serving process holds, and how to let go of it. */
@@ -91,6 +94,7 @@ export async function createServerDeps(options: ServerOptions): Promise<ServerDe
     onCacheLookup: (layer, outcome) =>
       (outcome === 'hit' ? metrics.cacheHits : metrics.cacheMisses).inc({ layer }),
     watchSources: options.watchSources ?? true,
+    ...(options.rateLimitServer === undefined ? {} : { rateLimitServer: options.rateLimitServer }),
   });
   // Attaches live segments to what the file catalog found.
   await shared.catalog.refresh();

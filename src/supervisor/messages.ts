@@ -17,6 +17,16 @@ export interface ReadyMessage {
   readonly type: 'dashport:ready';
 }
 
+/**
+ * Worker → supervisor, once: it has served its DASHPORT_MAX_REQUESTS (± jitter) and asks to
+ * be replaced, at that request rather than at the next heartbeat (as Gunicorn's workers do).
+ */
+export interface MaxRequestsMessage {
+  readonly type: 'dashport:max-requests';
+  readonly requests: number;
+  readonly limit: number;
+}
+
 /** Supervisor → workers: how the whole server is doing, for /health. */
 export interface StatusMessage {
   readonly type: 'dashport:status';
@@ -53,7 +63,7 @@ export interface StopMessage {
 
 export type SupervisorMessage =
   StatusMessage | DatasetMessage | BuildDoneMessage | DrainMessage | StopMessage;
-export type WorkerMessage = HeartbeatMessage | ReadyMessage;
+export type WorkerMessage = HeartbeatMessage | ReadyMessage | MaxRequestsMessage;
 
 const SUPERVISOR_TYPES = new Set<string>([
   'dashport:status',
@@ -62,7 +72,11 @@ const SUPERVISOR_TYPES = new Set<string>([
   'dashport:drain',
   'dashport:stop',
 ]);
-const WORKER_TYPES = new Set<string>(['dashport:heartbeat', 'dashport:ready']);
+const WORKER_TYPES = new Set<string>([
+  'dashport:heartbeat',
+  'dashport:ready',
+  'dashport:max-requests',
+]);
 
 function typeOf(message: unknown): string | undefined {
   if (typeof message !== 'object' || message === null) return undefined;

@@ -16,6 +16,7 @@ import { type MemorySnapshot, assessMemory } from '../resilience/memory-status.j
 import { flushSentry, initSentry } from '../server/plugins/sentry.js';
 import { type CacheBuild, startCacheBuild } from './cache-build-process.js';
 import type { StatusMessage } from './messages.js';
+import { createRateLimitAuthority } from './rate-limit-authority.js';
 import { detectServerResources } from './resources.js';
 import { createWorkerPool } from './worker-pool.js';
 import { pickMemoryVictim } from './worker-policy.js';
@@ -97,16 +98,30 @@ export async function runSupervisor(options: SupervisorOptions): Promise<void> {
   );
 
   cluster.setupPrimary({ silent: false });
+  // Without Redis (or while its breaker is open) the workers' rate-limit counters are here.
+  const rateLimits = createRateLimitAuthority({
+    send: (workerId, message) => {
+      const worker = cluster.workers?.[workerId];
+      if (worker === undefined || !worker.isConnected()) return;
+      try {
+        worker.send(message, undefined, () => undefined);
+      } catch {
+        // The channel closed: the worker's own ledger answers once its acquire times out.
+      }
+    },
+  });
+  cluster.on('exit', (worker) => rateLimits.workerExited(worker.id));
   const pool = createWorkerPool({
     size,
     timeoutMs: config.timeoutSeconds * 1000,
     startupTimeoutMs: Math.max(MIN_STARTUP_TIMEOUT_MS, config.timeoutSeconds * 1000),
     gracefulTimeoutMs: config.gracefulTimeoutSeconds * 1000,
-    maxRequests: config.maxRequests,
-    maxRequestsJitter: config.maxRequestsJitter,
     logger,
     metrics,
-    onWorkerMessage: (worker, message) => hub.handleWorkerMessage(worker.worker, message),
+    onWorkerMessage: (worker, message) => {
+      if (!rateLimits.handleMessage(worker.id, message))
+        hub.handleWorkerMessage(worker.worker, message);
+    },
     onChange: () => {
       // Verifying the cache competes with the workers' start for the CPUs; workers already
       // serve the entries on disk, so it starts once the first worker answers.

@@ -2,8 +2,8 @@
  * The supervisor's workers (node:cluster): keeps `size` of them running, replaces one that
  * dies at once (backing off only a crash loop), kills one whose heartbeats stop (blocked event
  * loop) or that never finishes starting, and recycles gracefully — the replacement listens
- * before the old one is told to drain — after DASHPORT_MAX_REQUESTS, on memory pressure and on
- * a rolling reload. Every replacement is counted by reason.
+ * before the old one is told to drain — when a worker says it reached DASHPORT_MAX_REQUESTS, on
+ * memory pressure and on a rolling reload. Every replacement is counted by reason.
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from '../logger.js';
@@ -14,7 +14,6 @@ import {
   type RestartReason,
   exitReason,
   isBlocked,
-  requestLimitFor,
   restartDelayMs,
 } from './worker-policy.js';
 
@@ -30,8 +29,8 @@ export interface ManagedWorker {
   lastHeartbeatAt: number;
   heartbeats: number;
   rssBytes: number;
+  /** Served so far, as of its last heartbeat; the worker itself asks at its limit. */
   requests: number;
-  readonly requestLimit: number | undefined;
   /** Set when the supervisor kills the worker, so its exit is counted under this reason. */
   killReason: RestartReason | undefined;
   /** Its exit is expected: no replacement is started for it. */
@@ -49,8 +48,6 @@ export interface WorkerPoolOptions {
   readonly timeoutMs: number;
   readonly startupTimeoutMs: number;
   readonly gracefulTimeoutMs: number;
-  readonly maxRequests: number;
-  readonly maxRequestsJitter: number;
   readonly logger: Logger;
   readonly metrics: DashportMetrics;
   /** Messages that are not the pool's own (metrics scrapes). */
@@ -58,7 +55,6 @@ export interface WorkerPoolOptions {
   /** A worker became ready, started stopping or exited. */
   readonly onChange: () => void;
   readonly now?: () => number;
-  readonly random?: () => number;
 }
 
 export interface WorkerPool {
@@ -83,7 +79,6 @@ export interface WorkerPool {
 export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   const { logger, metrics } = options;
   const now = options.now ?? (() => performance.now());
-  const random = options.random ?? Math.random;
   const workers = new Map<number, ManagedWorker>();
   const readyResolvers = new Map<number, (ready: boolean) => void>();
   const exitResolvers = new Map<number, () => void>();
@@ -109,7 +104,6 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       heartbeats: 0,
       rssBytes: 0,
       requests: 0,
-      requestLimit: requestLimitFor(options.maxRequests, options.maxRequestsJitter, random),
       killReason: undefined,
       planned: false,
       recycling: false,
@@ -168,6 +162,15 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     if (managed === undefined) return;
     if (!isWorkerMessage(message)) {
       options.onWorkerMessage(managed, message);
+      return;
+    }
+    if (message.type === 'dashport:max-requests') {
+      if (managed.state === 'stopping' || managed.recycling) return;
+      logger.info(
+        { worker: managed.id, requests: message.requests, limit: message.limit },
+        'worker reached DASHPORT_MAX_REQUESTS; recycling',
+      );
+      void recycle(managed, 'max_requests');
       return;
     }
     if (message.type === 'dashport:heartbeat') {
@@ -278,17 +281,6 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
           'worker event loop blocked past DASHPORT_TIMEOUT; killing it',
         );
         kill(managed, 'blocked');
-      } else if (
-        managed.state === 'ready' &&
-        managed.requestLimit !== undefined &&
-        managed.requests >= managed.requestLimit &&
-        !managed.recycling
-      ) {
-        logger.info(
-          { worker: managed.id, requests: managed.requests },
-          'worker reached DASHPORT_MAX_REQUESTS; recycling',
-        );
-        void recycle(managed, 'max_requests');
       }
     }
   }

@@ -52,6 +52,27 @@ describe('worker runtime', () => {
     expect(heartbeatIntervalMs(2)).toBe(500);
   });
 
+  it('asks once to be recycled at the request that reaches its limit (with its share of the jitter)', () => {
+    const { channel, sent } = fakeChannel();
+    runtime = createWorkerRuntime({
+      version: 'test',
+      timeoutSeconds: 120,
+      logger,
+      channel,
+      maxRequests: 40,
+      maxRequestsJitter: 10,
+      random: () => 0.5,
+    });
+    const asks = () => sent.filter((m) => (m as { type: string }).type === 'dashport:max-requests');
+    for (let i = 0; i < 44; i += 1) runtime.operations.requestsServed += 1;
+    expect(asks()).toEqual([]);
+    runtime.operations.requestsServed += 1;
+    expect(asks()).toEqual([{ type: 'dashport:max-requests', requests: 45, limit: 45 }]);
+    for (let i = 0; i < 20; i += 1) runtime.operations.requestsServed += 1;
+    expect(asks()).toHaveLength(1);
+    expect(runtime.operations.requestsServed).toBe(65);
+  });
+
   it('applies the supervisor status to the state and the server view', () => {
     const { channel, deliver } = fakeChannel();
     runtime = createWorkerRuntime({ version: 'test', timeoutSeconds: 120, logger, channel });

@@ -13,10 +13,12 @@ import type { MemorySnapshot } from '../resilience/memory-status.js';
 import type { RuntimeState } from '../server/runtime-state.js';
 import {
   type HeartbeatMessage,
+  type MaxRequestsMessage,
   type ReadyMessage,
   type StatusMessage,
   isSupervisorMessage,
 } from './messages.js';
+import { requestLimitFor } from './worker-policy.js';
 
 /** The IPC channel to the supervisor; `process` in a cluster worker, a fake in tests. */
 export interface SupervisorChannel {
@@ -48,6 +50,10 @@ export interface WorkerRuntimeOptions {
   readonly logger: Logger;
   readonly channel: SupervisorChannel;
   readonly rss?: () => number;
+  /** DASHPORT_MAX_REQUESTS and its jitter; 0 (the default) never asks to be recycled. */
+  readonly maxRequests?: number;
+  readonly maxRequestsJitter?: number;
+  readonly random?: () => number;
 }
 
 export interface WorkerRuntime {
@@ -60,6 +66,39 @@ export interface WorkerRuntime {
   onStop(handler: (gracefulTimeoutMs: number) => Promise<void>): void;
   /** Stop the heartbeats (tests). */
   close(): void;
+}
+
+/**
+ * Sends the supervisor one MaxRequestsMessage when the served count reaches this worker's
+ * limit (DASHPORT_MAX_REQUESTS plus its own share of the jitter). The count is kept by the
+ * request recorder (`operations.requestsServed += 1`); an accessor sees each increment, so
+ * no hook is added to the request path.
+ */
+function watchRequestLimit(operations: Operations, options: WorkerRuntimeOptions): void {
+  const limit = requestLimitFor(
+    options.maxRequests ?? 0,
+    options.maxRequestsJitter ?? 0,
+    options.random ?? Math.random,
+  );
+  if (limit === undefined) return;
+  let served = operations.requestsServed;
+  let asked = false;
+  Object.defineProperty(operations, 'requestsServed', {
+    configurable: true,
+    enumerable: true,
+    get: () => served,
+    set: (value: number) => {
+      served = value;
+      if (asked || served < limit) return;
+      asked = true;
+      const message: MaxRequestsMessage = {
+        type: 'dashport:max-requests',
+        requests: served,
+        limit,
+      };
+      options.channel.send(message);
+    },
+  });
 }
 
 export function createWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime {
@@ -83,6 +122,7 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntim
       status?.memory ?? { rssBytes: rss(), limitBytes: 0, percent: 0, level: 'ok' },
   };
   const operations = createOperations({ metrics, collector: metricsChannel, server, probes: {} });
+  watchRequestLimit(operations, options);
 
   function refresh(id?: string): void {
     if (target === undefined) {

@@ -11,6 +11,7 @@ import { createServerDeps } from '../server/listen.js';
 import type { Operations } from '../observability/operations.js';
 import { flushSentry, initSentry } from '../server/plugins/sentry.js';
 import { trackConnections } from './connection-drain.js';
+import { createSupervisorLeaseSource } from './rate-limit-client.js';
 import { detectServerResources } from './resources.js';
 import { type SupervisorChannel, createWorkerRuntime, processChannel } from './worker-runtime.js';
 
@@ -27,12 +28,17 @@ export interface WorkerOptions {
 
 export async function runWorker(options: WorkerOptions): Promise<void> {
   const { config, logger } = options;
+  const channel = options.channel ?? processChannel();
   const runtime = createWorkerRuntime({
     version: config.version,
     timeoutSeconds: config.timeoutSeconds,
     logger,
-    channel: options.channel ?? processChannel(),
+    channel,
+    maxRequests: config.maxRequests,
+    maxRequestsJitter: config.maxRequestsJitter,
   });
+  // The rate-limit counters of the whole server live in the supervisor (or Redis).
+  const rateLimitServer = createSupervisorLeaseSource({ channel });
   // Workers take the supervisor's orders; a terminal's Ctrl-C or systemd's SIGTERM to the
   // whole group must not make each of them leave on its own, skipping the drain order.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
@@ -46,7 +52,9 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     buildCache: false,
     processes: resources.sizing.count,
     operations: runtime.operations,
+    rateLimitServer,
   });
+  rateLimitServer.attach(base.shared.rateLimitCounters);
   runtime.attach({ catalog: base.catalog, state: base.state });
   const deps: AppDeps & { readonly operations: Operations } = {
     ...base,
@@ -65,6 +73,8 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     try {
       const { forced } = await connections.drain(Math.max(0, gracefulTimeoutMs - CLOSE_MARGIN_MS));
       if (forced > 0) logger.warn({ forced }, 'graceful timeout reached; connections cut');
+      // Unused rate-limit tokens go back while the channel is still open.
+      base.shared.rateLimitCounters.flush();
       await app.close();
       await base.close();
       await flushSentry();

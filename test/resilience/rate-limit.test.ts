@@ -8,7 +8,10 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDashportError } from '../../src/errors.js';
-import { createRateLimitCounters } from '../../src/resilience/rate-limit-store.js';
+import {
+  type RateLimitCounters,
+  createRateLimitCounters,
+} from '../../src/resilience/rate-limit-store.js';
 import { createRedisClient, type RedisClient } from '../../src/resilience/redis-client.js';
 import {
   type RateLimitPluginOptions,
@@ -136,6 +139,40 @@ describe('rate-limit plugin', () => {
     await b.close();
   });
 
+  it('Redis leases: never over max across instances; refused early only by tokens another holds, until it returns them', async () => {
+    const key = `60:203.0.113.${Math.floor(Math.random() * 250)}-${randomBytes(4).toString('hex')}`;
+    const instances = [0, 1, 2].map(() => createRateLimitCounters({ redis }));
+    try {
+      // Concurrent bursts at three instances: Redis hands out 50 tokens, never more.
+      const burst = await Promise.all(
+        Array.from({ length: 120 }, (_, i) => instances[i % 3]?.take(key, 60_000, 50)),
+      );
+      const admitted = burst.filter((o) => o?.allowed).length;
+      expect(admitted).toBeLessThanOrEqual(50);
+      // Whatever an instance still holds goes back, and is then all there is left.
+      instances.forEach((counters) => counters.flush());
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      let more = 0;
+      for (let i = 0; i < 60; i += 1)
+        if ((await instances[0]?.take(key, 60_000, 50))?.allowed) more += 1;
+      expect(admitted + more).toBe(50);
+
+      // A takes ahead, then B's traffic finds the window spent while A holds one token; A's
+      // idle return (250 ms) gives it back to B.
+      const other = `${key}-b`;
+      const [a, b] = instances as [RateLimitCounters, RateLimitCounters];
+      for (let i = 0; i < 4; i += 1) expect((await a.take(other, 60_000, 10)).allowed).toBe(true);
+      const atB: boolean[] = [];
+      for (let i = 0; i < 6; i += 1) atB.push((await b.take(other, 60_000, 10)).allowed);
+      expect(atB.filter(Boolean)).toHaveLength(5);
+      await new Promise((resolve) => setTimeout(resolve, 1_300));
+      expect((await b.take(other, 60_000, 10)).allowed).toBe(true);
+      expect((await b.take(other, 60_000, 10)).allowed).toBe(false);
+    } finally {
+      instances.forEach((counters) => counters.close());
+    }
+  });
+
   it('counts in-process without Redis', async () => {
     const counters = createRateLimitCounters();
     const app = await buildTestApp({
@@ -145,7 +182,8 @@ describe('rate-limit plugin', () => {
     const codes = [];
     for (let i = 0; i < 3; i += 1) codes.push((await app.inject('/api/v1/ping')).statusCode);
     expect(codes).toEqual([200, 200, 429]);
-    expect(counters.stats()).toEqual({ redis: 0, local: 3 });
+    // A refused request takes no token.
+    expect(counters.stats()).toEqual({ redis: 0, local: 2 });
     await app.close();
   });
 

@@ -44,6 +44,46 @@ describe('dashport serve: recycling', () => {
     ).toBeGreaterThanOrEqual(1);
   });
 
+  it('a worker asks to be recycled as it reaches DASHPORT_MAX_REQUESTS, not at the next heartbeat', async () => {
+    const running = await startCluster({
+      env: {
+        DASHPORT_WORKERS: '2',
+        DASHPORT_MAX_REQUESTS: '40',
+        DASHPORT_MAX_REQUESTS_JITTER: '5',
+      },
+    });
+    cluster = running;
+    onTestFailed(() => console.error(running.describe()));
+    const before = running.workerPids();
+    // 300 quick requests: over in well under the 1 s heartbeat on this machine.
+    const result = await autocannon({
+      url: `${running.url}/livez`,
+      connections: 8,
+      amount: 300,
+    });
+    expect(result.errors).toBe(0);
+    expect(result.timeouts).toBe(0);
+    expect(result.non2xx).toBe(0);
+    expect(result['2xx']).toBe(300);
+    const asked = await running.waitForLog(
+      (line) => line.msg === 'worker reached DASHPORT_MAX_REQUESTS; recycling',
+      30_000,
+    );
+    // Asked at its limit (40 + up to 5 of jitter), not with whatever count a heartbeat carried.
+    expect(asked.requests).toBeGreaterThanOrEqual(40);
+    expect(asked.requests).toBeLessThanOrEqual(45);
+    await until(
+      async () =>
+        (await running.metric('dashport_worker_restarts_total{reason="max_requests"}')) >= 1
+          ? true
+          : undefined,
+      30_000,
+      'a recycle after DASHPORT_MAX_REQUESTS',
+    );
+    await running.waitForWorkers(2);
+    expect(running.workerPids().filter((pid) => !before.includes(pid)).length).toBeGreaterThan(0);
+  }, 120_000);
+
   it('recycles the largest worker when memory passes the critical threshold', async () => {
     // 10% of 1 GiB is less than any real worker: memory is critical from the start.
     const running = await startCluster({
