@@ -5,18 +5,26 @@
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
+import { createAccessRules } from '../auth/access-rules.js';
+import { createAuthServices } from '../auth/auth-services.js';
 import type { Config } from '../config/config.js';
+import { createDashboardStore } from '../dashboards/dashboard-store.js';
+import { loadSettings } from '../engine/dataset-settings.js';
+import { createRateLimitCounters } from '../resilience/rate-limit-store.js';
 import type { Catalog } from '../engine/catalog.js';
 import type { DatasetQueries } from '../engine/dataset-queries.js';
 import type { Logger } from '../logger.js';
 import type { SharedState } from '../live/shared-state.js';
 import type { Operations } from '../observability/operations.js';
+import { QUIET_ROUTES } from './plugins/access-log.js';
+import auth from './plugins/auth.js';
 import edge, { createFrameworkErrorHandler } from './plugins/edge.js';
 import { requestIdFor } from './plugins/request-id.js';
 import { captureServerError } from './plugins/sentry.js';
 import errorHandler from './plugins/error-handler.js';
 import { rateLimitPlugin } from './plugins/rate-limit.js';
 import serverTiming from './plugins/server-timing.js';
+import { authRoutes } from './routes/auth/index.js';
 import { dashboardRoutes } from './routes/dashboards/index.js';
 import { datasetRoutes } from './routes/datasets/index.js';
 import { docsRoutes } from './routes/docs/index.js';
@@ -95,9 +103,48 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       onLimited: (request) =>
         metrics.rateLimited.inc({ route: request.routeOptions.url ?? 'unmatched' }),
     });
+  }
+
+  // After the rate limit (a flood of bad credentials is limited before argon2 runs), before
+  // every route that serves data.
+  const dashboards = createDashboardStore({ dir: config.dashboardsDir, logger: deps.logger });
+  const settingsSnapshot = await loadSettings(config.dataDir);
+  const authServices = await createAuthServices({
+    config,
+    counters: shared?.rateLimitCounters ?? createRateLimitCounters(),
+    onSignIn: (method, outcome, name) => {
+      deps.operations.metrics.signIns.inc({ method, outcome });
+      deps.logger.info({ event: 'sign_in', method, outcome, user: name }, `sign-in ${outcome}`);
+    },
+    rules: createAccessRules({
+      // The catalog's settings follow a reloaded dashport.yaml; database datasets are not in it.
+      datasetSettings: (id) =>
+        deps.catalog.has(id) ? deps.catalog.get(id).settings : settingsSnapshot[id],
+      dashboards,
+    }),
+  });
+  deps.operations.security.authModes = config.auth.modes;
+  await app.register(auth, {
+    access: authServices.access,
+    resolvers: authServices.resolvers,
+    skipRoutes: [...QUIET_ROUTES, '/health'],
+    publicUrl: config.auth.publicUrl,
+    challenge: authServices.challenge,
+  });
+  if (config.auth.enabled) {
+    await app.register(authRoutes, {
+      auth: config.auth,
+      services: authServices,
+      production: config.isProduction,
+      onSignIn: (outcome) => deps.operations.metrics.signIns.inc({ method: 'form', outcome }),
+    });
+  }
+
+  if (shared) {
     await app.register(ingestRoutes, {
       live: shared.live,
       apiToken: config.apiToken,
+      authEnabled: config.auth.enabled,
       bodyLimitBytes: config.bodyLimitBytes,
     });
     await app.register(eventRoutes, {
@@ -115,10 +162,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(dashboardRoutes, {
     queries: deps.queries,
     dir: config.dashboardsDir,
+    store: dashboards,
     // `dashport dev` (and a development serve) pick up an edited dashboard without a restart.
     watch: config.env === 'development',
   });
-  await app.register(docsRoutes);
+  await app.register(docsRoutes, {
+    datasetIds: () => deps.queries.list().map((dataset) => dataset.id),
+    dashboardIds: () => dashboards.list().map((entry) => entry.id),
+  });
   await app.register(webRoutes, {});
   return app;
 }
