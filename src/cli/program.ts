@@ -5,6 +5,7 @@
 import { Command, Option } from 'commander';
 import { VERSION } from '../config/load.js';
 import { createDemoFeedCommand } from './demo-feed.js';
+import { createEmbedCommand } from './embed.js';
 import { createIngestCommand } from './ingest.js';
 
 export function createProgram(): Command {
@@ -83,6 +84,7 @@ export function createProgram(): Command {
 
   program.addCommand(createIngestCommand());
   program.addCommand(createDemoFeedCommand());
+  program.addCommand(createEmbedCommand());
 
   return program;
 }
