@@ -5,6 +5,7 @@
  */
 import type { Config } from '../config/config.js';
 import { type AccessControl, BASIC_CHALLENGE, createAccessControl } from './access-control.js';
+import { createEmbedResolver } from './embed-resolver.js';
 import type { IdentityResolver } from './identity-resolver.js';
 import type { AccessRules } from './policy.js';
 import { createSessionResolver } from './session-resolver.js';
@@ -27,6 +28,9 @@ export function createAuthServices(options: AuthServicesOptions): AuthServices {
   const signer =
     auth.sessionSecret === undefined ? undefined : createTokenSigner(auth.sessionSecret);
   const resolvers: IdentityResolver[] = [];
+  // An embed token first: it is explicit, and a framed page must keep its locks even when the
+  // viewer also has a session. It works with auth off too (locks and framing), given a secret.
+  if (signer !== undefined) resolvers.push(createEmbedResolver(signer));
   if (auth.enabled && signer !== undefined) resolvers.push(createSessionResolver(signer));
   const access = createAccessControl({
     enabled: auth.enabled,

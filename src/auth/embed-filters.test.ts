@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
 import type { DashboardDefinition, DashboardFilter } from '../shared/dashboard-types.js';
-import { checkEmbedFilters, lockFilters, parseFilterFlags } from './embed-filters.js';
+import {
+  checkEmbedFilters,
+  lockDatasetQuery,
+  lockFilters,
+  parseFilterFlags,
+} from './embed-filters.js';
 
 function filter(column: string): DashboardFilter {
   return {
@@ -100,5 +105,55 @@ describe('lockFilters', () => {
     const query = { source: ['a', 'b'] };
     lockFilters(query, locked);
     expect(query).toEqual({ source: ['a', 'b'] });
+  });
+});
+
+describe('lockDatasetQuery', () => {
+  const columns = ['date', 'tool', 'group'];
+  const parameters = ['select', 'order', 'limit', 'offset', 'format', 'group'];
+
+  it('adds each locked filter whose column the dataset has', () => {
+    expect(
+      lockDatasetQuery({ select: 'tool' }, { tool: 'B', colour: 'red' }, columns, parameters),
+    ).toEqual({ ok: true, query: { select: 'tool', 'filter.tool': 'eq.B' } });
+    expect(lockDatasetQuery({}, { source: 'in.(a,b)' }, ['source'], [])).toEqual({
+      ok: true,
+      query: { 'filter.source': 'in.(a,b)' },
+    });
+  });
+
+  it('accepts the locked filter restated, in either spelling', () => {
+    for (const query of [{ 'filter.tool': 'eq.B' }, { tool: 'eq.B' }]) {
+      expect(lockDatasetQuery(query, { tool: 'B' }, columns, parameters)).toEqual({
+        ok: true,
+        query: { 'filter.tool': 'eq.B' },
+      });
+    }
+  });
+
+  it.each([
+    [{ 'filter.tool': 'eq.A' }],
+    [{ tool: 'neq.B' }],
+    [{ 'filter.tool': ['eq.B', 'eq.A'] }],
+  ])('refuses another filter on a locked column: %j', (query) => {
+    expect(lockDatasetQuery(query, { tool: 'B' }, columns, parameters)).toEqual({
+      ok: false,
+      filter: 'tool',
+      locked: 'B',
+    });
+  });
+
+  it('leaves a parameter sharing a locked column name alone and locks the column', () => {
+    expect(lockDatasetQuery({ group: 'tool' }, { group: 'g1' }, columns, parameters)).toEqual({
+      ok: true,
+      query: { group: 'tool', 'filter.group': 'eq.g1' },
+    });
+  });
+
+  it('adds nothing for a lock on "no filter"', () => {
+    expect(lockDatasetQuery({ tool: 'eq.A' }, { tool: '' }, columns, parameters)).toEqual({
+      ok: true,
+      query: { tool: 'eq.A' },
+    });
   });
 });

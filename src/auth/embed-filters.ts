@@ -6,6 +6,7 @@
  * look as if it had worked.
  */
 import { UsageError } from '../errors.js';
+import { FILTER_PREFIX } from '../engine/sql/query-parameters.js';
 import type { RawQuery } from '../engine/sql/query-types.js';
 import { type DashboardDefinition, toFilterExpression } from '../shared/dashboard-types.js';
 
@@ -73,6 +74,41 @@ export function lockFilters(query: RawQuery, locked: LockedFilters): LockResult 
       return { ok: false, filter: column, locked: value };
     }
     merged[column] = value;
+  }
+  return { ok: true, query: merged };
+}
+
+/**
+ * A dataset endpoint's query (`/rows`, `/aggregate`) as an embed link may ask it: each locked
+ * filter whose column the dataset has is added as `filter.<column>=<op>.<value>`, so an embed
+ * page's table pages and CSV downloads can never reach rows outside the lock. A query that
+ * filters a locked column by another value is a conflict naming it. `parameters` are the
+ * endpoint's own names (`select`, `x`…), which are not filters even when a column shares them.
+ */
+export function lockDatasetQuery(
+  query: RawQuery,
+  locked: LockedFilters,
+  columns: readonly string[],
+  parameters: readonly string[],
+): LockResult {
+  const merged: Record<string, string | string[]> = {};
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined) merged[key] = Array.isArray(value) ? [...value] : value;
+  }
+  for (const [column, value] of Object.entries(locked)) {
+    if (value === '' || !columns.includes(column)) continue;
+    const expression = toFilterExpression(value);
+    const keys = [`${FILTER_PREFIX}${column}`, ...(parameters.includes(column) ? [] : [column])];
+    for (const key of keys) {
+      const given = Object.hasOwn(merged, key) ? merged[key] : undefined;
+      if (given === undefined) continue;
+      const values = typeof given === 'string' ? [given] : given;
+      if (values.some((item) => item !== expression)) {
+        return { ok: false, filter: column, locked: value };
+      }
+      delete merged[key];
+    }
+    merged[`${FILTER_PREFIX}${column}`] = expression;
   }
   return { ok: true, query: merged };
 }

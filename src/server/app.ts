@@ -18,6 +18,7 @@ import type { Operations } from '../observability/operations.js';
 import { QUIET_ROUTES } from './plugins/access-log.js';
 import auth from './plugins/auth.js';
 import edge, { createFrameworkErrorHandler } from './plugins/edge.js';
+import embed from './plugins/embed.js';
 import { requestIdFor } from './plugins/request-id.js';
 import { captureServerError } from './plugins/sentry.js';
 import errorHandler from './plugins/error-handler.js';
@@ -121,6 +122,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     resolvers: authServices.resolvers,
     skipRoutes: [...QUIET_ROUTES, '/health'],
     publicUrl: config.auth.publicUrl,
+  });
+  // Right after auth: embed identities get their framing, their policy checks and their locks.
+  await app.register(embed, {
+    origins: config.auth.embedOrigins,
+    columnsOf: (dataset) => {
+      try {
+        return deps.queries.describe(dataset).columns.map((column) => column.name);
+      } catch {
+        return undefined;
+      }
+    },
   });
 
   if (shared) {

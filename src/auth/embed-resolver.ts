@@ -1,0 +1,44 @@
+/**
+ * The embed-token resolver: a signed embed link (`dashport embed`) proves an EmbedIdentity —
+ * one dashboard, some filter values locked. The token comes in the `x-dashport-embed` header
+ * (the embed page's fetches) or the `embed_token` query parameter (the page itself, EventSource
+ * and download links, which cannot set headers). Unlike a stale session cookie, a bad embed
+ * token is refused (401): the link is the page's only credential, and answering it as
+ * anonymous would show a framed page that silently lost its locks.
+ */
+import { UnauthenticatedError } from '../errors.js';
+import type { CredentialRequest, IdentityResolver } from './identity-resolver.js';
+import { EMBED_TOKEN_HEADER, EMBED_TOKEN_PARAM, verifyEmbed } from './session-claims.js';
+import type { TokenSigner } from './signed-token.js';
+
+/** The embed token a request carries (header first), or undefined. */
+export function embedTokenOf(
+  request: Pick<CredentialRequest, 'headers' | 'query'>,
+): string | undefined {
+  const header = request.headers[EMBED_TOKEN_HEADER];
+  const fromHeader = Array.isArray(header) ? header[0] : header;
+  if (fromHeader !== undefined && fromHeader !== '') return fromHeader;
+  const query = request.query;
+  if (typeof query !== 'object' || query === null) return undefined;
+  const param = (query as Record<string, unknown>)[EMBED_TOKEN_PARAM];
+  const fromQuery = Array.isArray(param) ? (param[0] as unknown) : param;
+  return typeof fromQuery === 'string' && fromQuery !== '' ? fromQuery : undefined;
+}
+
+export function createEmbedResolver(signer: TokenSigner): IdentityResolver {
+  return {
+    name: 'embed',
+    async resolve(request) {
+      const token = embedTokenOf(request);
+      if (token === undefined) return undefined;
+      const identity = await verifyEmbed(signer, token);
+      if (identity === undefined) {
+        // Never the token itself: it is a credential.
+        throw new UnauthenticatedError(
+          'the embed token is invalid or has expired: ask for a new link (`dashport embed DASHBOARD`)',
+        );
+      }
+      return identity;
+    },
+  };
+}
