@@ -166,9 +166,10 @@ function LockedControl({ filter, values }: Pick<ControlProps, 'filter' | 'values
   return (
     <div className="filter filter--locked" data-locked-filter={filter.column}>
       <span className="filter-label">{filter.label}</span>
-      <output className="locked-value" title="Fixed by the embed link">
-        {lockedText(filter, values)}
-      </output>
+      <span className="locked-value" title="Fixed by the embed link">
+        <output>{lockedText(filter, values)}</output>
+        <span className="locked-badge">locked</span>
+      </span>
     </div>
   );
 }
