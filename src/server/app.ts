@@ -126,6 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Right after auth: embed identities get their framing, their policy checks and their locks.
   await app.register(embed, {
     origins: config.auth.embedOrigins,
+    tokensVerified: authServices.signer !== undefined,
     columnsOf: (dataset) => {
       try {
         return deps.queries.describe(dataset).columns.map((column) => column.name);

@@ -14,6 +14,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { type LockResult, lockDatasetQuery, lockFilters } from '../../auth/embed-filters.js';
+import { embedTokenOf } from '../../auth/embed-resolver.js';
 import { EMBED_TOKEN_PARAM } from '../../auth/session-claims.js';
 import type { EmbedIdentity } from '../../auth/identity.js';
 import type { Action, Resource } from '../../auth/policy.js';
@@ -22,7 +23,7 @@ import {
   ROWS_PARAMETERS,
   type RawQuery,
 } from '../../engine/sql/query-types.js';
-import { ForbiddenError } from '../../errors.js';
+import { ForbiddenError, UnauthenticatedError } from '../../errors.js';
 import { embedContentSecurityPolicy } from './security-headers.js';
 
 export interface EmbedPluginOptions {
@@ -30,6 +31,8 @@ export interface EmbedPluginOptions {
   readonly origins: readonly string[];
   /** Column names of a dataset; undefined when it cannot be described (the route answers why). */
   readonly columnsOf: (dataset: string) => readonly string[] | undefined;
+  /** DASHPORT_SESSION_SECRET is set, so the auth plugin resolves embed tokens. */
+  readonly tokensVerified: boolean;
 }
 
 /** Routes whose `:id` names a dashboard or a dataset, and the locking each needs. */
@@ -64,6 +67,16 @@ async function embed(app: FastifyInstance, options: EmbedPluginOptions): Promise
   const csp = embedContentSecurityPolicy(options.origins);
 
   app.addHook('onRequest', (request, reply, done) => {
+    // Without a secret nothing checks the token: serving the page anyway would show locks that
+    // the server does not apply.
+    if (!options.tokensVerified && embedTokenOf(request) !== undefined) {
+      done(
+        new UnauthenticatedError(
+          'embed links are off on this server: DASHPORT_SESSION_SECRET must be set to the value that signed the link',
+        ),
+      );
+      return;
+    }
     const query = request.query as Record<string, unknown> | undefined;
     if (query !== undefined && Object.hasOwn(query, EMBED_TOKEN_PARAM)) {
       delete query[EMBED_TOKEN_PARAM];

@@ -253,3 +253,55 @@ describe('frame-ancestors', () => {
     }
   });
 });
+
+describe('with access control off', () => {
+  let open: TestApp | undefined;
+  let unsigned: TestApp | undefined;
+
+  beforeAll(async () => {
+    const dirs = { dataDir: path.join(root, 'data'), cacheDir: path.join(root, 'cache') };
+    [open, unsigned] = await Promise.all([
+      createTestApp({
+        ...dirs,
+        build: false,
+        env: { DASHPORT_SESSION_SECRET: SECRET, DASHPORT_EMBED_ORIGINS: ORIGIN },
+      }),
+      createTestApp({ ...dirs, build: false }),
+    ]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await open?.close();
+    await unsigned?.close();
+  });
+
+  it('still applies the locks and the framing of a valid token', async () => {
+    const locked = await open?.app.inject({
+      url: '/api/v1/dashboards/tools/data?tool=A',
+      headers: { 'x-dashport-embed': token },
+    });
+    expect(locked?.statusCode).toBe(403);
+    const response = await open?.app.inject({
+      url: '/api/v1/dashboards/tools/data',
+      headers: { 'x-dashport-embed': token },
+    });
+    expect(response?.statusCode).toBe(200);
+    expect(response?.json<DashboardDataResponse>().filters['tool']).toEqual(['B']);
+    expect(response?.headers['content-security-policy']).toContain(`frame-ancestors ${ORIGIN}`);
+  });
+
+  it('refuses embed tokens it cannot check (no DASHPORT_SESSION_SECRET) rather than ignore the locks', async () => {
+    for (const response of [
+      await unsigned?.app.inject({ url: withToken('/embed/tools') }),
+      await unsigned?.app.inject({
+        url: '/api/v1/dashboards/tools/data',
+        headers: { 'x-dashport-embed': token },
+      }),
+    ]) {
+      expect(response?.statusCode).toBe(401);
+      expect(response?.json<{ message: string }>().message).toContain('DASHPORT_SESSION_SECRET');
+    }
+    const plain = await unsigned?.app.inject({ url: '/api/v1/dashboards/tools/data' });
+    expect(plain?.statusCode).toBe(200);
+  });
+});

@@ -80,6 +80,12 @@ function InvalidDashboard({ entry }: { readonly entry: DashboardListEntry }) {
 
 const NO_LOCKS: LockedFilterValues = {};
 
+function withLockedValues(query: string, locked: LockedFilterValues): string {
+  const params = new URLSearchParams(query);
+  for (const [column, value] of Object.entries(locked)) params.set(column, value);
+  return params.toString();
+}
+
 export interface DashboardViewProps {
   readonly definition: DashboardDefinition;
   readonly search: string;
@@ -100,7 +106,9 @@ export function DashboardView({
     () => definition.filters.filter((filter) => !Object.hasOwn(locked, filter.column)),
     [definition.filters, locked],
   );
-  const query = dataQuery(search, openFilters);
+  // Locked values are restated (the server accepts its own locks and refuses any other), so
+  // the data always matches what the read-only controls show.
+  const query = withLockedValues(dataQuery(search, openFilters), locked);
   const key = `${definition.id}?${query}#${liveTick}`;
   const data = useResource(key, (signal) => api.dashboardData(definition.id, query, signal));
   const datasets = useResource('datasets', (signal) => api.datasets(signal));
