@@ -10,6 +10,7 @@ const request = (headers: Record<string, string | string[]>, query: unknown = {}
   query,
   cookies: {},
   socket: {},
+  ip: '127.0.0.1',
 });
 
 describe('embedTokenOf', () => {
