@@ -47,4 +47,22 @@ describe('the embed resolver', () => {
       forged,
     );
   });
+
+  it('keeps a verified token until it expires, never past', async () => {
+    let clock = Date.parse('2026-06-01T00:00:00Z');
+    const timed = createTokenSigner('r'.repeat(32), () => clock);
+    const cached = createEmbedResolver(timed, () => clock);
+    const token = await signEmbed(timed, 'tools', {}, 60);
+    expect(await cached.resolve(request({ 'x-dashport-embed': token }))).toMatchObject({
+      dashboard: 'tools',
+    });
+    clock += 59_000;
+    expect(await cached.resolve(request({ 'x-dashport-embed': token }))).toMatchObject({
+      dashboard: 'tools',
+    });
+    clock += 2000;
+    await expect(cached.resolve(request({ 'x-dashport-embed': token }))).rejects.toBeInstanceOf(
+      UnauthenticatedError,
+    );
+  });
 });

@@ -7,6 +7,7 @@
  * anonymous would show a framed page that silently lost its locks.
  */
 import { UnauthenticatedError } from '../errors.js';
+import type { EmbedIdentity } from './identity.js';
 import type { CredentialRequest, IdentityResolver } from './identity-resolver.js';
 import { EMBED_TOKEN_HEADER, EMBED_TOKEN_PARAM, verifyEmbed } from './session-claims.js';
 import type { TokenSigner } from './signed-token.js';
@@ -25,12 +26,35 @@ export function embedTokenOf(
   return typeof fromQuery === 'string' && fromQuery !== '' ? fromQuery : undefined;
 }
 
-export function createEmbedResolver(signer: TokenSigner): IdentityResolver {
+/** Verified tokens kept, at most: an embedded page makes many calls with one token. */
+export const EMBED_CACHE_ENTRIES = 1000;
+
+/** The `exp` claim of a token already verified, in milliseconds. */
+function expiryOf(token: string): number {
+  const payload = token.split('.')[1] ?? '';
+  const { exp } = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+    exp?: unknown;
+  };
+  return typeof exp === 'number' ? exp * 1000 : 0;
+}
+
+export function createEmbedResolver(
+  signer: TokenSigner,
+  now: () => number = Date.now,
+): IdentityResolver {
+  // Checking the HMAC through jose costs far more than the rest of a cached aggregate answer;
+  // a valid token gives the same identity until it expires, so it is checked once.
+  const verified = new Map<string, { identity: EmbedIdentity; expiresAt: number }>();
   return {
     name: 'embed',
     async resolve(request) {
       const token = embedTokenOf(request);
       if (token === undefined) return undefined;
+      const known = verified.get(token);
+      if (known !== undefined) {
+        if (known.expiresAt > now()) return known.identity;
+        verified.delete(token);
+      }
       const identity = await verifyEmbed(signer, token);
       if (identity === undefined) {
         // Never the token itself: it is a credential.
@@ -38,6 +62,11 @@ export function createEmbedResolver(signer: TokenSigner): IdentityResolver {
           'the embed token is invalid or has expired: ask for a new link (`dashport embed DASHBOARD`)',
         );
       }
+      if (verified.size >= EMBED_CACHE_ENTRIES) {
+        const oldest = verified.keys().next();
+        if (oldest.done !== true) verified.delete(oldest.value);
+      }
+      verified.set(token, { identity, expiresAt: expiryOf(token) });
       return identity;
     },
   };
