@@ -7,6 +7,8 @@ import { VERSION } from '../config/load.js';
 import { createDemoFeedCommand } from './demo-feed.js';
 import { createEmbedCommand } from './embed.js';
 import { createIngestCommand } from './ingest.js';
+import { createKeysCommand } from './keys.js';
+import { createUsersCommand } from './users.js';
 
 export function createProgram(): Command {
   const program = new Command('dashport')
@@ -85,6 +87,8 @@ export function createProgram(): Command {
   program.addCommand(createIngestCommand());
   program.addCommand(createDemoFeedCommand());
   program.addCommand(createEmbedCommand());
+  program.addCommand(createUsersCommand());
+  program.addCommand(createKeysCommand());
 
   return program;
 }
