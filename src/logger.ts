@@ -24,9 +24,14 @@ export const REDACT_PATHS = [
   'dsn',
 ];
 
-/** Replace the password of any URL in a string by `***` (postgres://u:secret@h → postgres://u:***@h). */
+/**
+ * Replace the password of any URL in a string by `***` (postgres://u:secret@h → postgres://u:***@h),
+ * and the signed token of an embed URL (`?embed_token=…`, a bearer credential) likewise.
+ */
 export function redactUrlSecrets(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)([^@\s/]+)@/gi, '$1***@');
+  return text
+    .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)([^@\s/]+)@/gi, '$1***@')
+    .replace(/([?&]embed_token=)[^&#\s"]+/g, '$1***');
 }
 
 export function createLogger(

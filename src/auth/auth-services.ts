@@ -7,6 +7,7 @@
 import type { Config } from '../config/config.js';
 import type { RateLimitCounters } from '../resilience/rate-limit-store.js';
 import { type AccessControl, BASIC_CHALLENGE, createAccessControl } from './access-control.js';
+import { createEmbedResolver } from './embed-resolver.js';
 import { createWatchedFile } from './credential-file.js';
 import {
   createBasicResolver,
@@ -55,6 +56,9 @@ export async function createAuthServices(options: AuthServicesOptions): Promise<
   const challenge = auth.modes.includes('basic') ? BASIC_CHALLENGE : undefined;
   const signInLimiter = createSignInLimiter(options.counters);
   const resolvers: IdentityResolver[] = [];
+  // An embed token first: it is explicit, and a framed page must keep its locks even when the
+  // viewer also has a session. It works with auth off too (locks and framing), given a secret.
+  if (signer !== undefined) resolvers.push(createEmbedResolver(signer));
 
   const keysFile = auth.enabled ? createWatchedFile(auth.keysFile, parseKeys) : undefined;
   if (keysFile !== undefined) await keysFile.get();

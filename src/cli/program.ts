@@ -5,6 +5,7 @@
 import { Command, Option } from 'commander';
 import { VERSION } from '../config/load.js';
 import { createDemoFeedCommand } from './demo-feed.js';
+import { createEmbedCommand } from './embed.js';
 import { createIngestCommand } from './ingest.js';
 import { createKeysCommand } from './keys.js';
 import { createUsersCommand } from './users.js';
@@ -85,6 +86,7 @@ export function createProgram(): Command {
 
   program.addCommand(createIngestCommand());
   program.addCommand(createDemoFeedCommand());
+  program.addCommand(createEmbedCommand());
   program.addCommand(createUsersCommand());
   program.addCommand(createKeysCommand());
 

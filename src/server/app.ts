@@ -19,6 +19,7 @@ import type { Operations } from '../observability/operations.js';
 import { QUIET_ROUTES } from './plugins/access-log.js';
 import auth from './plugins/auth.js';
 import edge, { createFrameworkErrorHandler } from './plugins/edge.js';
+import embed from './plugins/embed.js';
 import { requestIdFor } from './plugins/request-id.js';
 import { captureServerError } from './plugins/sentry.js';
 import errorHandler from './plugins/error-handler.js';
@@ -130,6 +131,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     skipRoutes: [...QUIET_ROUTES, '/health'],
     publicUrl: config.auth.publicUrl,
     challenge: authServices.challenge,
+  });
+  // Right after auth: embed identities get their framing, their policy checks and their locks.
+  await app.register(embed, {
+    origins: config.auth.embedOrigins,
+    tokensVerified: authServices.signer !== undefined,
+    columnsOf: (dataset) => {
+      try {
+        return deps.queries.describe(dataset).columns.map((column) => column.name);
+      } catch {
+        return undefined;
+      }
+    },
   });
   if (config.auth.enabled) {
     await app.register(authRoutes, {

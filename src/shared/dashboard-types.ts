@@ -193,6 +193,9 @@ export interface DashboardDataResponse {
   readonly panels: Readonly<Record<string, PanelData>>;
 }
 
+/** Filter values a signed embed link locks, by column, as URL values (one each). */
+export type LockedFilterValues = Readonly<Record<string, string>>;
+
 // URL filter values. A dashboard filter travels as `?column=value`: a bare value means
 // equality, `<op>.<value>` (the operators of the rows endpoint) is used as written. These
 // helpers are shared so that the server and the web app read a URL the same way.

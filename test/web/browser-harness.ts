@@ -81,6 +81,8 @@ export interface Dashport {
  */
 export async function startDashport(
   extraDashboards: Readonly<Record<string, string>> = {},
+  /** More variables for the server (access control, embed origins). */
+  extraEnv: Readonly<Record<string, string>> = {},
 ): Promise<Dashport> {
   requireBuild();
   ensureWebBuild();
@@ -104,6 +106,7 @@ export async function startDashport(
       DASHPORT_CACHE_DIR: path.join(root, 'cache'),
       DASHPORT_RATE_LIMIT: 'off',
       LOG_LEVEL: 'warn',
+      ...extraEnv,
     },
   });
   const url = `http://127.0.0.1:${port}`;

@@ -3,6 +3,7 @@ import { Link } from './router/Link.js';
 import { matchRoute, useLocation } from './router/location.js';
 import { DashboardPage } from './pages/DashboardPage.js';
 import { DatasetPage } from './pages/DatasetPage.js';
+import { EmbedPage } from './pages/EmbedPage.js';
 import { HomePage } from './pages/HomePage.js';
 
 function Page() {
@@ -15,6 +16,8 @@ function Page() {
       return <DashboardPage key={route.id} id={route.id} search={search} />;
     case 'dataset':
       return <DatasetPage key={route.id} id={route.id} search={search} />;
+    case 'embed':
+      return <EmbedPage key={route.id} id={route.id} search={search} />;
     case 'not-found':
       return (
         <main className="page" id="main">
@@ -28,6 +31,10 @@ function Page() {
 }
 
 export function App() {
+  const { pathname, search } = useLocation();
+  const route = matchRoute(pathname);
+  // An embedded dashboard lives inside another site's page: no header, no links out.
+  if (route.page === 'embed') return <EmbedPage key={route.id} id={route.id} search={search} />;
   return (
     <>
       <a className="skip-link" href="#main">

@@ -2,12 +2,14 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
+import { initEmbedToken } from './api/embed-token.js';
 import { preloadPage } from './api/preload.js';
 import { loadEcharts } from './charts/load-echarts.js';
 import './styles.css';
 
 // Start what the first page needs before React renders: its data, and the chart library on
 // every page but home.
+initEmbedToken(window.location.pathname, window.location.search);
 preloadPage(window.location.pathname, window.location.search);
 if (window.location.pathname.replace(/\/+$/, '') !== '') void loadEcharts().catch(() => undefined);
 

@@ -55,3 +55,16 @@ export function securityHeaderTable(production: boolean): Readonly<Record<string
     ...(production ? { 'strict-transport-security': HSTS_VALUE } : {}),
   };
 }
+
+/**
+ * The policy of embed responses (the `/embed/` page and the API calls its token makes): the
+ * same, but framable by DASHPORT_EMBED_ORIGINS. With no origins configured it stays
+ * `frame-ancestors 'none'`: the link then opens as a page of its own and nothing frames it.
+ */
+export function embedContentSecurityPolicy(origins: readonly string[]): string {
+  if (origins.length === 0) return CONTENT_SECURITY_POLICY;
+  return CONTENT_SECURITY_POLICY.replace(
+    "frame-ancestors 'none'",
+    `frame-ancestors ${origins.join(' ')}`,
+  );
+}

@@ -49,7 +49,9 @@ async function serverTiming(
   };
   const header: onSendHookHandler = (request, reply, payload, done) => {
     const total = { name: 'total', durationMs: reply.elapsedTime };
-    reply.header('server-timing', [...request.serverTimings, total].map(format).join(', '));
+    // Null when an app-level onRequest hook (auth's 401) answered before the route's `start` ran.
+    const entries = request.serverTimings ?? [];
+    reply.header('server-timing', [...entries, total].map(format).join(', '));
     done(null, payload);
   };
   app.addHook('onRoute', (route) => {

@@ -12,8 +12,10 @@ import type {
 } from '../../../src/shared/api-types.js';
 import type {
   DashboardDataResponse,
+  DashboardDefinition,
   DashboardListResponse,
 } from '../../../src/shared/dashboard-types.js';
+import { EMBED_TOKEN_HEADER, embedToken, withEmbedToken } from './embed-token.js';
 
 /** A failed request: the HTTP status and, when the server sent one, its JSON error body. */
 export class ApiError extends Error {
@@ -36,8 +38,13 @@ function isErrorBody(value: unknown): value is ErrorBody {
 export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
   let response: Response;
   try {
+    const token = embedToken();
     response = await fetch(url, {
-      headers: { accept: 'application/json' },
+      // An embedded dashboard proves its access with its signed token on every call.
+      headers: {
+        accept: 'application/json',
+        ...(token !== undefined && { [EMBED_TOKEN_HEADER]: token }),
+      },
       ...(signal && { signal }),
     });
   } catch (error) {
@@ -78,16 +85,18 @@ export const api = {
     getJson<RowsResponse>(withQuery(`/api/v1/datasets/${enc(id)}/rows`, query), signal),
   dashboards: (signal?: AbortSignal) =>
     getJson<DashboardListResponse>('/api/v1/dashboards', signal),
+  dashboard: (id: string, signal?: AbortSignal) =>
+    getJson<DashboardDefinition>(`/api/v1/dashboards/${enc(id)}`, signal),
   dashboardData: (id: string, query: string, signal?: AbortSignal) =>
     getJson<DashboardDataResponse>(withQuery(`/api/v1/dashboards/${enc(id)}/data`, query), signal),
 };
 
 /** The URL of a dataset's rows, e.g. for a CSV download link. */
 export function rowsUrl(id: string, query: string): string {
-  return withQuery(`/api/v1/datasets/${enc(id)}/rows`, query);
+  return withEmbedToken(withQuery(`/api/v1/datasets/${enc(id)}/rows`, query));
 }
 
 /** The events stream of a live dataset. */
 export function eventsUrl(id: string): string {
-  return `/api/v1/datasets/${enc(id)}/events`;
+  return withEmbedToken(`/api/v1/datasets/${enc(id)}/events`);
 }

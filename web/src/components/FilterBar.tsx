@@ -5,7 +5,11 @@
  */
 import { useId } from 'react';
 import type { CellValue } from '../../../src/shared/api-types.js';
-import type { DashboardFilter, FilterOptions } from '../../../src/shared/dashboard-types.js';
+import type {
+  DashboardFilter,
+  FilterOptions,
+  LockedFilterValues,
+} from '../../../src/shared/dashboard-types.js';
 import {
   checkedValues,
   dateRangeOf,
@@ -19,6 +23,8 @@ export interface FilterBarProps {
   readonly filters: readonly DashboardFilter[];
   readonly values: Readonly<Record<string, readonly string[]>>;
   readonly options: Readonly<Record<string, FilterOptions>>;
+  /** Filters a signed embed link fixes: shown, not editable. */
+  readonly locked?: LockedFilterValues;
   readonly onChange: (filter: DashboardFilter, values: readonly string[]) => void;
 }
 
@@ -145,7 +151,30 @@ function DateRangeControl({ filter, values, options, onChange }: ControlProps) {
   );
 }
 
-export function FilterBar({ filters, values, options, onChange }: FilterBarProps) {
+/** A locked value as a person reads it: `Benchmarking`, `a, b`, `2020-01-01 – 2020-12-31`. */
+function lockedText(filter: DashboardFilter, values: readonly string[]): string {
+  if (values.length === 0) return 'All';
+  if (filter.kind === 'date-range') {
+    const { from, to } = dateRangeOf(values);
+    return `${from ?? '…'} – ${to ?? '…'}`;
+  }
+  const checked = checkedValues(values);
+  return checked === undefined ? values.join(' & ') : checked.join(', ');
+}
+
+function LockedControl({ filter, values }: Pick<ControlProps, 'filter' | 'values'>) {
+  return (
+    <div className="filter filter--locked" data-locked-filter={filter.column}>
+      <span className="filter-label">{filter.label}</span>
+      <span className="locked-value" title="Fixed by the embed link">
+        <output>{lockedText(filter, values)}</output>
+        <span className="locked-badge">locked</span>
+      </span>
+    </div>
+  );
+}
+
+export function FilterBar({ filters, values, options, locked = {}, onChange }: FilterBarProps) {
   if (filters.length === 0) return null;
   return (
     <form
@@ -161,6 +190,8 @@ export function FilterBar({ filters, values, options, onChange }: FilterBarProps
           options: options[filter.column],
           onChange: (next) => onChange(filter, next),
         };
+        if (Object.hasOwn(locked, filter.column))
+          return <LockedControl key={filter.column} filter={filter} values={props.values} />;
         if (filter.kind === 'date-range')
           return <DateRangeControl key={filter.column} {...props} />;
         return filter.multiple ? (

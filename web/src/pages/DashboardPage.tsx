@@ -7,6 +7,7 @@ import type {
   DashboardDefinition,
   DashboardFilter,
   DashboardListEntry,
+  LockedFilterValues,
 } from '../../../src/shared/dashboard-types.js';
 import { api } from '../api/client.js';
 import { useResource } from '../api/use-resource.js';
@@ -77,22 +78,49 @@ function InvalidDashboard({ entry }: { readonly entry: DashboardListEntry }) {
   );
 }
 
-function DashboardView({
-  definition,
-  search,
-}: {
+const NO_LOCKS: LockedFilterValues = {};
+
+function withLockedValues(query: string, locked: LockedFilterValues): string {
+  const params = new URLSearchParams(query);
+  for (const [column, value] of Object.entries(locked)) params.set(column, value);
+  return params.toString();
+}
+
+export interface DashboardViewProps {
   readonly definition: DashboardDefinition;
   readonly search: string;
-}) {
+  /** Filter values a signed embed link fixes: shown read-only, never sent (the server adds them). */
+  readonly locked?: LockedFilterValues;
+  /** Inside another site's frame: no links out of the dashboard. */
+  readonly embedded?: boolean;
+}
+
+export function DashboardView({
+  definition,
+  search,
+  locked = NO_LOCKS,
+  embedded = false,
+}: DashboardViewProps) {
   const [liveTick, setLiveTick] = useState(0);
-  const query = dataQuery(search, definition.filters);
+  const openFilters = useMemo(
+    () => definition.filters.filter((filter) => !Object.hasOwn(locked, filter.column)),
+    [definition.filters, locked],
+  );
+  // Locked values are restated (the server accepts its own locks and refuses any other), so
+  // the data always matches what the read-only controls show.
+  const query = withLockedValues(dataQuery(search, openFilters), locked);
   const key = `${definition.id}?${query}#${liveTick}`;
   const data = useResource(key, (signal) => api.dashboardData(definition.id, query, signal));
   const datasets = useResource('datasets', (signal) => api.datasets(signal));
-  const values = useMemo(
-    () => effectiveFilterValues(search, definition.filters),
-    [search, definition.filters],
-  );
+  const values = useMemo(() => {
+    const inForce: Record<string, readonly string[]> = {
+      ...effectiveFilterValues(search, definition.filters),
+    };
+    for (const [column, value] of Object.entries(locked)) {
+      inForce[column] = value === '' ? [] : [value];
+    }
+    return inForce;
+  }, [search, definition.filters, locked]);
 
   const used = useMemo(() => {
     const ids = new Set(definition.panels.map((panel) => panel.dataset));
@@ -114,15 +142,22 @@ function DashboardView({
   };
   const current = data.data;
   return (
-    <main className="page" id="main">
-      <p className="breadcrumb">
-        <Link href="/">Dashboards</Link>
-      </p>
+    <main className={embedded ? 'page page--embed' : 'page'} id="main">
+      {!embedded && (
+        <p className="breadcrumb">
+          <Link href="/">Dashboards</Link>
+        </p>
+      )}
       <header className="page-header">
         <h1>{definition.title}</h1>
         {definition.description && <p className="page-description">{definition.description}</p>}
         <p className="page-meta">
-          Data: <Link href={datasetPath(definition.dataset)}>{definition.dataset}</Link>
+          Data:{' '}
+          {embedded ? (
+            definition.dataset
+          ) : (
+            <Link href={datasetPath(definition.dataset)}>{definition.dataset}</Link>
+          )}
           {live.length > 0 && (
             <span className="badge badge--live" title="Updates without reload">
               Live
@@ -134,6 +169,7 @@ function DashboardView({
         filters={definition.filters}
         values={values}
         options={current?.options ?? {}}
+        locked={locked}
         onChange={onFilter}
       />
       <div className="panel-grid">

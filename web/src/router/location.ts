@@ -46,13 +46,14 @@ export type Route =
   | { readonly page: 'home' }
   | { readonly page: 'dashboard'; readonly id: string }
   | { readonly page: 'dataset'; readonly id: string }
+  | { readonly page: 'embed'; readonly id: string }
   | { readonly page: 'not-found' };
 
 /** The page a path shows (the server answers the same paths with the app). */
 export function matchRoute(pathname: string): Route {
   const path = pathname.replace(/\/+$/, '') || '/';
   if (path === '/') return { page: 'home' };
-  const match = /^\/(dashboards|datasets)\/([^/]+)$/.exec(path);
+  const match = /^\/(dashboards|datasets|embed)\/([^/]+)$/.exec(path);
   if (!match) return { page: 'not-found' };
   let id: string;
   try {
@@ -60,6 +61,7 @@ export function matchRoute(pathname: string): Route {
   } catch {
     return { page: 'not-found' };
   }
+  if (match[1] === 'embed') return { page: 'embed', id };
   return match[1] === 'dashboards' ? { page: 'dashboard', id } : { page: 'dataset', id };
 }
 
