@@ -24,9 +24,15 @@ export const REDACT_PATHS = [
   'dsn',
 ];
 
-/** Replace the password of any URL in a string by `***` (postgres://u:secret@h → postgres://u:***@h). */
+/** OAuth values a URL may carry (the OIDC callback's `?code=`): redacted like passwords. */
+const OAUTH_QUERY_SECRETS = /([?&](?:code|id_token|access_token|refresh_token)=)[^&#\s]+/gi;
+
+/** Replace the password of any URL in a string by `***` (postgres://u:secret@h → postgres://u:***@h)
+ * and OAuth codes and tokens in query strings. */
 export function redactUrlSecrets(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)([^@\s/]+)@/gi, '$1***@');
+  return text
+    .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)([^@\s/]+)@/gi, '$1***@')
+    .replace(OAUTH_QUERY_SECRETS, '$1***');
 }
 
 export function createLogger(

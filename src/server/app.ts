@@ -23,6 +23,7 @@ import { docsRoutes } from './routes/docs/index.js';
 import { eventRoutes } from './routes/events/index.js';
 import { healthRoutes } from './routes/health/index.js';
 import { ingestRoutes } from './routes/ingest/index.js';
+import { registerSignInRoutes } from './routes/oidc/sign-in-routes.js';
 import { webRoutes } from './routes/web/index.js';
 import type { RuntimeState } from './runtime-state.js';
 
@@ -119,6 +120,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     watch: config.env === 'development',
   });
   await app.register(docsRoutes);
+  await registerSignInRoutes(app, { config, logger: deps.logger });
   await app.register(webRoutes, {});
   return app;
 }
