@@ -23,6 +23,8 @@ export const ERROR_CATALOG = {
   DASHPORT_ERR_BAD_BODY: { status: 400, exitCode: EXIT_USAGE, title: 'Bad Request' },
   DASHPORT_ERR_UNAUTHORIZED: { status: 401, exitCode: EXIT_RUNTIME, title: 'Unauthorized' },
   DASHPORT_ERR_WRITES_DISABLED: { status: 403, exitCode: EXIT_RUNTIME, title: 'Forbidden' },
+  DASHPORT_ERR_FORBIDDEN: { status: 403, exitCode: EXIT_RUNTIME, title: 'Forbidden' },
+  DASHPORT_ERR_CSRF: { status: 403, exitCode: EXIT_RUNTIME, title: 'Forbidden' },
   DASHPORT_ERR_NOT_FOUND: { status: 404, exitCode: EXIT_RUNTIME, title: 'Not Found' },
   DASHPORT_ERR_DATASET_NOT_FOUND: { status: 404, exitCode: EXIT_RUNTIME, title: 'Not Found' },
   DASHPORT_ERR_DASHBOARD_NOT_FOUND: { status: 404, exitCode: EXIT_RUNTIME, title: 'Not Found' },
@@ -77,6 +79,8 @@ export interface DashportErrorOptions {
   readonly parameter?: string;
   /** Seconds after which retrying makes sense (503, 429). */
   readonly retryAfterSeconds?: number;
+  /** Response headers the answer needs (`WWW-Authenticate` of a 401). */
+  readonly headers?: Readonly<Record<string, string>>;
   readonly cause?: unknown;
 }
 
@@ -87,6 +91,7 @@ export class DashportError extends Error {
   readonly exitCode: number;
   readonly parameter: string | undefined;
   readonly retryAfterSeconds: number | undefined;
+  readonly headers: Readonly<Record<string, string>> | undefined;
 
   constructor(code: ErrorCode, message: string, options: DashportErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -96,6 +101,7 @@ export class DashportError extends Error {
     this.exitCode = ERROR_CATALOG[code].exitCode;
     this.parameter = options.parameter;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.headers = options.headers;
   }
 }
 
@@ -158,6 +164,27 @@ export class UnavailableError extends DashportError {
     retryAfterSeconds = 5,
   ) {
     super(code, message, { retryAfterSeconds });
+  }
+}
+
+/**
+ * 401: no identity, or a credential that does not check out (wrong password, unknown key).
+ * `challenge` becomes `WWW-Authenticate` (set where HTTP Basic is on, so clients know to ask).
+ */
+export class UnauthenticatedError extends DashportError {
+  constructor(message: string, challenge?: string) {
+    super(
+      'DASHPORT_ERR_UNAUTHORIZED',
+      message,
+      challenge === undefined ? {} : { headers: { 'www-authenticate': challenge } },
+    );
+  }
+}
+
+/** 403: a known identity that the rules do not admit to the resource or action. */
+export class ForbiddenError extends DashportError {
+  constructor(message: string) {
+    super('DASHPORT_ERR_FORBIDDEN', message);
   }
 }
 

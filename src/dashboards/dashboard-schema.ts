@@ -4,6 +4,7 @@
  * needs) are checked here too, so every problem names its path in the file.
  */
 import { z } from 'zod';
+import { accessSchema, checkAccessRule, publicSchema } from '../auth/access-rule-schema.js';
 import { AGG_FUNCTIONS, TIME_BUCKETS } from '../engine/sql/parse-aggregate-query.js';
 import {
   AGGREGATE_MAX_BINS,
@@ -325,9 +326,12 @@ export const dashboardFileSchema = z
     dataset: name.describe('Default dataset of the filters and panels (a dataset id).'),
     filters: z.array(filterSchema).default([]),
     panels: z.array(panelSchema).min(1, 'a dashboard needs at least one panel'),
+    access: accessSchema.optional(),
+    public: publicSchema.optional(),
   })
   .strict()
   .superRefine((file, ctx) => {
+    checkAccessRule(file, ctx);
     file.panels.forEach((panel, index) => checkPanel(panel, index, ctx));
     file.filters.forEach((filter, index) => checkFilter(filter, index, ctx));
     checkUnique(

@@ -134,5 +134,7 @@ export function normalizeDashboard(
     file,
     filters: parsed.filters.map((filter) => normalizeFilter(filter, parsed.dataset)),
     panels: parsed.panels.map((panel, index) => normalizePanel(panel, index, parsed.dataset)),
+    ...(parsed.public !== undefined && { public: parsed.public }),
+    ...(parsed.access !== undefined && { access: { groups: parsed.access.groups } }),
   };
 }

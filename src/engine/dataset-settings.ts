@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { accessSchema, checkAccessRule, publicSchema } from '../auth/access-rule-schema.js';
 import { ConfigError } from '../errors.js';
 import { COLUMN_TYPES, type ColumnType } from '../shared/api-types.js';
 
@@ -24,8 +25,11 @@ const datasetSettingsSchema = z
     /** For PostgreSQL datasets: an increasing column polled for new rows. */
     increasing_column: z.string().min(1).optional(),
     samples_per_class: z.number().int().min(1).max(1000).optional(),
+    access: accessSchema.optional(),
+    public: publicSchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine(checkAccessRule);
 
 const settingsFileSchema = z
   .object({ datasets: z.record(z.string(), datasetSettingsSchema).default({}) })

@@ -5,12 +5,18 @@
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
+import { createAccessRules } from '../auth/access-rules.js';
+import { createAuthServices } from '../auth/auth-services.js';
 import type { Config } from '../config/config.js';
+import { createDashboardStore } from '../dashboards/dashboard-store.js';
+import { loadSettings } from '../engine/dataset-settings.js';
 import type { Catalog } from '../engine/catalog.js';
 import type { DatasetQueries } from '../engine/dataset-queries.js';
 import type { Logger } from '../logger.js';
 import type { SharedState } from '../live/shared-state.js';
 import type { Operations } from '../observability/operations.js';
+import { QUIET_ROUTES } from './plugins/access-log.js';
+import auth from './plugins/auth.js';
 import edge, { createFrameworkErrorHandler } from './plugins/edge.js';
 import { requestIdFor } from './plugins/request-id.js';
 import { captureServerError } from './plugins/sentry.js';
@@ -96,6 +102,29 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       onLimited: (request) =>
         metrics.rateLimited.inc({ route: request.routeOptions.url ?? 'unmatched' }),
     });
+  }
+
+  // After the rate limit (a flood of bad credentials is limited before argon2 runs), before
+  // every route that serves data.
+  const dashboards = createDashboardStore({ dir: config.dashboardsDir, logger: deps.logger });
+  const settingsSnapshot = await loadSettings(config.dataDir);
+  const authServices = createAuthServices({
+    config,
+    rules: createAccessRules({
+      // The catalog's settings follow a reloaded dashport.yaml; database datasets are not in it.
+      datasetSettings: (id) =>
+        deps.catalog.has(id) ? deps.catalog.get(id).settings : settingsSnapshot[id],
+      dashboards,
+    }),
+  });
+  await app.register(auth, {
+    access: authServices.access,
+    resolvers: authServices.resolvers,
+    skipRoutes: [...QUIET_ROUTES, '/health'],
+    publicUrl: config.auth.publicUrl,
+  });
+
+  if (shared) {
     await app.register(ingestRoutes, {
       live: shared.live,
       apiToken: config.apiToken,
@@ -116,6 +145,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(dashboardRoutes, {
     queries: deps.queries,
     dir: config.dashboardsDir,
+    store: dashboards,
     // `dashport dev` (and a development serve) pick up an edited dashboard without a restart.
     watch: config.env === 'development',
   });

@@ -112,6 +112,9 @@ export interface DashboardDefinition {
   readonly file: string;
   readonly filters: readonly DashboardFilter[];
   readonly panels: readonly DashboardPanel[];
+  /** Who may see it (SPEC §9): `public: true` or `access: { groups }`; absent: the default. */
+  readonly public?: boolean;
+  readonly access?: { readonly groups: readonly string[] };
 }
 
 /** A problem found in a dashboard file: which file, where in it and what is wrong. */

@@ -48,6 +48,7 @@ function fastifyClientError(error: FastifyError): ErrorBody | undefined {
 export function sendError(reply: FastifyReply, error: DashportError): FastifyReply {
   if (error.retryAfterSeconds !== undefined)
     reply.header('Retry-After', String(Math.ceil(error.retryAfterSeconds)));
+  if (error.headers !== undefined) reply.headers(error.headers);
   return reply
     .code(error.status)
     .type('application/json; charset=utf-8')

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { dashboardDatasets } from '../../../dashboards/dashboard-datasets.js';
 import { type DashboardStore, createDashboardStore } from '../../../dashboards/dashboard-store.js';
 import { dashboardJsonSchema } from '../../../dashboards/dashboard-schema.js';
 import { type DashboardQueries, executeDashboard } from '../../../dashboards/execute-dashboard.js';
@@ -54,20 +55,10 @@ export function dashboardQueries(queries: DatasetQueries): DashboardQueries {
   };
 }
 
-function datasetsOf(definition: DashboardDefinition): string[] {
-  const ids = new Set<string>();
-  for (const panel of definition.panels) {
-    ids.add(panel.dataset);
-    if (panel.annotations) ids.add(panel.annotations.dataset);
-  }
-  for (const filter of definition.filters) ids.add(filter.dataset);
-  return [...ids].sort();
-}
-
 /** Changes when the definition or any dataset it reads changes. */
 function dashboardVersion(definition: DashboardDefinition, queries: DatasetQueries): string {
   const hash = createHash('sha256').update(JSON.stringify(definition));
-  for (const id of datasetsOf(definition)) {
+  for (const id of dashboardDatasets(definition)) {
     let version: string;
     try {
       version = queries.versionOf(id);

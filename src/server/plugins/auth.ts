@@ -1,0 +1,68 @@
+/**
+ * Access control at the HTTP edge. Resolves `request.identity` once per request through the
+ * ordered resolvers (src/auth/identity-resolver.ts), refuses cookie-authenticated writes from
+ * another origin (CSRF), and decorates the app with the one AccessControl that routes ask
+ * through `authorize(request, resource)`. Probes and /metrics skip resolution: they never
+ * need a sign-in (SPEC §9). Registers @fastify/cookie for everything after it.
+ */
+import fastifyCookie from '@fastify/cookie';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { AccessControl } from '../../auth/access-control.js';
+import { isSafeMethod, isSameOrigin } from '../../auth/csrf.js';
+import { ANONYMOUS, type Identity } from '../../auth/identity.js';
+import { type IdentityResolver, resolveIdentity } from '../../auth/identity-resolver.js';
+import type { Action, Resource } from '../../auth/policy.js';
+import { DashportError } from '../../errors.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who is asking; anonymous until the auth plugin's onRequest hook has run. */
+    identity: Identity;
+  }
+  interface FastifyInstance {
+    /** The one policy every route asks (src/auth/policy.ts). */
+    access: AccessControl;
+  }
+}
+
+export interface AuthPluginOptions {
+  readonly access: AccessControl;
+  /** In order; the first that recognises its credential decides. */
+  readonly resolvers: readonly IdentityResolver[];
+  /** Routes that never need an identity (probes, /metrics). */
+  readonly skipRoutes: readonly string[];
+  /** For the CSRF origin check. */
+  readonly publicUrl: string | undefined;
+}
+
+async function auth(app: FastifyInstance, options: AuthPluginOptions): Promise<void> {
+  await app.register(fastifyCookie);
+  const skip = new Set(options.skipRoutes);
+  const resolvers = [...options.resolvers];
+  app.decorate('access', options.access);
+  // Fastify refuses object defaults on requests (they would be shared); set in the hook.
+  app.decorateRequest('identity');
+
+  app.addHook('onRequest', async (request) => {
+    request.identity = ANONYMOUS;
+    if (skip.has(request.routeOptions.url ?? '')) return;
+    const identity = await resolveIdentity(resolvers, request);
+    request.identity = identity;
+    if (identity.kind === 'user' && identity.viaCookie && !isSafeMethod(request.method)) {
+      if (!isSameOrigin(request.headers, options.publicUrl)) {
+        throw new DashportError(
+          'DASHPORT_ERR_CSRF',
+          'cross-site request refused: a write signed in by the session cookie must come from this server’s own pages (Origin header)',
+        );
+      }
+    }
+  });
+}
+
+export default fp(auth, { name: 'dashport-auth', fastify: '5.x' });
+
+/** Throws 401 (no identity) or 403 (the wrong one) unless the policy allows `action`. */
+export function authorize(request: FastifyRequest, resource: Resource, action?: Action): void {
+  request.server.access.assert(request.identity, resource, action);
+}
