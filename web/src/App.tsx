@@ -4,6 +4,8 @@ import { matchRoute, useLocation } from './router/location.js';
 import { DashboardPage } from './pages/DashboardPage.js';
 import { DatasetPage } from './pages/DatasetPage.js';
 import { HomePage } from './pages/HomePage.js';
+import { SignInPage } from './pages/SignInPage.js';
+import { SignInNotice } from './components/SignInNotice.js';
 
 function Page() {
   const { pathname, search } = useLocation();
@@ -15,6 +17,8 @@ function Page() {
       return <DashboardPage key={route.id} id={route.id} search={search} />;
     case 'dataset':
       return <DatasetPage key={route.id} id={route.id} search={search} />;
+    case 'signin':
+      return <SignInPage search={search} />;
     case 'not-found':
       return (
         <main className="page" id="main">
@@ -41,6 +45,7 @@ export function App() {
           <a href="/docs">API</a>
         </nav>
       </header>
+      <SignInNotice />
       <Page />
     </>
   );

@@ -9,7 +9,8 @@ import './styles.css';
 // Start what the first page needs before React renders: its data, and the chart library on
 // every page but home.
 preloadPage(window.location.pathname, window.location.search);
-if (window.location.pathname.replace(/\/+$/, '') !== '') void loadEcharts().catch(() => undefined);
+if (!['', '/signin'].includes(window.location.pathname.replace(/\/+$/, '')))
+  void loadEcharts().catch(() => undefined);
 
 const root = document.getElementById('root');
 if (root) {

@@ -56,7 +56,7 @@ export async function oidcRoutes(app: FastifyInstance, options: OidcRoutesOption
     retryHref: string,
   ): FastifyReply => {
     request.log.warn(
-      { event: 'signin', mode: 'oidc', outcome: 'failure', code: error.code },
+      { event: 'sign_in', method: 'oidc', outcome: 'failure', code: error.code },
       `OIDC sign-in failed: ${error.message}`,
     );
     if (!wantsHtml(request.headers.accept)) return sendError(reply, error);
@@ -107,7 +107,13 @@ export async function oidcRoutes(app: FastifyInstance, options: OidcRoutesOption
         maxAge: options.sessionTtlSeconds,
       });
       request.log.info(
-        { event: 'signin', mode: 'oidc', outcome: 'success', user: user.name, groups: user.groups },
+        {
+          event: 'sign_in',
+          method: 'oidc',
+          outcome: 'success',
+          user: user.name,
+          groups: user.groups,
+        },
         `OIDC sign-in of ${user.name}`,
       );
       return await reply.header('Cache-Control', 'no-store').redirect(next, 302);

@@ -18,7 +18,7 @@ export const ASSET_MAX_AGE_MS = 365 * 24 * 60 * 60 * 1000;
 const ICON_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 /** Paths of the app's own pages: served the app's HTML, which routes on the client. */
-export const CLIENT_ROUTES = ['/', '/dashboards/:id', '/datasets/:id'] as const;
+export const CLIENT_ROUTES = ['/', '/dashboards/:id', '/datasets/:id', '/signin'] as const;
 
 export interface WebRoutesOptions {
   /** The build output (index.html + assets/); defaults to dist/web in the package. */

@@ -177,8 +177,8 @@ describe('OIDC sign-in against oidc-provider', () => {
 
     const success = dashport.logs
       .map((line) => JSON.parse(line) as Record<string, unknown>)
-      .find((entry) => entry['event'] === 'signin' && entry['outcome'] === 'success');
-    expect(success).toMatchObject({ mode: 'oidc', user: 'alice' });
+      .find((entry) => entry['event'] === 'sign_in' && entry['outcome'] === 'success');
+    expect(success).toMatchObject({ method: 'oidc', user: 'alice' });
     const allLogs = dashport.logs.join('\n');
     expect(allLogs).not.toContain(TEST_CLIENT_SECRET);
     expect(allLogs).not.toContain(session!);
@@ -322,8 +322,8 @@ describe('OIDC sign-in against oidc-provider', () => {
       expect(other.logs.join('\n')).not.toContain(wrongSecret);
       const failure = other.logs
         .map((line) => JSON.parse(line) as Record<string, unknown>)
-        .find((entry) => entry['event'] === 'signin' && entry['outcome'] === 'failure');
-      expect(failure).toMatchObject({ mode: 'oidc', code: 'DASHPORT_ERR_OIDC_REFUSED' });
+        .find((entry) => entry['event'] === 'sign_in' && entry['outcome'] === 'failure');
+      expect(failure).toMatchObject({ method: 'oidc', code: 'DASHPORT_ERR_OIDC_REFUSED' });
     } finally {
       await other.close();
     }
