@@ -54,6 +54,7 @@ export async function startTestProvider(options: TestProviderOptions): Promise<T
       email: ['email'],
     },
     cookies: { keys: ['oidc-provider-test-cookie-key'] },
+    ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 600 },
     features: { devInteractions: { enabled: true } },
   });
   // Its request logs are not ours to read; keep the test output clean.
