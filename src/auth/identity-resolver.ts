@@ -14,6 +14,8 @@ export interface CredentialRequest {
   /** Parsed by @fastify/cookie. */
   readonly cookies: { readonly [name: string]: string | undefined };
   readonly query: unknown;
+  /** The client address (X-Forwarded-For honoured per DASHPORT_TRUST_PROXY), for rate limits. */
+  readonly ip: string;
   /** The TCP peer (never X-Forwarded-For): what DASHPORT_TRUST_PROXY is checked against. */
   readonly socket: { readonly remoteAddress?: string | undefined };
 }

@@ -6,6 +6,8 @@ import { Command, Option } from 'commander';
 import { VERSION } from '../config/load.js';
 import { createDemoFeedCommand } from './demo-feed.js';
 import { createIngestCommand } from './ingest.js';
+import { createKeysCommand } from './keys.js';
+import { createUsersCommand } from './users.js';
 
 export function createProgram(): Command {
   const program = new Command('dashport')
@@ -83,6 +85,8 @@ export function createProgram(): Command {
 
   program.addCommand(createIngestCommand());
   program.addCommand(createDemoFeedCommand());
+  program.addCommand(createUsersCommand());
+  program.addCommand(createKeysCommand());
 
   return program;
 }

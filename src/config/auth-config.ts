@@ -39,6 +39,14 @@ export interface AuthConfig {
 }
 
 const AUTH_MODES: readonly AuthMode[] = ['basic', 'proxy', 'oidc'];
+
+/** The users and keys files, resolved against `cwd` (for the CLI, which needs no secret). */
+export function credentialFiles(env: Env, cwd: string): { usersFile: string; keysFile: string } {
+  return {
+    usersFile: path.resolve(cwd, readString(env, 'DASHPORT_USERS_FILE') ?? './users.txt'),
+    keysFile: path.resolve(cwd, readString(env, 'DASHPORT_KEYS_FILE') ?? './keys.txt'),
+  };
+}
 export const SESSION_SECRET_MIN_CHARS = 32;
 const DEFAULT_SESSION_TTL_SECONDS = 12 * 3600;
 
@@ -131,8 +139,7 @@ export function parseAuthConfig(env: Env, options: { cwd: string }): AuthConfig 
     enabled,
     sessionSecret,
     sessionTtlSeconds: DEFAULT_SESSION_TTL_SECONDS,
-    usersFile: path.resolve(options.cwd, readString(env, 'DASHPORT_USERS_FILE') ?? './users.txt'),
-    keysFile: path.resolve(options.cwd, readString(env, 'DASHPORT_KEYS_FILE') ?? './keys.txt'),
+    ...credentialFiles(env, options.cwd),
     proxyUserHeader,
     proxyGroupsHeader,
     oidc,

@@ -43,6 +43,8 @@ export interface DashportMetrics {
   readonly cacheMisses: Counter<'layer'>;
   readonly queryDuration: TrackedHistogram<'dataset'>;
   readonly rateLimited: Counter<'route'>;
+  /** Sign-in attempts (`POST /auth/login`, HTTP Basic verifications) by method and outcome. */
+  readonly signIns: Counter<'method' | 'outcome'>;
   /** Set with BREAKER_STATE_VALUE. */
   readonly circuitBreakerState: Gauge<'breaker'>;
   readonly workerRestarts: Counter<'reason'>;
@@ -120,6 +122,12 @@ export function createMetrics(options: MetricsOptions): DashportMetrics {
       name: 'dashport_rate_limited_requests_total',
       help: 'Requests refused with 429 by the rate limiter, by route pattern.',
       labelNames: ['route'],
+      registers,
+    }),
+    signIns: new Counter({
+      name: 'dashport_sign_ins_total',
+      help: 'Sign-in attempts by method (basic, form, oidc) and outcome (success, failure, limited).',
+      labelNames: ['method', 'outcome'],
       registers,
     }),
     circuitBreakerState: new Gauge({

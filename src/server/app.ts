@@ -10,6 +10,7 @@ import { createAuthServices } from '../auth/auth-services.js';
 import type { Config } from '../config/config.js';
 import { createDashboardStore } from '../dashboards/dashboard-store.js';
 import { loadSettings } from '../engine/dataset-settings.js';
+import { createRateLimitCounters } from '../resilience/rate-limit-store.js';
 import type { Catalog } from '../engine/catalog.js';
 import type { DatasetQueries } from '../engine/dataset-queries.js';
 import type { Logger } from '../logger.js';
@@ -23,6 +24,7 @@ import { captureServerError } from './plugins/sentry.js';
 import errorHandler from './plugins/error-handler.js';
 import { rateLimitPlugin } from './plugins/rate-limit.js';
 import serverTiming from './plugins/server-timing.js';
+import { authRoutes } from './routes/auth/index.js';
 import { dashboardRoutes } from './routes/dashboards/index.js';
 import { datasetRoutes } from './routes/datasets/index.js';
 import { docsRoutes } from './routes/docs/index.js';
@@ -108,8 +110,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // every route that serves data.
   const dashboards = createDashboardStore({ dir: config.dashboardsDir, logger: deps.logger });
   const settingsSnapshot = await loadSettings(config.dataDir);
-  const authServices = createAuthServices({
+  const authServices = await createAuthServices({
     config,
+    counters: shared?.rateLimitCounters ?? createRateLimitCounters(),
+    onSignIn: (method, outcome, name) => {
+      deps.operations.metrics.signIns.inc({ method, outcome });
+      deps.logger.info({ event: 'sign_in', method, outcome, user: name }, `sign-in ${outcome}`);
+    },
     rules: createAccessRules({
       // The catalog's settings follow a reloaded dashport.yaml; database datasets are not in it.
       datasetSettings: (id) =>
@@ -122,12 +129,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     resolvers: authServices.resolvers,
     skipRoutes: [...QUIET_ROUTES, '/health'],
     publicUrl: config.auth.publicUrl,
+    challenge: authServices.challenge,
   });
+  if (config.auth.enabled) {
+    await app.register(authRoutes, {
+      auth: config.auth,
+      services: authServices,
+      production: config.isProduction,
+      onSignIn: (outcome) => deps.operations.metrics.signIns.inc({ method: 'form', outcome }),
+    });
+  }
 
   if (shared) {
     await app.register(ingestRoutes, {
       live: shared.live,
       apiToken: config.apiToken,
+      authEnabled: config.auth.enabled,
       bodyLimitBytes: config.bodyLimitBytes,
     });
     await app.register(eventRoutes, {
@@ -149,8 +166,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // `dashport dev` (and a development serve) pick up an edited dashboard without a restart.
     watch: config.env === 'development',
   });
-  await app.register(docsRoutes);
-  await registerSignInRoutes(app, { config, logger: deps.logger });
+  await app.register(docsRoutes, {
+    datasetIds: () => deps.queries.list().map((dataset) => dataset.id),
+    dashboardIds: () => dashboards.list().map((entry) => entry.id),
+  });
+  await registerSignInRoutes(app, {
+    config,
+    logger: deps.logger,
+    onSignIn: (outcome) => deps.operations.metrics.signIns.inc({ method: 'oidc', outcome }),
+  });
   await app.register(webRoutes, {});
   return app;
 }

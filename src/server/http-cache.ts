@@ -24,6 +24,7 @@ function matches(header: string | undefined, etag: string): boolean {
 /**
  * Sets the validators and answers 304 when they match; returns true when the reply was sent.
  * Data responses are revalidated every time (`no-cache`) so a new version is seen at once.
+ * With access control on they are `private`: a shared cache never answers another viewer.
  */
 export function answerConditional(
   request: FastifyRequest,
@@ -32,7 +33,8 @@ export function answerConditional(
   lastModified: Date | undefined,
 ): boolean {
   reply.header('ETag', etag);
-  reply.header('Cache-Control', 'no-cache');
+  // With access control on, an answer is for its viewer alone: no shared cache keeps it.
+  reply.header('Cache-Control', request.server.access.enabled ? 'private, no-cache' : 'no-cache');
   if (lastModified !== undefined && !Number.isNaN(lastModified.getTime())) {
     reply.header('Last-Modified', lastModified.toUTCString());
   }

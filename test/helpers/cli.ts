@@ -16,6 +16,8 @@ export interface CliOptions {
   /** Working directory; a temp dir keeps a `.env` in the repo out of the test. */
   readonly cwd: string;
   readonly timeoutMs?: number;
+  /** Written to the process's stdin, which is then closed (default: no stdin). */
+  readonly input?: string;
 }
 
 export interface CliResult {
@@ -51,8 +53,9 @@ export function spawnCli(args: readonly string[], options: CliOptions): CliProce
   const child = spawn(process.execPath, [MAIN_JS, ...args], {
     cwd: options.cwd,
     env: cliEnv(options.env),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  if (options.input !== undefined) child.stdin?.end(options.input);
   let stdout = '';
   let stderr = '';
   const listeners = new Set<() => void>();

@@ -34,6 +34,8 @@ export interface AuthPluginOptions {
   readonly skipRoutes: readonly string[];
   /** For the CSRF origin check. */
   readonly publicUrl: string | undefined;
+  /** Set when 401s carry `WWW-Authenticate: Basic`. */
+  readonly challenge?: string | undefined;
 }
 
 async function auth(app: FastifyInstance, options: AuthPluginOptions): Promise<void> {
@@ -58,6 +60,16 @@ async function auth(app: FastifyInstance, options: AuthPluginOptions): Promise<v
       }
     }
   });
+  if (options.challenge !== undefined) {
+    // A browser shows its own password dialog for a Basic challenge, even on fetch(); the web
+    // app has a sign-in page instead. Browsers mark every request with Sec-Fetch-Mode, API
+    // clients do not, so only they are challenged.
+    app.addHook('onSend', async (request, reply) => {
+      if (reply.statusCode === 401 && request.headers['sec-fetch-mode'] !== undefined) {
+        reply.removeHeader('www-authenticate');
+      }
+    });
+  }
 }
 
 export default fp(auth, { name: 'dashport-auth', fastify: '5.x' });

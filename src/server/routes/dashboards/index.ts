@@ -21,7 +21,10 @@ import type {
   DashboardDefinition,
   DashboardListResponse,
 } from '../../../shared/dashboard-types.js';
+import type { Identity } from '../../../auth/identity.js';
+import type { AccessControl } from '../../../auth/access-control.js';
 import { answerConditional, etagFor } from '../../http-cache.js';
+import { authorize } from '../../plugins/auth.js';
 import {
   dashboardDataQuery,
   dashboardDataSchema,
@@ -70,6 +73,36 @@ function dashboardVersion(definition: DashboardDefinition, queries: DatasetQueri
   return hash.digest('base64url');
 }
 
+/**
+ * The executor's queries as `identity` may run them: a panel, annotation or filter over a
+ * dataset the viewer may not read fails with the 401/403 alone, the rest of the dashboard draws.
+ */
+function guardedQueries(
+  inner: DashboardQueries,
+  access: AccessControl,
+  identity: Identity,
+): DashboardQueries {
+  const check = (dataset: string) => access.assert(identity, { kind: 'dataset', id: dataset });
+  return {
+    columns: async (dataset) => {
+      check(dataset);
+      return inner.columns(dataset);
+    },
+    rows: async (dataset, raw) => {
+      check(dataset);
+      return inner.rows(dataset, raw);
+    },
+    aggregate: async (dataset, raw) => {
+      check(dataset);
+      return inner.aggregate(dataset, raw);
+    },
+    analysis: async (dataset, kind) => {
+      check(dataset);
+      return inner.analysis(dataset, kind);
+    },
+  };
+}
+
 export async function dashboardRoutes(
   app: FastifyInstance,
   options: DashboardRoutesOptions,
@@ -95,10 +128,20 @@ export async function dashboardRoutes(
         response: { 200: dashboardListSchema },
       },
     },
-    async (): Promise<DashboardListResponse> => ({
-      dashboards: store.list(),
-      schema: DASHBOARD_SCHEMA_PATH,
-    }),
+    async (request): Promise<DashboardListResponse> => {
+      const all = store.list();
+      const allowed = new Set(
+        request.server.access.readable(
+          request.identity,
+          'dashboard',
+          all.map((entry) => entry.id),
+        ),
+      );
+      return {
+        dashboards: all.filter((entry) => allowed.has(entry.id)),
+        schema: DASHBOARD_SCHEMA_PATH,
+      };
+    },
   );
 
   const jsonSchema = dashboardJsonSchema();
@@ -122,7 +165,10 @@ export async function dashboardRoutes(
         response: { 200: dashboardDefinitionSchema },
       },
     },
-    async (request) => store.get(request.params.id),
+    async (request) => {
+      authorize(request, { kind: 'dashboard', id: request.params.id });
+      return store.get(request.params.id);
+    },
   );
 
   app.get<ById>(
@@ -137,12 +183,20 @@ export async function dashboardRoutes(
       },
     },
     async (request, reply) => {
+      authorize(request, { kind: 'dashboard', id: request.params.id });
       const definition = store.get(request.params.id);
       const raw = request.query as RawQuery;
-      const etag = etagFor('dashboard', dashboardVersion(definition, options.queries), raw);
+      const { access } = request.server;
+      // Which of its datasets this viewer may read is part of the answer, so of its ETag: a
+      // browser that signs in as someone else never revalidates into the other's panels.
+      const readable = access
+        .readable(request.identity, 'dataset', dashboardDatasets(definition))
+        .join(',');
+      const version = `${dashboardVersion(definition, options.queries)}\0${readable}`;
+      const etag = etagFor('dashboard', version, raw);
       if (answerConditional(request, reply, etag, undefined)) return reply;
       return executeDashboard(definition, raw, {
-        queries: executor,
+        queries: access.enabled ? guardedQueries(executor, access, request.identity) : executor,
         onUnexpectedError: (error, context) =>
           request.log.error({ err: error, ...context }, 'dashboard panel failed'),
       });

@@ -14,6 +14,7 @@ import {
 } from '../../../engine/dataset-queries.js';
 import type { RawQuery } from '../../../engine/sql/query-types.js';
 import { answerConditional, etagFor } from '../../http-cache.js';
+import { authorize } from '../../plugins/auth.js';
 import { csvLine, ndjsonLine } from './row-encoders.js';
 import {
   aggregateQuerySchema,
@@ -62,7 +63,18 @@ export async function datasetRoutes(
         response: { 200: datasetListSchema },
       },
     },
-    async () => ({ datasets: queries.list() }),
+    async (request) => {
+      const all = queries.list();
+      // Left out, not refused: the list shows what this viewer may read.
+      const allowed = new Set(
+        request.server.access.readable(
+          request.identity,
+          'dataset',
+          all.map((dataset) => dataset.id),
+        ),
+      );
+      return { datasets: all.filter((dataset) => allowed.has(dataset.id)) };
+    },
   );
 
   api.get(
@@ -75,7 +87,10 @@ export async function datasetRoutes(
         response: { 200: datasetDetailSchema, 404: errorSchema },
       },
     },
-    async (request) => queries.describe(request.params.id),
+    async (request) => {
+      authorize(request, { kind: 'dataset', id: request.params.id });
+      return queries.describe(request.params.id);
+    },
   );
 
   api.get(
@@ -93,6 +108,7 @@ export async function datasetRoutes(
     },
     async (request, reply) => {
       const { id } = request.params;
+      authorize(request, { kind: 'dataset', id });
       const raw = request.query as RawQuery;
       const { entry, query } = queries.parseRows(id, raw);
       const etag = etagFor('rows', entry.version, raw);
@@ -142,6 +158,7 @@ export async function datasetRoutes(
     },
     async (request, reply) => {
       const { id } = request.params;
+      authorize(request, { kind: 'dataset', id });
       const raw = request.query as RawQuery;
       const etag = etagFor('aggregate', queries.versionOf(id), raw);
       const timings: QueryTimings = { dbMs: 0, cached: false };
@@ -168,6 +185,7 @@ export async function datasetRoutes(
     },
     async (request, reply) => {
       const { id, kind } = request.params;
+      authorize(request, { kind: 'dataset', id });
       const etag = etagFor(`analysis-${kind}`, queries.versionOf(id), {});
       const result = await queries.analysis(id, kind);
       if (answerConditional(request, reply, etag, lastModified(queries, id))) return reply;

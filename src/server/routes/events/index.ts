@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { SseHub } from '../../../live/sse-hub.js';
+import { authorize } from '../../plugins/auth.js';
 
 export interface EventRoutesOptions {
   readonly hub: SseHub;
@@ -32,6 +33,8 @@ export async function eventRoutes(
     },
     async (request, reply) => {
       const { id } = request.params;
+      // A subscriber gets a dataset's events only if it may read the dataset's rows.
+      authorize(request, { kind: 'dataset', id });
       options.assertDataset(id);
       const header = request.headers['last-event-id'];
       const lastEventId =

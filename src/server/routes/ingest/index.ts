@@ -9,12 +9,15 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { LiveService } from '../../../live/live-service.js';
 import { BATCH_MEDIA_TYPES, batchFormatOf } from '../../../live/parse-batch.js';
+import { authorize } from '../../plugins/auth.js';
 import { createBearerCheck } from './bearer-token.js';
 
 export interface IngestRoutesOptions {
   readonly live: LiveService;
-  /** DASHPORT_API_TOKEN; undefined turns writes off (403). */
+  /** DASHPORT_API_TOKEN; undefined (and auth off) turns writes off (403). */
   readonly apiToken: string | undefined;
+  /** Access control is on: write keys and users the rules admit may write too. */
+  readonly authEnabled?: boolean;
   readonly bodyLimitBytes: number;
 }
 
@@ -31,7 +34,11 @@ export async function ingestRoutes(
   app: FastifyInstance,
   options: IngestRoutesOptions,
 ): Promise<void> {
-  const checkToken = createBearerCheck(options.apiToken);
+  // Without a token and without access control nobody can write: say so (403, naming the
+  // variable) rather than asking for credentials that cannot exist.
+  const writesOff =
+    options.authEnabled !== true && (options.apiToken === undefined || options.apiToken === '');
+  const refuseWrites = createBearerCheck(undefined);
   // Every body arrives as text: the batch parser tells JSON, NDJSON and CSV apart by type and
   // answers an unsupported type with a 415 that lists the accepted ones.
   app.removeAllContentTypeParsers();
@@ -49,7 +56,7 @@ export async function ingestRoutes(
       schema: {
         tags: ['datasets'],
         summary: 'Append rows to a live dataset',
-        description: `Requires \`Authorization: Bearer <DASHPORT_API_TOKEN>\`. Body: a JSON array of objects, NDJSON or CSV with a header line (Content-Type ${Object.keys(BATCH_MEDIA_TYPES).join(', ')}). The batch is validated against the schema and written whole or not at all.`,
+        description: `Requires \`Authorization: Bearer <DASHPORT_API_TOKEN>\` or a write key (or, with access control on, a signed-in user the dataset's rule admits). Body: a JSON array of objects, NDJSON or CSV with a header line (Content-Type ${Object.keys(BATCH_MEDIA_TYPES).join(', ')}). The batch is validated against the schema and written whole or not at all.`,
         params: z.object({ id: z.string().min(1).max(200).describe('dataset id') }),
         response: {
           201: z.object({ inserted: z.number().int() }),
@@ -64,7 +71,9 @@ export async function ingestRoutes(
       },
       onRequest: async (request, reply) => {
         try {
-          checkToken(request.headers.authorization);
+          if (writesOff) refuseWrites(undefined);
+          const { id } = request.params as { id: string };
+          authorize(request, { kind: 'dataset', id }, 'write');
         } catch (error) {
           reply.header('WWW-Authenticate', 'Bearer realm="dashport"');
           throw error;

@@ -31,6 +31,8 @@ export interface OidcRoutesOptions {
   readonly sessionTtlSeconds: number;
   /** Secure cookies (HTTPS only) in production. */
   readonly secureCookies: boolean;
+  /** Counts each completed or failed sign-in (the sign-in metric). */
+  readonly onSignIn?: (outcome: 'success' | 'failure') => void;
 }
 
 const query = z.object({ next: z.string().optional() }).passthrough();
@@ -55,6 +57,7 @@ export async function oidcRoutes(app: FastifyInstance, options: OidcRoutesOption
     error: DashportError,
     retryHref: string,
   ): FastifyReply => {
+    options.onSignIn?.('failure');
     request.log.warn(
       { event: 'sign_in', method: 'oidc', outcome: 'failure', code: error.code },
       `OIDC sign-in failed: ${error.message}`,
@@ -106,6 +109,7 @@ export async function oidcRoutes(app: FastifyInstance, options: OidcRoutesOption
         secure: options.secureCookies,
         maxAge: options.sessionTtlSeconds,
       });
+      options.onSignIn?.('success');
       request.log.info(
         {
           event: 'sign_in',

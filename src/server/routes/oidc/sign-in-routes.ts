@@ -13,6 +13,8 @@ import { OIDC_LOGIN_PATH, oidcRoutes } from './index.js';
 export interface SignInRoutesOptions {
   readonly config: Pick<Config, 'auth' | 'isProduction'>;
   readonly logger: Logger;
+  /** Counts OIDC sign-ins by outcome. */
+  readonly onSignIn?: (outcome: 'success' | 'failure') => void;
 }
 
 export async function registerSignInRoutes(
@@ -43,5 +45,6 @@ export async function registerSignInRoutes(
     signer: createTokenSigner(sessionSecret),
     sessionTtlSeconds: auth.sessionTtlSeconds,
     secureCookies: options.config.isProduction,
+    ...(options.onSignIn === undefined ? {} : { onSignIn: options.onSignIn }),
   });
 }
