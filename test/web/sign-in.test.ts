@@ -4,10 +4,15 @@
  * sign-in link, the provider's (oidc-provider's) login and consent forms, and back on
  * Dashport with a session for the user and the groups the provider sent.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../src/auth/password-verifier.js';
 import { SESSION_COOKIE, verifySession } from '../../src/auth/session-claims.js';
 import { createTokenSigner } from '../../src/auth/signed-token.js';
+import { formatUsers } from '../../src/auth/users-file.js';
 import {
   TEST_CLIENT_ID,
   TEST_CLIENT_SECRET,
@@ -43,11 +48,26 @@ const PRIVATE_DASHBOARD = [
   '',
 ].join('\n');
 
+const LOCAL_USER = { name: 'carol', password: 'carol-local-password-42', groups: ['sales'] };
+
+let usersDir: string;
 let provider: TestProvider;
 let dashport: Dashport;
 let browser: Browser;
 
 beforeAll(async () => {
+  usersDir = mkdtempSync(path.join(os.tmpdir(), 'dashport-signin-users-'));
+  const usersFile = path.join(usersDir, 'users.txt');
+  writeFileSync(
+    usersFile,
+    formatUsers([
+      {
+        name: LOCAL_USER.name,
+        hash: await hashPassword(LOCAL_USER.password),
+        groups: LOCAL_USER.groups,
+      },
+    ]),
+  );
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
   provider = await startTestProvider({
@@ -60,7 +80,8 @@ beforeAll(async () => {
       {
         port,
         env: {
-          DASHPORT_AUTH: 'oidc',
+          DASHPORT_AUTH: 'basic,oidc',
+          DASHPORT_USERS_FILE: usersFile,
           DASHPORT_SESSION_SECRET: SESSION_SECRET,
           DASHPORT_PUBLIC_URL: publicUrl,
           DASHPORT_OIDC_ISSUER: provider.issuer,
@@ -77,6 +98,7 @@ afterAll(async () => {
   await browser?.close();
   await dashport?.stop();
   await provider?.stop();
+  if (usersDir !== undefined) rmSync(usersDir, { recursive: true, force: true });
 });
 
 async function signInAtProvider(page: Page, login: string): Promise<void> {
@@ -90,7 +112,7 @@ async function signInAtProvider(page: Page, login: string): Promise<void> {
 }
 
 describe('sign-in page', () => {
-  it('renders under the CSP at 360 px with no console error and offers the provider', async () => {
+  it('renders under the CSP at 360 px with no console error, and a local user signs in', async () => {
     const checked = await openCheckedPage(browser, { viewport: PHONE });
     try {
       const { page } = checked;
@@ -106,7 +128,25 @@ describe('sign-in page', () => {
       const box = await button.boundingBox();
       expect(box?.width ?? 0).toBeGreaterThan(200);
       expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(PHONE.width);
+      const form = page.locator('form[data-sign-in="basic"]');
+      await form.waitFor();
+      expect(await page.locator('.sign-in-or').textContent()).toBe('or');
+      expect(await horizontalOverflow(page)).toBe(0);
       await page.screenshot({ path: screenshotPath('sign-in-360') });
+
+      // A local user signs in with the form and lands on the private dashboard, drawn.
+      await page.fill('#sign-in-name', LOCAL_USER.name);
+      await page.fill('#sign-in-password', LOCAL_USER.password);
+      await page.click('form[data-sign-in="basic"] button[type="submit"]');
+      await page.waitForURL(`${dashport.url}/dashboards/private`);
+      await waitForPanelsDrawn(page);
+      expect(await page.locator('[data-panel]').count()).toBe(2);
+      expect(await horizontalOverflow(page)).toBe(0);
+      const me = await page.context().request.get(`${dashport.url}/auth/me`);
+      expect(await me.json()).toMatchObject({
+        authenticated: true,
+        identity: { name: LOCAL_USER.name, groups: LOCAL_USER.groups },
+      });
       expect(checked.problems).toEqual([]);
     } finally {
       await checked.close();
@@ -119,7 +159,13 @@ describe('OpenID Connect in Chromium', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     try {
       const page = await context.newPage();
-      await page.goto(`${dashport.url}/signin?next=%2Fdashboards%2Fprivate`);
+      // Anonymous: the private dashboard is not shown, and the page offers a sign-in.
+      await page.goto(`${dashport.url}/dashboards/private`);
+      const notice = page.locator('[data-sign-in-notice] a');
+      await notice.waitFor();
+      expect(await page.locator('[data-panel]').count()).toBe(0);
+      await notice.click();
+      await page.waitForURL(`${dashport.url}/signin?next=%2Fdashboards%2Fprivate`);
       await page.click('a[data-sign-in="oidc"]');
       await signInAtProvider(page, 'alice');
       await page.waitForURL(`${dashport.url}/dashboards/private`);
@@ -133,6 +179,11 @@ describe('OpenID Connect in Chromium', () => {
 
       await waitForPanelsDrawn(page);
       expect(await page.locator('[data-panel]').count()).toBe(2);
+      const me = await context.request.get(`${dashport.url}/auth/me`);
+      expect(await me.json()).toMatchObject({
+        authenticated: true,
+        identity: { kind: 'user', name: 'alice', groups: ['sales'] },
+      });
       await page.screenshot({ path: screenshotPath('oidc-private-dashboard') });
     } finally {
       await context.close();

@@ -3,7 +3,7 @@
  * 401, with a link to the sign-in page that returns here afterwards. Not on the sign-in page.
  */
 import { useEffect, useState } from 'react';
-import { UNAUTHORIZED_EVENT } from '../api/client.js';
+import { UNAUTHORIZED_EVENT, getJson } from '../api/client.js';
 import { signInHref } from '../pages/sign-in/next-path.js';
 import { useLocation } from '../router/location.js';
 
@@ -23,4 +23,17 @@ export function SignInNotice() {
       You need to sign in to see this. <a href={signInHref(`${pathname}${search}`)}>Sign in</a>
     </p>
   );
+}
+
+/**
+ * Asks `url` once so that a 401 brings up the notice: lists leave out what a viewer may not
+ * see, so a private dashboard is "not found" in the list until its own URL says "sign in".
+ */
+export function SignInProbe({ url }: { readonly url: string }) {
+  useEffect(() => {
+    const controller = new AbortController();
+    void getJson<unknown>(url, controller.signal).catch(() => undefined);
+    return () => controller.abort();
+  }, [url]);
+  return null;
 }
