@@ -62,6 +62,13 @@ export const ERROR_CATALOG = {
   },
   DASHPORT_ERR_CACHE: { status: 500, exitCode: EXIT_RUNTIME, title: 'Internal Server Error' },
   DASHPORT_ERR_UNREACHABLE: { status: 503, exitCode: EXIT_RUNTIME, title: 'Service Unavailable' },
+  DASHPORT_ERR_OIDC_STATE: { status: 400, exitCode: EXIT_RUNTIME, title: 'Bad Request' },
+  DASHPORT_ERR_OIDC_REFUSED: { status: 401, exitCode: EXIT_RUNTIME, title: 'Unauthorized' },
+  DASHPORT_ERR_OIDC_UNAVAILABLE: {
+    status: 503,
+    exitCode: EXIT_RUNTIME,
+    title: 'Service Unavailable',
+  },
   DASHPORT_ERR_INTERNAL: { status: 500, exitCode: EXIT_RUNTIME, title: 'Internal Server Error' },
 } as const satisfies Record<string, CatalogEntry>;
 
@@ -193,6 +200,24 @@ export class DataError extends DashportError {
     );
     this.file = details.file;
     this.line = details.line;
+  }
+}
+
+/**
+ * An OpenID Connect sign-in that cannot complete: the browser's state is missing, expired or
+ * does not match (400), the provider refused or answered something that fails validation
+ * (401), or the provider cannot be reached (503). Messages never carry a secret or a token.
+ */
+export class OidcError extends DashportError {
+  constructor(
+    code: Extract<
+      ErrorCode,
+      'DASHPORT_ERR_OIDC_STATE' | 'DASHPORT_ERR_OIDC_REFUSED' | 'DASHPORT_ERR_OIDC_UNAVAILABLE'
+    >,
+    message: string,
+    options: DashportErrorOptions = {},
+  ) {
+    super(code, message, options);
   }
 }
 

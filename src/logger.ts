@@ -24,14 +24,19 @@ export const REDACT_PATHS = [
   'dsn',
 ];
 
+/** OAuth values a URL may carry (the OIDC callback's `?code=`): redacted like passwords. */
+const OAUTH_QUERY_SECRETS = /([?&](?:code|id_token|access_token|refresh_token)=)[^&#\s]+/gi;
+
 /**
  * Replace the password of any URL in a string by `***` (postgres://u:secret@h → postgres://u:***@h),
- * and the signed token of an embed URL (`?embed_token=…`, a bearer credential) likewise.
+ * the signed token of an embed URL (`?embed_token=…`, a bearer credential) and OAuth codes and
+ * tokens in query strings likewise.
  */
 export function redactUrlSecrets(text: string): string {
   return text
     .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)([^@\s/]+)@/gi, '$1***@')
-    .replace(/([?&]embed_token=)[^&#\s"]+/g, '$1***');
+    .replace(/([?&]embed_token=)[^&#\s"]+/g, '$1***')
+    .replace(OAUTH_QUERY_SECRETS, '$1***');
 }
 
 export function createLogger(

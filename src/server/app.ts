@@ -32,6 +32,7 @@ import { docsRoutes } from './routes/docs/index.js';
 import { eventRoutes } from './routes/events/index.js';
 import { healthRoutes } from './routes/health/index.js';
 import { ingestRoutes } from './routes/ingest/index.js';
+import { registerSignInRoutes } from './routes/oidc/sign-in-routes.js';
 import { webRoutes } from './routes/web/index.js';
 import type { RuntimeState } from './runtime-state.js';
 
@@ -182,6 +183,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(docsRoutes, {
     datasetIds: () => deps.queries.list().map((dataset) => dataset.id),
     dashboardIds: () => dashboards.list().map((entry) => entry.id),
+  });
+  await registerSignInRoutes(app, {
+    config,
+    logger: deps.logger,
+    onSignIn: (outcome) => deps.operations.metrics.signIns.inc({ method: 'oidc', outcome }),
   });
   await app.register(webRoutes, {});
   return app;

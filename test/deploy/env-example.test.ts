@@ -36,6 +36,12 @@ const SPEC_VARIABLES = [
   'LOG_FORMAT',
   'SENTRY_DSN',
   'SENTRY_TRACES_SAMPLE_RATE',
+  // SPEC §9: OpenID Connect sign-in.
+  'DASHPORT_OIDC_ISSUER',
+  'DASHPORT_OIDC_CLIENT_ID',
+  'DASHPORT_OIDC_CLIENT_SECRET',
+  'DASHPORT_OIDC_GROUPS_CLAIM',
+  'DASHPORT_PUBLIC_URL',
 ] as const;
 
 /** Variables of SPEC §9 (access control) the example documents. */

@@ -79,10 +79,16 @@ export interface Dashport {
  * A copy of the bundled examples plus `extraDashboards` (file name → YAML), served by
  * `dashport dev` once every cache is warm.
  */
+export interface StartDashportOptions {
+  /** More environment variables (DASHPORT_AUTH, …). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Listen here (a test that must know the URL before the server starts); else a free port. */
+  readonly port?: number;
+}
+
 export async function startDashport(
   extraDashboards: Readonly<Record<string, string>> = {},
-  /** More variables for the server (access control, embed origins). */
-  extraEnv: Readonly<Record<string, string>> = {},
+  options: StartDashportOptions = {},
 ): Promise<Dashport> {
   requireBuild();
   ensureWebBuild();
@@ -93,7 +99,7 @@ export async function startDashport(
   for (const [name, text] of Object.entries(extraDashboards)) {
     writeFileSync(path.join(dataDir, 'dashboards', name), text);
   }
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const server = startServer({
     port,
     args: ['dev', dataDir],
@@ -106,7 +112,7 @@ export async function startDashport(
       DASHPORT_CACHE_DIR: path.join(root, 'cache'),
       DASHPORT_RATE_LIMIT: 'off',
       LOG_LEVEL: 'warn',
-      ...extraEnv,
+      ...options.env,
     },
   });
   const url = `http://127.0.0.1:${port}`;

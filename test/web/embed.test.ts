@@ -64,11 +64,13 @@ beforeAll(async () => {
     startDashport(
       {},
       {
-        DASHPORT_AUTH: 'basic',
-        DASHPORT_SESSION_SECRET: SECRET,
-        DASHPORT_USERS_FILE: tmp.join('users.txt'),
-        DASHPORT_KEYS_FILE: tmp.join('keys.txt'),
-        DASHPORT_EMBED_ORIGINS: `http://127.0.0.1:${allowedPort}`,
+        env: {
+          DASHPORT_AUTH: 'basic',
+          DASHPORT_SESSION_SECRET: SECRET,
+          DASHPORT_USERS_FILE: tmp.join('users.txt'),
+          DASHPORT_KEYS_FILE: tmp.join('keys.txt'),
+          DASHPORT_EMBED_ORIGINS: `http://127.0.0.1:${allowedPort}`,
+        },
       },
     ),
     launchChromium(),

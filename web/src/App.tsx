@@ -5,6 +5,8 @@ import { DashboardPage } from './pages/DashboardPage.js';
 import { DatasetPage } from './pages/DatasetPage.js';
 import { EmbedPage } from './pages/EmbedPage.js';
 import { HomePage } from './pages/HomePage.js';
+import { SignInPage } from './pages/SignInPage.js';
+import { SignInNotice } from './components/SignInNotice.js';
 
 function Page() {
   const { pathname, search } = useLocation();
@@ -18,6 +20,8 @@ function Page() {
       return <DatasetPage key={route.id} id={route.id} search={search} />;
     case 'embed':
       return <EmbedPage key={route.id} id={route.id} search={search} />;
+    case 'signin':
+      return <SignInPage search={search} />;
     case 'not-found':
       return (
         <main className="page" id="main">
@@ -48,6 +52,7 @@ export function App() {
           <a href="/docs">API</a>
         </nav>
       </header>
+      <SignInNotice />
       <Page />
     </>
   );

@@ -11,7 +11,8 @@ import './styles.css';
 // every page but home.
 initEmbedToken(window.location.pathname, window.location.search);
 preloadPage(window.location.pathname, window.location.search);
-if (window.location.pathname.replace(/\/+$/, '') !== '') void loadEcharts().catch(() => undefined);
+if (!['', '/signin'].includes(window.location.pathname.replace(/\/+$/, '')))
+  void loadEcharts().catch(() => undefined);
 
 const root = document.getElementById('root');
 if (root) {

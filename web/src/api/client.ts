@@ -35,6 +35,9 @@ function isErrorBody(value: unknown): value is ErrorBody {
   );
 }
 
+/** Dispatched on `window` when the API answers 401 (no identity, or an expired session). */
+export const UNAUTHORIZED_EVENT = 'dashport:unauthorized';
+
 export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
   let response: Response;
   try {
@@ -52,6 +55,8 @@ export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> 
     throw new ApiError(0, 'the server cannot be reached; check the connection and retry');
   }
   if (!response.ok) {
+    // The app offers a sign-in link wherever the API says a sign-in is needed.
+    if (response.status === 401) window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
     const body: unknown = await response.json().catch(() => undefined);
     const message = isErrorBody(body) ? body.message : `${response.status} ${response.statusText}`;
     throw new ApiError(response.status, message, isErrorBody(body) ? body : undefined);

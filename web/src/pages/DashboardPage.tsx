@@ -14,6 +14,7 @@ import { useResource } from '../api/use-resource.js';
 import { loadEcharts } from '../charts/load-echarts.js';
 import { FilterBar } from '../components/FilterBar.js';
 import { ProblemList } from '../components/ProblemList.js';
+import { SignInProbe } from '../components/SignInNotice.js';
 import { useLiveUpdates } from '../live/use-live-updates.js';
 import { Link } from '../router/Link.js';
 import { datasetPath, navigate } from '../router/location.js';
@@ -54,6 +55,7 @@ export function DashboardPage({ id, search }: DashboardPageProps) {
         <p>
           There is no dashboard <code>{id}</code>. <Link href="/">See all dashboards</Link>.
         </p>
+        <SignInProbe url={`/api/v1/dashboards/${encodeURIComponent(id)}`} />
       </main>
     );
   }

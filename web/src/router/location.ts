@@ -47,12 +47,14 @@ export type Route =
   | { readonly page: 'dashboard'; readonly id: string }
   | { readonly page: 'dataset'; readonly id: string }
   | { readonly page: 'embed'; readonly id: string }
+  | { readonly page: 'signin' }
   | { readonly page: 'not-found' };
 
 /** The page a path shows (the server answers the same paths with the app). */
 export function matchRoute(pathname: string): Route {
   const path = pathname.replace(/\/+$/, '') || '/';
   if (path === '/') return { page: 'home' };
+  if (path === '/signin') return { page: 'signin' };
   const match = /^\/(dashboards|datasets|embed)\/([^/]+)$/.exec(path);
   if (!match) return { page: 'not-found' };
   let id: string;

@@ -18,7 +18,13 @@ export const DEFAULT_WEB_ROOT = path.join(PACKAGE_ROOT, 'dist', 'web');
 export const ASSET_MAX_AGE_MS = 365 * 24 * 60 * 60 * 1000;
 
 /** Paths of the app's own pages: served the app's HTML, which routes on the client. */
-export const CLIENT_ROUTES = ['/', '/dashboards/:id', '/datasets/:id', '/embed/:id'] as const;
+export const CLIENT_ROUTES = [
+  '/',
+  '/dashboards/:id',
+  '/datasets/:id',
+  '/embed/:id',
+  '/signin',
+] as const;
 
 export interface WebRoutesOptions {
   /** The build output (index.html + assets/); defaults to dist/web in the package. */
