@@ -29,20 +29,23 @@ export function createSignInLimiter(
   return {
     async attempt(ip, name) {
       const [byIp, byUser] = await Promise.all([
-        counters.incr(`signin:ip:${ip}`, limits.perIp.windowMs),
-        counters.incr(userKey(name), limits.perUser.windowMs),
+        counters.take(`signin:ip:${ip}`, limits.perIp.windowMs, limits.perIp.max),
+        counters.take(userKey(name), limits.perUser.windowMs, limits.perUser.max),
       ]);
-      const over =
-        byIp.current > limits.perIp.max
-          ? { count: byIp, what: 'from this address' }
-          : byUser.current > limits.perUser.max
-            ? { count: byUser, what: 'for this user' }
-            : undefined;
+      const over = !byIp.allowed
+        ? { count: byIp, what: 'from this address' }
+        : !byUser.allowed
+          ? { count: byUser, what: 'for this user' }
+          : undefined;
       if (over !== undefined) {
+        // The attempt counts against the limit that refused it only.
+        if (byIp.allowed) counters.giveBack(byIp);
+        if (byUser.allowed) counters.giveBack(byUser);
+        const seconds = Math.max(1, Math.ceil(over.count.ttlMs / 1000));
         throw new DashportError(
           'DASHPORT_ERR_RATE_LIMITED',
-          `too many sign-in attempts ${over.what}; try again in ${Math.ceil(over.count.ttl / 1000)} s`,
-          { retryAfterSeconds: Math.max(1, Math.ceil(over.count.ttl / 1000)) },
+          `too many sign-in attempts ${over.what}; try again in ${seconds} s`,
+          { retryAfterSeconds: seconds },
         );
       }
     },
