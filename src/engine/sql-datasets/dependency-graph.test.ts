@@ -52,6 +52,13 @@ describe('planSqlDatasets', () => {
     expect(plan.failures.get('d')?.reason).toContain('reads "a", which cannot be built');
   });
 
+  it('suggests the quoted id when an unknown id differs by dashes', () => {
+    const plan = planSqlDatasets([node('x', 'seattle_weather')], new Set(['seattle-weather']));
+    expect(plan.failures.get('x')?.reason).toBe(
+      'unknown dataset "seattle_weather"; did you mean "seattle-weather" (quoted, as it has a dash)?; datasets are: seattle-weather',
+    );
+  });
+
   it('reports a dataset that reads itself', () => {
     const plan = planSqlDatasets([node('self', ['self', 3])], new Set());
     expect(plan.failures.get('self')).toEqual({
@@ -96,5 +103,21 @@ describe('withDependents', () => {
     const nodes = [node('a', 'trends'), node('b', 'a'), node('c', 'notes')];
     expect([...withDependents(['trends'], nodes)].sort()).toEqual(['a', 'b', 'trends']);
     expect([...withDependents(['notes'], nodes)].sort()).toEqual(['c', 'notes']);
+  });
+});
+
+describe('planSqlDatasets with refused statements', () => {
+  it('fails a dataset reading a refused one with the refusal, and does not report the refused one again', () => {
+    const plan = planSqlDatasets(
+      [node('b', ['bad', 2])],
+      new Set(),
+      new Map([['bad', { location: 'bad.sql', line: 1, reason: 'found an INSERT statement' }]]),
+    );
+    expect([...plan.failures.keys()]).toEqual(['b']);
+    expect(plan.failures.get('b')).toEqual({
+      location: 'b.sql',
+      line: 2,
+      reason: 'reads "bad", which cannot be built (bad.sql: found an INSERT statement)',
+    });
   });
 });

@@ -26,23 +26,34 @@ export interface BuildPlan {
 
 /**
  * Plans the build of `nodes` given the ids of every other dataset (files, SQLite tables,
- * PostgreSQL relations). Pure; ties are broken by id so the order is stable.
+ * PostgreSQL relations). `refused` are SQL datasets already known not to build (a refused
+ * statement): reading one fails too. Pure; ties are broken by id so the order is stable.
  */
 export function planSqlDatasets(
   nodes: readonly SqlDatasetNode[],
   otherIds: ReadonlySet<string>,
+  refused: ReadonlyMap<string, GraphFailure> = new Map(),
 ): BuildPlan {
   const byId = new Map(nodes.map((node) => [node.id, node]));
-  const failures = new Map<string, GraphFailure>();
+  const failures = new Map<string, GraphFailure>(refused);
 
   for (const node of nodes) {
-    const unknown = node.references.find((ref) => !byId.has(ref.id) && !otherIds.has(ref.id));
+    const unknown = node.references.find(
+      (ref) => !byId.has(ref.id) && !otherIds.has(ref.id) && !refused.has(ref.id),
+    );
     if (unknown !== undefined) {
-      const known = [...otherIds, ...byId.keys()].filter((id) => id !== node.id).sort();
+      const known = [...otherIds, ...byId.keys(), ...refused.keys()]
+        .filter((id) => id !== node.id)
+        .sort();
+      // `FROM noted_trends` for the id `noted-trends`: a dash needs quotes in SQL.
+      const dashed = unknown.id.replace(/_/g, '-');
+      const hint = known.includes(dashed)
+        ? `; did you mean "${dashed}" (quoted, as it has a dash)?`
+        : '';
       failures.set(node.id, {
         location: node.location,
         line: unknown.line,
-        reason: `unknown dataset "${unknown.id}"; datasets are: ${known.join(', ') || '(none)'}`,
+        reason: `unknown dataset "${unknown.id}"${hint}; datasets are: ${known.join(', ') || '(none)'}`,
       });
     }
   }
@@ -65,7 +76,8 @@ export function planSqlDatasets(
   // Kahn's algorithm over the SQL datasets; a dataset reading a failed one fails too.
   const order: string[] = [];
   const placed = new Set<string>();
-  const sqlDeps = (node: SqlDatasetNode) => node.references.filter((ref) => byId.has(ref.id));
+  const sqlDeps = (node: SqlDatasetNode) =>
+    node.references.filter((ref) => byId.has(ref.id) || refused.has(ref.id));
   let progressed = true;
   while (progressed) {
     progressed = false;
@@ -76,7 +88,7 @@ export function planSqlDatasets(
         failures.set(node.id, {
           location: node.location,
           line: failedDep.line,
-          reason: `reads "${failedDep.id}", which cannot be built (${byId.get(failedDep.id)?.location ?? failedDep.id}: ${failures.get(failedDep.id)?.reason ?? 'failed'})`,
+          reason: `reads "${failedDep.id}", which cannot be built (${failures.get(failedDep.id)?.location ?? failedDep.id}: ${failures.get(failedDep.id)?.reason ?? 'failed'})`,
         });
         progressed = true;
         continue;
@@ -88,6 +100,7 @@ export function planSqlDatasets(
       }
     }
   }
+  for (const id of refused.keys()) failures.delete(id);
   return { order, failures };
 }
 
