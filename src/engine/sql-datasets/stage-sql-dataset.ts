@@ -87,8 +87,16 @@ export async function stageSqlDataset(options: StageOptions): Promise<void> {
       await connection.run(setup);
     }
     statement = 'binding the statement';
-    // On the statement's own first line, so DuckDB's `LINE n` is the file's line n.
-    await connection.run(`CREATE TEMP VIEW ${RESULT_VIEW} AS ${options.text}`);
+    // On the statement's own first line, so DuckDB's `LINE n` is the file's line n. Prepared
+    // from exactly one extracted statement, so nothing after the SELECT can run here either.
+    const extracted = await connection.extractStatements(
+      `CREATE TEMP VIEW ${RESULT_VIEW} AS ${options.text}`,
+    );
+    if (extracted.count !== 1) {
+      throw new Error(`${extracted.count} statements; a SQL dataset is exactly one SELECT`);
+    }
+    const prepared = await extracted.prepare(0);
+    await prepared.run();
     statement = 'running the statement';
     await connection.run(
       `COPY (SELECT * FROM ${RESULT_VIEW}) TO ${sqlString(options.target)} (FORMAT parquet, COMPRESSION snappy)`,
