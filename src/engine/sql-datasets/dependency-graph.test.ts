@@ -59,6 +59,13 @@ describe('planSqlDatasets', () => {
     );
   });
 
+  it('says that PostgreSQL datasets cannot be read yet', () => {
+    const plan = planSqlDatasets([node('x', 'pg.orders')], new Set(['trends']));
+    expect(plan.failures.get('x')?.reason).toBe(
+      'unknown dataset "pg.orders"; SQL datasets over PostgreSQL datasets are not supported yet; datasets are: trends',
+    );
+  });
+
   it('reports a dataset that reads itself', () => {
     const plan = planSqlDatasets([node('self', ['self', 3])], new Set());
     expect(plan.failures.get('self')).toEqual({

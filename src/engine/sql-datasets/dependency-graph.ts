@@ -49,7 +49,9 @@ export function planSqlDatasets(
       const dashed = unknown.id.replace(/_/g, '-');
       const hint = known.includes(dashed)
         ? `; did you mean "${dashed}" (quoted, as it has a dash)?`
-        : '';
+        : unknown.id.startsWith('pg.')
+          ? '; SQL datasets over PostgreSQL datasets are not supported yet'
+          : '';
       failures.set(node.id, {
         location: node.location,
         line: unknown.line,
