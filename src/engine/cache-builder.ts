@@ -188,6 +188,7 @@ export async function buildCache(
         outcome = await buildSqlDataset(source, settings, context, sqlInput, {
           threads: options.threads ?? Math.max(1, os.availableParallelism()),
           memoryLimit: options.memoryLimit ?? BUILD_MEMORY_LIMIT,
+          tempDirectory: path.join(options.cacheDir, '.spill'),
           timeoutMs: SQL_DATASET_TIMEOUT_MS,
         });
       } else {

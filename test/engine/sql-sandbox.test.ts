@@ -113,6 +113,31 @@ describe('stageSqlDataset', () => {
     expect(error.message).toContain('missing_column');
   });
 
+  it('interrupts a statement past its deadline, and spills past its memory limit', async () => {
+    const slow = stageSqlDataset({
+      text: 'SELECT count(*) FROM range(1000000000000) a',
+      file: 'slow.sql',
+      views: [],
+      target: tmp.join('cache', 'slow.parquet'),
+      threads: 1,
+      timeoutMs: 300,
+    });
+    await expect(slow).rejects.toThrow('interrupted after 0.3 s');
+    const spill = tmp.join('cache', '.spill');
+    const target = tmp.join('cache', 'sorted.parquet');
+    await stageSqlDataset({
+      text: 'SELECT range AS n, md5(range::VARCHAR) AS h FROM range(1500000) ORDER BY h',
+      file: 'big.sql',
+      views: [],
+      target,
+      threads: 1,
+      memoryLimit: '64MB',
+      tempDirectory: spill,
+      timeoutMs: 60_000,
+    });
+    expect((await stat(target)).size).toBeGreaterThan(20 * 1024 * 1024);
+  });
+
   it('loads no extension at run time', async () => {
     const error = await failure("SELECT * FROM read_xlsx('x.xlsx')");
     expect(error.message).toMatch(/read_xlsx|extension|Catalog Error|Permission/);

@@ -34,6 +34,7 @@ export interface SqlDatasetInput {
 export interface SandboxLimits {
   readonly threads: number;
   readonly memoryLimit?: string;
+  readonly tempDirectory?: string;
   readonly timeoutMs: number;
 }
 

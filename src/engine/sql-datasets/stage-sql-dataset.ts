@@ -28,6 +28,8 @@ export interface StageOptions {
   readonly target: string;
   readonly threads: number;
   readonly memoryLimit?: string;
+  /** Where a large statement spills past the memory limit (the build's spill folder). */
+  readonly tempDirectory?: string;
   readonly timeoutMs: number;
 }
 
@@ -38,10 +40,13 @@ const RESULT_VIEW = '_dashport_sql_dataset';
 const LINE_CONTEXT = /\n*\s*LINE (\d+):[\s\S]*$/;
 
 /** Settings of the sandbox instance, fixed at creation. */
-export function sandboxSettings(options: Pick<StageOptions, 'threads' | 'memoryLimit'>) {
+export function sandboxSettings(
+  options: Pick<StageOptions, 'threads' | 'memoryLimit' | 'tempDirectory'>,
+) {
   return {
     threads: String(options.threads),
     ...(options.memoryLimit === undefined ? {} : { memory_limit: options.memoryLimit }),
+    ...(options.tempDirectory === undefined ? {} : { temp_directory: options.tempDirectory }),
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
     allow_community_extensions: 'false',
@@ -73,7 +78,11 @@ export function viewStatements(views: readonly SandboxView[]): string[] {
 export async function stageSqlDataset(options: StageOptions): Promise<void> {
   const instance = await DuckDBInstance.create(':memory:', sandboxSettings(options));
   const connection = await instance.connect();
-  const timer = setTimeout(() => connection.interrupt(), options.timeoutMs);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    connection.interrupt();
+  }, options.timeoutMs);
   let statement = 'setting up the sandbox';
   try {
     const allowed = [...options.views.map((view) => view.parquet), options.target];
@@ -102,7 +111,11 @@ export async function stageSqlDataset(options: StageOptions): Promise<void> {
       `COPY (SELECT * FROM ${RESULT_VIEW}) TO ${sqlString(options.target)} (FORMAT parquet, COMPRESSION snappy)`,
     );
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = timedOut
+      ? `interrupted after ${options.timeoutMs / 1000} s`
+      : error instanceof Error
+        ? error.message
+        : String(error);
     const line =
       statement === 'binding the statement' ? LINE_CONTEXT.exec(message)?.[1] : undefined;
     throw new DataError(
