@@ -4,9 +4,10 @@
  * with what reads it — when a dataset it reads changes, and a statement other than one SELECT,
  * or one reaching for files, fails that dataset alone with its file and line in /health.
  */
-import { writeFile } from 'node:fs/promises';
+import { utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cacheStatusReport } from '../../src/engine/cache-status.js';
 import type { AggregateResponse, DatasetDetail, RowsResponse } from '../../src/shared/api-types.js';
 import { csvText } from '../helpers/fixture-data.js';
 import { type TempDir, createTempDir } from '../helpers/temp-dir.js';
@@ -243,5 +244,22 @@ describe('rebuild after a dataset it reads changes', () => {
     await test.deps.catalog.refresh();
     const { body } = await get<DatasetDetail>('/api/v1/datasets/joined');
     expect(body.rows).toBe(sales.filter((s) => s.units > 5).length);
+  });
+
+  it('shows as stale in cache status when a file it reads is touched, and fresh once verified', async () => {
+    const state = async () =>
+      new Map((await cacheStatusReport(dataDir, cacheDir)).map((e) => [e.id, e.state]));
+    expect((await state()).get('by-category')).toBe('fresh');
+    const later = new Date(Date.now() + 5_000);
+    await utimes(path.join(dataDir, 'sales.csv'), later, later);
+    const touched = await state();
+    expect([touched.get('sales'), touched.get('joined'), touched.get('by-category')]).toEqual([
+      'stale',
+      'stale',
+      'stale',
+    ]);
+    const report = await buildTestCache(dataDir, cacheDir);
+    expect(report.outcomes.find((o) => o.id === 'joined')?.outcome.status).toBe('fresh');
+    expect((await state()).get('by-category')).toBe('fresh');
   });
 });
