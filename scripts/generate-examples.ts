@@ -41,6 +41,18 @@ export const EXAMPLE_SIZES = {
 /** The file's git blob hash, as vega-datasets' datapackage.json records it (`hash: sha1:…`). */
 const SEATTLE_WEATHER_SHA1 = '0f38b53bdc1c42c5e5d484f33b9d4d7b229e0e59';
 
+/**
+ * The SQL dataset of the management-tools example (SPEC §10): each milestone of notes.csv with
+ * the tool's trend values in the month it happened, one row per source.
+ */
+export const NOTED_TRENDS_SQL = `-- Each milestone (notes) with the tool's trend values that month (trends), one row per
+-- source: a SQL dataset, built into the cache and rebuilt when either file changes.
+SELECT n.date, n.tool, t.source, t.value, n.note
+FROM notes AS n
+JOIN trends AS t USING (date, tool)
+ORDER BY n.date, n.tool, t.source
+`;
+
 /** Per-dataset settings, in the `dashport.yaml` shape of SPEC §4. */
 export const EXAMPLE_SETTINGS = {
   datasets: {
@@ -55,6 +67,13 @@ export const EXAMPLE_SETTINGS = {
     notes: {
       title: 'Management tool milestones',
       description: 'Dated events behind the trends curves: books, articles and companies.',
+      time_column: 'date',
+    },
+    'noted-trends': {
+      title: 'Milestones with their trends',
+      description:
+        'Each milestone of the notes with the tool’s trend values in the month it happened, ' +
+        'one row per source: a SQL dataset joining notes and trends (noted-trends.sql).',
       time_column: 'date',
     },
     spots: {
@@ -139,6 +158,10 @@ export async function generateExamples(dir: string = EXAMPLES_DATA_DIR): Promise
   );
   written.push({ name: 'notes.csv', rows: TREND_NOTES.length, bytes: await sizeOf(notesFile) });
 
+  const notedTrendsFile = path.join(dir, 'noted-trends.sql');
+  await writeText(notedTrendsFile, NOTED_TRENDS_SQL);
+  written.push({ name: 'noted-trends.sql', rows: 0, bytes: await sizeOf(notedTrendsFile) });
+
   const spots = await generateSpots(path.join(dir, 'spots.parquet'), EXAMPLE_SIZES.spotsRows, {
     seed: EXAMPLE_SIZES.spotsSeed,
   });
@@ -176,7 +199,7 @@ async function main(): Promise<void> {
   const files = await generateExamples(dir);
   const width = Math.max(...files.map((file) => file.name.length));
   for (const file of files) {
-    const rows = file.name.endsWith('.yaml') ? '' : `${file.rows} rows`;
+    const rows = /\.(yaml|sql)$/.test(file.name) ? '' : `${file.rows} rows`;
     console.log(
       `${file.name.padEnd(width)}  ${rows.padStart(12)}  ${String(file.bytes).padStart(9)} bytes`,
     );

@@ -8,11 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { DashportError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { BuildFailure, Manifest } from './cache-store.js';
+import { type BuildFailure, type Manifest, readManifest, writeFailure } from './cache-store.js';
 import { type BuildOutcome, buildDataset } from './build-dataset.js';
 import { createDuckDb } from './duckdb.js';
 import { type DatasetSources, loadDatasetSources, settingsFor } from './load-datasets.js';
 import { isProcessAlive } from './process-alive.js';
+import { buildSqlDataset } from './sql-datasets/build-sql-dataset.js';
+import { planSqlBuilds } from './sql-datasets/plan-sql-builds.js';
 
 export interface DatasetBuildEvent {
   readonly id: string;
@@ -49,6 +51,8 @@ const BUILD_MEMORY_LIMIT = '512MB';
 const LOCK_STALE_MS = 60_000;
 const LOCK_HEARTBEAT_MS = 10_000;
 const LOCK_POLL_MS = 200;
+/** A SQL dataset's statement is interrupted past this (it runs once per change, not per request). */
+const SQL_DATASET_TIMEOUT_MS = 30 * 60 * 1000;
 
 /** Take the build lock of a cache dir, waiting for another builder if needed. */
 export async function acquireBuildLock(
@@ -110,9 +114,6 @@ export async function buildCache(
 ): Promise<BuildReport> {
   const started = performance.now();
   const datasets = await loadDatasetSources(options.dataDir);
-  const selected = run.only
-    ? datasets.sources.filter((s) => run.only?.includes(s.id))
-    : datasets.sources;
   if (run.only) {
     const unknown = run.only.filter((id) => !datasets.sources.some((s) => s.id === id));
     if (unknown.length > 0) {
@@ -122,22 +123,6 @@ export async function buildCache(
       );
     }
   }
-  const sizes = await Promise.all(
-    selected.map(async (source) => {
-      const all = await Promise.all(
-        source.files.map((file) =>
-          stat(file)
-            .then((s) => s.size)
-            .catch(() => 0),
-        ),
-      );
-      return Math.max(
-        1,
-        all.reduce((a, b) => a + b, 0),
-      );
-    }),
-  );
-  const totalBytes = sizes.reduce((a, b) => a + b, 0) || 1;
   const release = await acquireBuildLock(options.cacheDir, () =>
     options.logger.info(
       { cacheDir: options.cacheDir },
@@ -155,17 +140,60 @@ export async function buildCache(
   const outcomes: { id: string; outcome: BuildOutcome; seconds: number }[] = [];
   let doneBytes = 0;
   try {
+    // SQL datasets after the datasets they read; a selected dataset rebuilds what reads it.
+    const sqlPlan = await planSqlBuilds(db, datasets);
+    const wanted = run.only ? sqlPlan.withDependents(run.only) : undefined;
+    const byId = new Map(datasets.sources.map((s) => [s.id, s]));
+    const selected = [
+      ...datasets.sources.filter((s) => s.kind !== 'sql'),
+      ...sqlPlan.order.flatMap((id) => byId.get(id) ?? []),
+      ...datasets.sources.filter((s) => s.kind === 'sql' && sqlPlan.failures.has(s.id)),
+    ].filter((s) => wanted === undefined || wanted.has(s.id));
+    const sizes = await Promise.all(
+      selected.map(async (source) => {
+        const all = await Promise.all(
+          source.files.map((file) =>
+            stat(file)
+              .then((s) => s.size)
+              .catch(() => 0),
+          ),
+        );
+        return Math.max(
+          1,
+          all.reduce((a, b) => a + b, 0),
+        );
+      }),
+    );
+    const totalBytes = sizes.reduce((a, b) => a + b, 0) || 1;
     for (const [index, source] of selected.entries()) {
       const datasetStarted = performance.now();
       const progress = () => doneBytes / totalBytes;
-      const outcome = await buildDataset(source, settingsFor(datasets, source.id), {
+      const context = {
         db,
         cacheDir: options.cacheDir,
         version: options.version,
         ...(run.force === undefined ? {} : { force: run.force }),
-        onPhase: (phase) =>
+        onPhase: (phase: 'hashing' | 'converting' | 'analysing') =>
           run.onEvent?.({ id: source.id, status: 'building', phase, progress: progress() }),
-      });
+      };
+      const settings = settingsFor(datasets, source.id);
+      const sqlFailure = sqlPlan.failures.get(source.id);
+      const sqlInput = sqlPlan.inputs.get(source.id);
+      let outcome: BuildOutcome;
+      if (sqlFailure !== undefined) {
+        await writeFailure(options.cacheDir, source.id, sqlFailure);
+        const manifest = await readManifest(options.cacheDir, source.id);
+        outcome = { status: 'failed', failure: sqlFailure, manifest };
+      } else if (sqlInput !== undefined) {
+        outcome = await buildSqlDataset(source, settings, context, sqlInput, {
+          threads: options.threads ?? Math.max(1, os.availableParallelism()),
+          memoryLimit: options.memoryLimit ?? BUILD_MEMORY_LIMIT,
+          tempDirectory: path.join(options.cacheDir, '.spill'),
+          timeoutMs: SQL_DATASET_TIMEOUT_MS,
+        });
+      } else {
+        outcome = await buildDataset(source, settings, context);
+      }
       doneBytes += sizes[index] ?? 0;
       const seconds = (performance.now() - datasetStarted) / 1000;
       outcomes.push({ id: source.id, outcome, seconds });

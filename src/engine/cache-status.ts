@@ -24,11 +24,14 @@ export async function cacheStatusReport(
   const datasets = await loadDatasetSources(dataDir);
   const entries: CacheStatusEntry[] = [];
   for (const source of datasets.sources) {
-    const [manifest, failure, files] = await Promise.all([
+    const [manifest, failure] = await Promise.all([
       readManifest(cacheDir, source.id),
       readFailure(cacheDir, source.id),
-      fingerprintFiles(source.files),
     ]);
+    // A SQL dataset's entry also lists the sources of the datasets it reads: compare all of them.
+    const watched =
+      source.kind === 'sql' && manifest ? manifest.sources.map((s) => s.path) : source.files;
+    const files = await fingerprintFiles(watched).catch(() => []);
     let state: CacheState = 'missing';
     if (failure) state = 'broken';
     else if (manifest) {

@@ -40,6 +40,8 @@ export interface ConvertInputs {
   readonly files: SourceFileState[];
   readonly wantedSettings: string;
   readonly hashing: Promise<string>;
+  /** SQL datasets: writes the statement's rows to a Parquet file (sql-datasets/stage-sql-dataset.ts). */
+  readonly stageSql?: (target: string) => Promise<void>;
 }
 
 /** Source → Parquet → analyses → manifest, or a recorded failure. */
@@ -58,6 +60,7 @@ export async function convertSource(
   const temporaryParquet = temporaryPath(path.join(dir, 'data.parquet'));
   let contentHash: string | undefined;
   let stagedCsv: string | undefined;
+  let stagedParquet: string | undefined;
   const rejectTables = {
     table: `rejects_${process.pid}_${++rejectCounter}`,
     scan: `rejects_scan_${process.pid}_${rejectCounter}`,
@@ -73,6 +76,11 @@ export async function convertSource(
         .map((column) => `${sqlString(column.name)}: ${sqlString(sqlTypeOf(column.type))}`)
         .join(', ');
       reader = `read_csv(${sqlString(stagedCsv)}, header = true, columns = {${types}}, allow_quoted_nulls = false, auto_detect = false, delim = ',', quote = '"', escape = '"')`;
+    } else if (source.kind === 'sql') {
+      if (inputs.stageSql === undefined) throw new DataError(`${source.location}: not checked`);
+      stagedParquet = temporaryPath(path.join(dir, 'staged.parquet'));
+      await inputs.stageSql(stagedParquet);
+      reader = `read_parquet(${sqlString(stagedParquet)})`;
     } else if (source.kind === 'csv') {
       const delimiter = await csvDelimiter(db, source.files);
       reader = readerSql(source, {
@@ -176,6 +184,7 @@ export async function convertSource(
     return { status: 'failed', failure, manifest: previous };
   } finally {
     if (stagedCsv !== undefined) await rm(stagedCsv, { force: true });
+    if (stagedParquet !== undefined) await rm(stagedParquet, { force: true });
     await db.run(`DROP TABLE IF EXISTS ${quoteIdent(rejectTables.table)}`).catch(() => undefined);
     await db.run(`DROP TABLE IF EXISTS ${quoteIdent(rejectTables.scan)}`).catch(() => undefined);
   }

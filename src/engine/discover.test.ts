@@ -33,6 +33,7 @@ describe('fileKind', () => {
     ['shop.sqlite', 'sqlite', 'shop'],
     ['shop.sqlite3', 'sqlite', 'shop'],
     ['shop.db', 'sqlite', 'shop'],
+    ['noted-trends.sql', 'sql', 'noted-trends'],
     ['archive.2024.csv', 'csv', 'archive.2024'],
   ])('%j is %s with stem %j', (name, kind, stem) => {
     expect(fileKind(name)).toEqual({ kind, stem });

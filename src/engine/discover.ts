@@ -38,6 +38,7 @@ const EXTENSIONS: readonly [string, FileKind][] = [
   ['.sqlite', 'sqlite'],
   ['.sqlite3', 'sqlite'],
   ['.db', 'sqlite'],
+  ['.sql', 'sql'],
 ];
 
 /** Folders and files in the data dir that are never datasets. */
@@ -127,6 +128,13 @@ async function discoverFolder(
       location: name,
       reason:
         'a folder of SQLite files is not a dataset; put SQLite files directly in the data dir',
+    };
+  }
+  if (kind === 'sql') {
+    return {
+      location: name,
+      reason:
+        'a folder of .sql files is not a dataset; put each SQL dataset directly in the data dir',
     };
   }
   return {

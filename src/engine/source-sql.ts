@@ -50,6 +50,8 @@ export function readerSql(
       return `read_json(${files}, format = 'newline_delimited', union_by_name = true)`;
     case 'sqlite':
       throw new Error('SQLite sources are staged before they are read');
+    case 'sql':
+      throw new Error('SQL datasets are staged before they are read');
   }
 }
 

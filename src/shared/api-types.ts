@@ -13,7 +13,15 @@ export const COLUMN_TYPES: readonly ColumnType[] = [
   'timestamp',
 ];
 
-export type SourceKind = 'csv' | 'parquet' | 'json' | 'ndjson' | 'sqlite' | 'postgres';
+export type SourceKind =
+  | 'csv'
+  | 'parquet'
+  | 'json'
+  | 'ndjson'
+  | 'sqlite'
+  /** A `<id>.sql` file: one SELECT over other datasets (SPEC §10). */
+  | 'sql'
+  | 'postgres';
 
 /** A value as it travels in JSON: dates and timestamps are ISO strings. */
 export type CellValue = string | number | boolean | null;

@@ -19,6 +19,7 @@ const DATASET_FILES = [
   'spots.parquet',
   'heartbeats.csv',
   'seattle-weather.csv',
+  'noted-trends.sql',
 ];
 
 let instance: DuckDBInstance;
@@ -181,6 +182,7 @@ describe('bundled examples', () => {
         'notes.csv',
         'heartbeats.csv',
         'seattle-weather.csv',
+        'noted-trends.sql',
         'dashport.yaml',
       ]) {
         expect(await digest(path.join(dir, name)), name).toBe(await digest(dataFile(name)));

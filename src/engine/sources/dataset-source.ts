@@ -6,10 +6,11 @@
  * the API are the routes', so all of them are written once for every kind.
  *
  * Kinds: file and SQLite datasets (DuckDB over the Parquet cache: file-source.ts), PostgreSQL
- * tables and views (pushdown: src/engine/postgres/pg-dataset-source.ts). A SQL dataset is one
- * more source over its materialised Parquet; a rollup is a source that wraps another one and
- * answers from its Parquet rollups the aggregates they cover, delegating everything else. Both
- * are added to the catalog's list without touching a route.
+ * tables and views (pushdown: src/engine/postgres/pg-dataset-source.ts). A SQL dataset is
+ * served by the file source: its SELECT is materialised into the Parquet cache at build time
+ * (src/engine/sql-datasets/). A rollup is a source that wraps another one and answers from its
+ * Parquet rollups the aggregates they cover, delegating everything else; it is added to the
+ * catalog's list without touching a route.
  */
 import type {
   CellValue,
