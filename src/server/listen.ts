@@ -3,19 +3,20 @@
  * socket. With `buildCache: true` (dev, single process) it also builds the cache in the
  * background; under the supervisor the primary builds and tells the workers.
  */
-import os from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.js';
 import { buildCache } from '../engine/cache-builder.js';
 import { type Catalog, createCatalog } from '../engine/catalog.js';
 import type { DatasetQueries } from '../engine/dataset-queries.js';
 import { type DuckDb, createDuckDb } from '../engine/duckdb.js';
+import { deriveDuckDbResources } from '../engine/duckdb-resources.js';
 import { queryTimeoutMs } from '../engine/query-timeout.js';
 import { type SharedState, createSharedState } from '../live/shared-state.js';
 import type { Logger } from '../logger.js';
 import { BREAKER_STATE_VALUE } from '../observability/metrics.js';
 import { type Operations, createSingleProcessOperations } from '../observability/operations.js';
 import { detectMemoryLimit } from '../resilience/memory-limit.js';
+import { detectCpuCount } from '../supervisor/cpu-count.js';
 import { type AppDeps, buildApp } from './app.js';
 import { initSentry } from './plugins/sentry.js';
 import { type RuntimeState, createRuntimeState } from './runtime-state.js';
@@ -59,14 +60,25 @@ export interface RunningServer {
 
 export async function createServerDeps(options: ServerOptions): Promise<ServerDeps> {
   const { config, logger } = options;
-  const cpus = Math.max(1, os.availableParallelism());
-  const processes = Math.max(1, options.processes ?? 1);
+  const [cpu, memoryLimit] = await Promise.all([
+    detectCpuCount(),
+    detectMemoryLimit(config.memoryLimitMb),
+  ]);
+  // Each worker's DuckDB gets its share of the CPUs and of the memory budget, so workers
+  // together never oversubscribe the machine; past its limit DuckDB spills instead of growing.
+  const duck = deriveDuckDbResources({
+    cpus: cpu.cpus,
+    processes: options.processes ?? 1,
+    memoryLimitBytes: memoryLimit.bytes,
+    workerMemoryMb: config.workerMemoryMb,
+    memoryWarnPercent: config.memoryWarnPercent,
+  });
+  logger.debug({ threads: duck.threads, memoryLimitMb: duck.memoryLimitMb }, duck.reason);
   const db = await createDuckDb({
-    threads: Math.max(1, Math.floor(cpus / processes)),
+    threads: duck.threads,
     connections: 4,
     queryTimeoutMs: queryTimeoutMs(config),
-    // Data lives in Parquet; DuckDB's buffers stay within the worker's budget and spill past it.
-    memoryLimit: `${Math.max(128, config.workerMemoryMb)}MB`,
+    memoryLimit: `${duck.memoryLimitMb}MB`,
   });
   const files = createCatalog({ dataDir: config.dataDir, cacheDir: config.cacheDir, db, logger });
   await files.load();
@@ -75,7 +87,7 @@ export async function createServerDeps(options: ServerOptions): Promise<ServerDe
     options.operations ??
     createSingleProcessOperations({
       version: config.version,
-      memoryLimit: await detectMemoryLimit(config.memoryLimitMb),
+      memoryLimit,
       thresholds: {
         warnPercent: config.memoryWarnPercent,
         criticalPercent: config.memoryCriticalPercent,
