@@ -27,6 +27,8 @@ export interface RollupBuildContext {
   readonly db: DuckDb;
   readonly cacheDir: string;
   readonly definitions: Iterable<DashboardDefinition>;
+  /** Largest rollup, as a share of the dataset's rows (default DEFAULT_MAX_ROWS_SHARE). */
+  readonly maxRowsShare?: number;
 }
 
 function sqlString(text: string): string {
@@ -40,7 +42,10 @@ export async function buildRollups(
 ): Promise<RollupList | undefined> {
   const { db, cacheDir } = context;
   const id = manifest.id;
-  const specs = deriveRollups(id, manifest.columns, context.definitions);
+  const specs = deriveRollups(id, manifest.columns, context.definitions, {
+    rows: manifest.rows,
+    ...(context.maxRowsShare === undefined ? {} : { maxRowsShare: context.maxRowsShare }),
+  });
   if (specs.length === 0) {
     await rm(rollupListPath(cacheDir, id), { force: true });
     await rm(rollupDir(cacheDir, id), { recursive: true, force: true });

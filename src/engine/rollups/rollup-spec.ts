@@ -143,6 +143,47 @@ export function makeSpec(
   return { dataset, dimensions, measures: sortedMeasures, key };
 }
 
+/** Share of the base table's rows a rollup may have at most: a larger one saves too little. */
+export const DEFAULT_MAX_ROWS_SHARE = 0.5;
+
+const BUCKET_MS: Readonly<Record<TimeBucket, number>> = {
+  minute: 60_000,
+  hour: 3_600_000,
+  day: 86_400_000,
+  week: 7 * 86_400_000,
+  month: 28 * 86_400_000,
+  quarter: 89 * 86_400_000,
+  year: 365 * 86_400_000,
+};
+
+/**
+ * An upper bound of a rollup's rows from the column statistics: the product of each
+ * dimension's distinct values (plus one for NULL), a time bucket's count from the column's
+ * range; without statistics a dimension counts as many values as the table has rows.
+ */
+export function estimateRollupRows(
+  spec: Pick<RollupSpec, 'dimensions'>,
+  columns: readonly ColumnInfo[],
+  rows: number,
+): number {
+  let product = 1;
+  for (const dim of spec.dimensions) {
+    const stats = columns.find((c) => c.name === dim.column)?.stats ?? undefined;
+    let values = rows;
+    if (stats !== undefined && stats !== null) {
+      values = stats.distinct + (stats.nulls > 0 ? 1 : 0);
+      if (dim.bucket !== undefined) {
+        const min = Date.parse(String(stats.min));
+        const max = Date.parse(String(stats.max));
+        if (Number.isFinite(min) && Number.isFinite(max))
+          values = Math.min(values, Math.floor((max - min) / BUCKET_MS[dim.bucket]) + 2);
+      }
+    }
+    product *= Math.max(1, values);
+  }
+  return Math.min(product, rows);
+}
+
 function dimensionsKey(spec: RollupSpec): string {
   return JSON.stringify(spec.dimensions);
 }
@@ -155,13 +196,16 @@ export function deriveRollups(
   dataset: string,
   columns: readonly ColumnInfo[],
   definitions: Iterable<DashboardDefinition>,
+  size: { readonly rows: number; readonly maxRowsShare?: number },
 ): RollupSpec[] {
+  const limit = size.rows * (size.maxRowsShare ?? DEFAULT_MAX_ROWS_SHARE);
   const byDimensions = new Map<string, RollupSpec>();
   for (const definition of definitions) {
     for (const panel of definition.panels) {
       if (panel.dataset !== dataset) continue;
       const spec = specOf(definition, panel, columns);
       if (spec === undefined || spec.dimensions.length === 0) continue;
+      if (estimateRollupRows(spec, columns, size.rows) > limit) continue;
       const key = dimensionsKey(spec);
       const existing = byDimensions.get(key);
       byDimensions.set(
