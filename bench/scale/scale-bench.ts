@@ -313,10 +313,18 @@ ${panelLines.join('\n')}
   return { markdown, numbers };
 }
 
-/** The rollups /health lists for spots, as "n (rows)" text. */
+/** The rollups /health lists, as "dimensions (rows)" text. */
 function rollupsOf(health: unknown): string {
-  const datasets = (health as { cache?: { rollups?: { dataset: string; rows: number }[] } }).cache
-    ?.rollups;
-  if (!Array.isArray(datasets) || datasets.length === 0) return 'none';
-  return datasets.map((r) => `${r.dataset} ${r.rows.toLocaleString('en')} rows`).join(', ');
+  const rollups = (
+    health as {
+      checks?: { cache?: { rollups?: { dimensions: string; measures: string; rows: number }[] } };
+    }
+  ).checks?.cache?.rollups;
+  if (!Array.isArray(rollups) || rollups.length === 0) return 'none';
+  return rollups
+    .map(
+      (r) =>
+        `${r.dimensions}${r.measures ? ` [${r.measures}]` : ''} (${r.rows.toLocaleString('en')} rows)`,
+    )
+    .join('; ');
 }

@@ -13,6 +13,7 @@ import { type BuildOutcome, buildDataset } from './build-dataset.js';
 import { createDuckDb } from './duckdb.js';
 import { type DatasetSources, loadDatasetSources, settingsFor } from './load-datasets.js';
 import { isProcessAlive } from './process-alive.js';
+import { buildDashboardRollups } from './rollups/dashboard-rollups.js';
 
 export interface DatasetBuildEvent {
   readonly id: string;
@@ -39,6 +40,8 @@ export interface CacheBuilderOptions {
   readonly cacheDir: string;
   readonly version: string;
   readonly logger: Logger;
+  /** Dashboards whose rollups are built beside their datasets; default `<dataDir>/dashboards`. */
+  readonly dashboardsDir?: string;
   /** DuckDB threads for the build; defaults to the CPUs available. */
   readonly threads?: number;
   readonly memoryLimit?: string;
@@ -154,6 +157,12 @@ export async function buildCache(
   });
   const outcomes: { id: string; outcome: BuildOutcome; seconds: number }[] = [];
   let doneBytes = 0;
+  const rollups = buildDashboardRollups({
+    db,
+    cacheDir: options.cacheDir,
+    dashboardsDir: options.dashboardsDir ?? path.join(options.dataDir, 'dashboards'),
+    logger: options.logger,
+  });
   try {
     for (const [index, source] of selected.entries()) {
       const datasetStarted = performance.now();
@@ -192,6 +201,8 @@ export async function buildCache(
         ...(outcome.status === 'failed' ? { failure: outcome.failure } : {}),
         progress: progress(),
       });
+      // After the event: the dataset serves from its base table while its rollups build.
+      if (outcome.status !== 'failed') await rollups.build(outcome.manifest);
     }
   } finally {
     db.close();

@@ -102,6 +102,8 @@ export async function createServerDeps(options: ServerOptions): Promise<ServerDe
     onQuery: (dataset, ms) => metrics.queryDuration.observe({ dataset }, ms / 1000),
     onCacheLookup: (layer, outcome) =>
       (outcome === 'hit' ? metrics.cacheHits : metrics.cacheMisses).inc({ layer }),
+    onRollupLookup: (_dataset, outcome) =>
+      (outcome === 'hit' ? metrics.cacheHits : metrics.cacheMisses).inc({ layer: 'rollup' }),
     watchSources: options.watchSources ?? true,
   });
   // Attaches live segments to what the file catalog found.
@@ -157,7 +159,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (options.buildCache) {
     deps.state.building = true;
     built = buildCache(
-      { dataDir: config.dataDir, cacheDir: config.cacheDir, version: config.version, logger },
+      {
+        dataDir: config.dataDir,
+        cacheDir: config.cacheDir,
+        dashboardsDir: config.dashboardsDir,
+        version: config.version,
+        logger,
+      },
       {
         onEvent: (event) => {
           deps.state.buildProgress = event.progress;
