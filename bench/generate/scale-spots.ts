@@ -82,7 +82,7 @@ export function buildScaleSpotsQuery(rows: number, options: ScaleSpotsOptions = 
   const call = (id: string, entity: string): string =>
     `${prefixes}[${entity}] || (${id} % 10)::VARCHAR || chr(65 + ((${id} // 10) % 26)::INTEGER) || chr(65 + ((${id} // 260) % 26)::INTEGER) || chr(65 + ((${id} // 6760) % 26)::INTEGER)`;
   return `SELECT
-  make_timestamp(${startMs}000 + (i * ${spanMicros} // ${rows})) AS ts,
+  make_timestamp(${startMs}000 + (i::HUGEINT * ${spanMicros} // ${rows})::BIGINT) AS ts,
   round(${lows}[band_index] + ${widths}[band_index] * ${unit(draw(seed, 5))}, 1) AS frequency,
   band, mode,
   ${call('spotter_id', 'spotter_entity')} AS spotter,
