@@ -5,6 +5,9 @@ import { DashportError } from '../errors.js';
 import { buildCache } from '../engine/cache-builder.js';
 import { cacheStatusReport, formatStatusTable } from '../engine/cache-status.js';
 import { createCliContext } from './context.js';
+import { readManifest } from '../engine/cache-store.js';
+import { formatRollupTable, rollupSummaries } from '../engine/rollups/rollup-summary.js';
+import { manifestVersion } from '../engine/rollups/rollup-store.js';
 
 export async function cacheBuild(
   dataDir: string | undefined,
@@ -30,6 +33,7 @@ export async function cacheBuild(
     {
       dataDir: config.dataDir,
       cacheDir: config.cacheDir,
+      dashboardsDir: config.dashboardsDir,
       version: config.version,
       logger: bar ? logger.child({}, { level: 'warn' }) : logger,
     },
@@ -75,9 +79,26 @@ export async function cacheStatus(
 ): Promise<void> {
   const { config } = createCliContext(dataDir);
   const report = await cacheStatusReport(config.dataDir, config.cacheDir);
-  process.stdout.write(
-    flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatusTable(report),
+  const manifests = await Promise.all(
+    report.map((entry) => readManifest(config.cacheDir, entry.id)),
   );
+  const rollups = await rollupSummaries(
+    config.cacheDir,
+    report.map((entry, i) => {
+      const manifest = manifests[i];
+      return { id: entry.id, version: manifest ? manifestVersion(manifest) : 'missing' };
+    }),
+  );
+  if (flags.json) {
+    const withRollups = report.map((entry) => ({
+      ...entry,
+      rollups: rollups.filter((rollup) => rollup.dataset === entry.id),
+    }));
+    process.stdout.write(`${JSON.stringify(withRollups, null, 2)}\n`);
+  } else {
+    process.stdout.write(formatStatusTable(report));
+    if (rollups.length > 0) process.stdout.write(`\n${formatRollupTable(rollups)}`);
+  }
 }
 
 export async function cacheClear(): Promise<void> {

@@ -15,6 +15,7 @@ import { type DatasetSources, loadDatasetSources, settingsFor } from './load-dat
 import { isProcessAlive } from './process-alive.js';
 import { buildSqlDataset } from './sql-datasets/build-sql-dataset.js';
 import { planSqlBuilds } from './sql-datasets/plan-sql-builds.js';
+import { buildDashboardRollups } from './rollups/dashboard-rollups.js';
 
 export interface DatasetBuildEvent {
   readonly id: string;
@@ -41,6 +42,8 @@ export interface CacheBuilderOptions {
   readonly cacheDir: string;
   readonly version: string;
   readonly logger: Logger;
+  /** Dashboards whose rollups are built beside their datasets; default `<dataDir>/dashboards`. */
+  readonly dashboardsDir?: string;
   /** DuckDB threads for the build; defaults to the CPUs available. */
   readonly threads?: number;
   readonly memoryLimit?: string;
@@ -139,6 +142,12 @@ export async function buildCache(
   });
   const outcomes: { id: string; outcome: BuildOutcome; seconds: number }[] = [];
   let doneBytes = 0;
+  const rollups = buildDashboardRollups({
+    db,
+    cacheDir: options.cacheDir,
+    dashboardsDir: options.dashboardsDir ?? path.join(options.dataDir, 'dashboards'),
+    logger: options.logger,
+  });
   try {
     // SQL datasets after the datasets they read; a selected dataset rebuilds what reads it.
     const sqlPlan = await planSqlBuilds(db, datasets);
@@ -220,6 +229,8 @@ export async function buildCache(
         ...(outcome.status === 'failed' ? { failure: outcome.failure } : {}),
         progress: progress(),
       });
+      // After the event: the dataset serves from its base table while its rollups build.
+      if (outcome.status !== 'failed') await rollups.build(outcome.manifest);
     }
   } finally {
     db.close();

@@ -19,6 +19,7 @@ import type { PgHealth, PgSource } from '../engine/postgres/pg-source.js';
 import { queryTimeoutMs } from '../engine/query-timeout.js';
 import type { DatasetSource } from '../engine/sources/dataset-source.js';
 import { createFileSource } from '../engine/sources/file-source.js';
+import { createRollupSource } from '../engine/rollups/rollup-source.js';
 import { type SourceCatalog, createSourceCatalog } from '../engine/sources/source-catalog.js';
 import type { Logger } from '../logger.js';
 import type { LeaseSource } from '../resilience/lease-limiter.js';
@@ -44,6 +45,8 @@ export interface SharedStateOptions {
   /** Metrics hooks. */
   readonly onQuery?: (dataset: string, ms: number) => void;
   readonly onCacheLookup?: (layer: CacheLayer, outcome: 'hit' | 'miss') => void;
+  /** An aggregate answered from a rollup (hit) or, no rollup covering it, the base table. */
+  readonly onRollupLookup?: (dataset: string, outcome: 'hit' | 'miss') => void;
   readonly onSseDrop?: (dataset: string) => void;
   /** Watch source files and rebuild changed datasets (default true). */
   readonly watchSources?: boolean;
@@ -135,7 +138,13 @@ export async function createSharedState(options: SharedStateOptions): Promise<Sh
     pgDatasets = createPgDatasetSource({ source, db });
   }
   // PostgreSQL first: a `pg.*` id is the database's, as it always was.
-  const fileDatasets = createFileSource({ catalog, db });
+  // File datasets answer the aggregates their dashboards' rollups cover from the rollups.
+  const fileDatasets = createRollupSource({
+    inner: createFileSource({ catalog, db }),
+    db,
+    cacheDir: config.cacheDir,
+    ...(options.onRollupLookup === undefined ? {} : { onLookup: options.onRollupLookup }),
+  });
   const sources = createSourceCatalog(
     pgDatasets === undefined ? [fileDatasets] : [pgDatasets, fileDatasets],
   );
@@ -169,6 +178,7 @@ export async function createSharedState(options: SharedStateOptions): Promise<Sh
               {
                 dataDir: config.dataDir,
                 cacheDir: config.cacheDir,
+                dashboardsDir: config.dashboardsDir,
                 version: config.version,
                 logger,
               },

@@ -3,13 +3,13 @@
  * socket. With `buildCache: true` (dev, single process) it also builds the cache in the
  * background; under the supervisor the primary builds and tells the workers.
  */
-import os from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.js';
 import { buildCache } from '../engine/cache-builder.js';
 import { type Catalog, createCatalog } from '../engine/catalog.js';
 import type { DatasetQueries } from '../engine/dataset-queries.js';
 import { type DuckDb, createDuckDb } from '../engine/duckdb.js';
+import { deriveDuckDbResources } from '../engine/duckdb-resources.js';
 import { queryTimeoutMs } from '../engine/query-timeout.js';
 import { type SharedState, createSharedState } from '../live/shared-state.js';
 import type { Logger } from '../logger.js';
@@ -17,6 +17,7 @@ import { BREAKER_STATE_VALUE } from '../observability/metrics.js';
 import { type Operations, createSingleProcessOperations } from '../observability/operations.js';
 import type { LeaseSource } from '../resilience/lease-limiter.js';
 import { detectMemoryLimit } from '../resilience/memory-limit.js';
+import { detectCpuCount } from '../supervisor/cpu-count.js';
 import { type AppDeps, buildApp } from './app.js';
 import { initSentry } from './plugins/sentry.js';
 import { type RuntimeState, createRuntimeState } from './runtime-state.js';
@@ -62,14 +63,25 @@ export interface RunningServer {
 
 export async function createServerDeps(options: ServerOptions): Promise<ServerDeps> {
   const { config, logger } = options;
-  const cpus = Math.max(1, os.availableParallelism());
-  const processes = Math.max(1, options.processes ?? 1);
+  const [cpu, memoryLimit] = await Promise.all([
+    detectCpuCount(),
+    detectMemoryLimit(config.memoryLimitMb),
+  ]);
+  // Each worker's DuckDB gets its share of the CPUs and of the memory budget, so workers
+  // together never oversubscribe the machine; past its limit DuckDB spills instead of growing.
+  const duck = deriveDuckDbResources({
+    cpus: cpu.cpus,
+    processes: options.processes ?? 1,
+    memoryLimitBytes: memoryLimit.bytes,
+    workerMemoryMb: config.workerMemoryMb,
+    memoryWarnPercent: config.memoryWarnPercent,
+  });
+  logger.debug({ threads: duck.threads, memoryLimitMb: duck.memoryLimitMb }, duck.reason);
   const db = await createDuckDb({
-    threads: Math.max(1, Math.floor(cpus / processes)),
+    threads: duck.threads,
     connections: 4,
     queryTimeoutMs: queryTimeoutMs(config),
-    // Data lives in Parquet; DuckDB's buffers stay within the worker's budget and spill past it.
-    memoryLimit: `${Math.max(128, config.workerMemoryMb)}MB`,
+    memoryLimit: `${duck.memoryLimitMb}MB`,
   });
   const files = createCatalog({ dataDir: config.dataDir, cacheDir: config.cacheDir, db, logger });
   await files.load();
@@ -78,7 +90,7 @@ export async function createServerDeps(options: ServerOptions): Promise<ServerDe
     options.operations ??
     createSingleProcessOperations({
       version: config.version,
-      memoryLimit: await detectMemoryLimit(config.memoryLimitMb),
+      memoryLimit,
       thresholds: {
         warnPercent: config.memoryWarnPercent,
         criticalPercent: config.memoryCriticalPercent,
@@ -93,6 +105,8 @@ export async function createServerDeps(options: ServerOptions): Promise<ServerDe
     onQuery: (dataset, ms) => metrics.queryDuration.observe({ dataset }, ms / 1000),
     onCacheLookup: (layer, outcome) =>
       (outcome === 'hit' ? metrics.cacheHits : metrics.cacheMisses).inc({ layer }),
+    onRollupLookup: (_dataset, outcome) =>
+      (outcome === 'hit' ? metrics.cacheHits : metrics.cacheMisses).inc({ layer: 'rollup' }),
     watchSources: options.watchSources ?? true,
     ...(options.rateLimitServer === undefined ? {} : { rateLimitServer: options.rateLimitServer }),
   });
@@ -149,7 +163,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (options.buildCache) {
     deps.state.building = true;
     built = buildCache(
-      { dataDir: config.dataDir, cacheDir: config.cacheDir, version: config.version, logger },
+      {
+        dataDir: config.dataDir,
+        cacheDir: config.cacheDir,
+        dashboardsDir: config.dashboardsDir,
+        version: config.version,
+        logger,
+      },
       {
         onEvent: (event) => {
           deps.state.buildProgress = event.progress;

@@ -36,6 +36,7 @@ async function build(start: BuildStartMessage): Promise<number> {
       {
         dataDir: start.dataDir,
         cacheDir: start.cacheDir,
+        ...(start.dashboardsDir === undefined ? {} : { dashboardsDir: start.dashboardsDir }),
         version: start.version,
         logger,
         memoryLimit: start.memoryLimit,

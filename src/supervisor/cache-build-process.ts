@@ -48,6 +48,7 @@ export function startCacheBuild(options: {
     type: 'dashport:build-start',
     dataDir: config.dataDir,
     cacheDir: config.cacheDir,
+    dashboardsDir: config.dashboardsDir,
     version: config.version,
     logLevel: config.logLevel,
     logFormat: config.logFormat,

@@ -6,6 +6,8 @@ export interface BuildStartMessage {
   readonly type: 'dashport:build-start';
   readonly dataDir: string;
   readonly cacheDir: string;
+  /** Whose rollups the build writes. */
+  readonly dashboardsDir?: string;
   readonly version: string;
   readonly logLevel: LogLevel;
   readonly logFormat: 'text' | 'json';

@@ -3,6 +3,7 @@
  * memory and workers, and the configured dependencies — each bounded by a timeout so /health
  * answers even when a dependency hangs, and each with its latency.
  */
+import { rollupSummaries } from '../../../engine/rollups/rollup-summary.js';
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import type { Config } from '../../../config/config.js';
@@ -93,6 +94,10 @@ export async function gatherHealth(
   ]);
   const cacheStarted = performance.now();
   const datasets = datasetFacts(catalog);
+  const rollups = await rollupSummaries(
+    config.cacheDir,
+    catalog.list().map((entry) => ({ id: entry.id, version: entry.version })),
+  );
   const cacheLatencyMs = performance.now() - cacheStarted;
   return {
     config,
@@ -100,6 +105,7 @@ export async function gatherHealth(
     uptimeSeconds: Math.round((now.getTime() - operations.server.startedAt()) / 1000),
     data,
     datasets,
+    rollups,
     cacheLatencyMs,
     building: state.building,
     progress: Math.max(state.buildProgress, catalog.progress()),

@@ -11,6 +11,7 @@
  *   missing, or a security header is not enforced;
  * - healthy (200) otherwise.
  */
+import type { RollupSummary } from '../../../engine/rollups/rollup-summary.js';
 import type { Config } from '../../../config/config.js';
 import type { DatasetState } from '../../../shared/api-types.js';
 import type { MemorySnapshot } from '../../../resilience/memory-status.js';
@@ -75,6 +76,8 @@ export interface HealthInputs {
   readonly memory: MemorySnapshot;
   readonly workers: { readonly alive: number; readonly expected: number };
   readonly security: SecurityPosture;
+  /** Rollups of the file datasets (src/engine/rollups). */
+  readonly rollups?: readonly RollupSummary[];
   /** Present when DATABASE_URL is set. */
   readonly database?: Timed<true>;
   /** Present when REDIS_URL is set and a probe is wired. */
@@ -157,6 +160,7 @@ export function buildHealthReport(inputs: HealthInputs): HealthReport {
       ]),
     ),
     all_caches_warm: warm,
+    ...(inputs.rollups === undefined ? {} : { rollups: inputs.rollups }),
     response_time_ms: ms(inputs.cacheLatencyMs),
   };
 
