@@ -4,6 +4,8 @@
  * needs) are checked here too, so every problem names its path in the file.
  */
 import { z } from 'zod';
+import { MeasureSyntaxError } from '../errors.js';
+import { looksLikeMeasure, parseMeasure } from '../engine/sql/measure-expression.js';
 import { AGG_FUNCTIONS, TIME_BUCKETS } from '../engine/sql/parse-aggregate-query.js';
 import {
   AGGREGATE_MAX_BINS,
@@ -11,7 +13,7 @@ import {
   AGGREGATE_MAX_TOP,
   ROWS_MAX_LIMIT,
 } from '../engine/sql/query-types.js';
-import { PANEL_TYPES, type PanelType } from '../shared/dashboard-types.js';
+import { AGGREGATE_PANEL_TYPES, PANEL_TYPES, type PanelType } from '../shared/dashboard-types.js';
 
 const name = z.string().trim().min(1);
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
@@ -81,7 +83,11 @@ const panelSchema = z
       .max(AGGREGATE_MAX_BINS)
       .optional()
       .describe('Histogram bins of a numeric x.'),
-    y: name.optional(),
+    y: name
+      .optional()
+      .describe(
+        'The column to aggregate, or a computed measure over aggregates: "sum(revenue) / sum(units)" (numbers, + - * /, parentheses, count sum mean min max median distinct).',
+      ),
     agg: z
       .enum(AGG_FUNCTIONS as [string, ...string[]])
       .optional()
@@ -235,6 +241,7 @@ function checkPanel(panel: PanelInput, index: number, ctx: z.RefinementCtx): voi
   if (panel.type === 'scatter' && panel.y === undefined) {
     ctx.addIssue({ code: 'custom', path: at('y'), message: 'a scatter panel needs y (a column)' });
   }
+  checkMeasure(panel, index, ctx);
   if (panel.agg !== undefined && panel.agg !== 'count' && panel.y === undefined) {
     ctx.addIssue({
       code: 'custom',
@@ -258,6 +265,43 @@ function checkPanel(panel: PanelInput, index: number, ctx: z.RefinementCtx): voi
   }
   if (panel.annotations !== undefined && panel.x === undefined) {
     ctx.addIssue({ code: 'custom', path: at('annotations'), message: 'annotations need a time x' });
+  }
+}
+
+/**
+ * A computed measure in `y` is parsed at load, so a typo is reported with the file, the path
+ * and its position (params.position, which parse-dashboard-file turns into a line and column);
+ * its columns are checked against the dataset when the panel is queried.
+ */
+function checkMeasure(panel: PanelInput, index: number, ctx: z.RefinementCtx): void {
+  if (panel.y === undefined || !looksLikeMeasure(panel.y)) return;
+  const path = ['panels', index, 'y'];
+  if (!(AGGREGATE_PANEL_TYPES as readonly string[]).includes(panel.type)) {
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message: `a ${panel.type} panel takes a column as y; computed measures are for line, area, bar, histogram, heatmap and number panels`,
+    });
+    return;
+  }
+  if (panel.agg !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['panels', index, 'agg'],
+      message:
+        'agg does not combine with a computed measure in y; the measure names its aggregates',
+    });
+  }
+  try {
+    parseMeasure(panel.y, 'y');
+  } catch (error) {
+    if (!(error instanceof MeasureSyntaxError)) throw error;
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message: error.message.replace(/^y: /, ''),
+      params: { position: error.position },
+    });
   }
 }
 

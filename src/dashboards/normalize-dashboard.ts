@@ -12,6 +12,7 @@ import {
   toFilterExpression,
   upperBound,
 } from '../shared/dashboard-types.js';
+import { looksLikeMeasure } from '../engine/sql/measure-expression.js';
 import type { DashboardFile } from './dashboard-schema.js';
 
 /** Bins of a histogram panel that does not say. */
@@ -53,7 +54,11 @@ export function panelTitle(panel: FilePanel): string {
   if (panel.type === 'histogram') return `Distribution of ${panel.x ?? ''}`;
   const agg = panel.agg ?? 'count';
   const measure =
-    agg === 'count' || panel.y === undefined ? 'Rows' : `${humanize(agg)} of ${panel.y}`;
+    panel.y !== undefined && looksLikeMeasure(panel.y)
+      ? panel.y
+      : agg === 'count' || panel.y === undefined
+        ? 'Rows'
+        : `${humanize(agg)} of ${panel.y}`;
   const by = panel.x ?? panel.group;
   const per = panel.bucket !== undefined ? ` per ${panel.bucket}` : '';
   return by === undefined ? measure : `${measure} by ${by}${per}`;

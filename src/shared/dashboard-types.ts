@@ -120,6 +120,8 @@ export interface DashboardProblem {
   /** `panels[2].type`; empty for the whole file. */
   readonly path: string;
   readonly line?: number;
+  /** 1-based column of the problem on `line`, when it is known to the character (a measure). */
+  readonly column?: number;
   readonly message: string;
 }
 
