@@ -59,6 +59,7 @@ function datasetsOf(definition: DashboardDefinition): string[] {
   for (const panel of definition.panels) {
     ids.add(panel.dataset);
     if (panel.annotations) ids.add(panel.annotations.dataset);
+    for (const value of Object.values(panel.values ?? {})) ids.add(value.dataset);
   }
   for (const filter of definition.filters) ids.add(filter.dataset);
   return [...ids].sort();
