@@ -19,6 +19,7 @@ const DESKTOP = { width: 1280, height: 900 };
 const DRILL_YAML = `
 title: Drill
 dataset: trends
+refresh: 5s
 filters:
   - column: tool
     default: Benchmarking
@@ -193,6 +194,30 @@ describe('tabs', () => {
       await page.goBack();
       await page.waitForURL(/\/dashboards\/drill$/);
       await expect(page.locator('[data-panel="by-source"]').count()).resolves.toBe(1);
+    });
+  });
+});
+
+describe('refresh', () => {
+  it('re-fetches with If-None-Match and an unchanged view costs a 304', async () => {
+    await withPage(async ({ page }) => {
+      const statuses: number[] = [];
+      const conditional: (string | undefined)[] = [];
+      page.on('response', (response) => {
+        if (!response.url().includes('/api/v1/dashboards/drill/data')) return;
+        statuses.push(response.status());
+        conditional.push(response.request().headers()['if-none-match']);
+      });
+      await page.goto(`${dashport.url}/dashboards/drill`);
+      await waitForPanelsDrawn(page);
+      await page.waitForTimeout(5_500);
+      await expect.poll(() => statuses.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+      expect(statuses[0]).toBe(200);
+      expect(statuses[1]).toBe(304);
+      expect(conditional[1]).toMatch(/^"/);
+      await expect(
+        page.locator('[data-panel="by-source"]').getAttribute('data-state'),
+      ).resolves.toBe('ready');
     });
   });
 });

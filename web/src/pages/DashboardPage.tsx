@@ -94,7 +94,8 @@ function DashboardView({
   const [liveTick, setLiveTick] = useState(0);
   const [refreshTick, setRefreshTick] = useState(0);
   const query = dataQuery(search, definition.filters);
-  const key = `${definition.id}?${query}#${liveTick}.${refreshTick}`;
+  // Both ticks only grow: their sum names each reload (and `#0` the preloaded first one).
+  const key = `${definition.id}?${query}#${liveTick + refreshTick}`;
   // refresh: 30s re-asks with If-None-Match; an unchanged view is a 304 and redraws nothing.
   useEffect(() => {
     if (definition.refreshSeconds === undefined || definition.refreshSeconds <= 0) return undefined;
