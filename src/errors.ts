@@ -126,13 +126,26 @@ export class BadParameterError extends DashportError {
   }
 }
 
+/**
+ * A computed measure (`y: "sum(revenue) / sum(units)"`) that cannot be read: names the
+ * parameter, the text and the 1-based position of the problem in it.
+ */
+export class MeasureSyntaxError extends BadParameterError {
+  readonly position: number;
+  constructor(parameter: string, text: string, position: number, problem: string) {
+    super(parameter, `${parameter}: ${problem} at position ${position} of ${JSON.stringify(text)}`);
+    this.position = position;
+  }
+}
+
 /** A column name that is not in the dataset's schema. */
 export class UnknownColumnError extends DashportError {
-  constructor(parameter: string, column: string, available: readonly string[]) {
+  /** `where`: more about the place, e.g. ` at position 5 of "sum(x)"` for a measure. */
+  constructor(parameter: string, column: string, available: readonly string[], where = '') {
     const shown = available.slice(0, 30).join(', ') + (available.length > 30 ? ', …' : '');
     super(
       'DASHPORT_ERR_UNKNOWN_COLUMN',
-      `${parameter}: unknown column "${column}"; columns are: ${shown}`,
+      `${parameter}: unknown column "${column}"${where}; columns are: ${shown}`,
       { parameter },
     );
   }

@@ -16,7 +16,8 @@ export const JS_CSS_BUDGET_BYTES = 350 * 1024;
 export const DRAWN_BUDGET_MS = 1000;
 const DASHBOARDS = ['management-tools', 'radio-spots', 'heartbeats'] as const;
 const RUNS = 7;
-const PORT = 18_652;
+// Overridable: the machine may run other benches (other fixed ports) at the same time.
+const PORT = Number(process.env.DASHPORT_BENCH_WEB_PORT ?? 18_652);
 const BASE = `http://127.0.0.1:${PORT}`;
 const ASSETS = path.join(REPO_ROOT, 'dist', 'web', 'assets');
 const MARK = 'dashport:all-panels-drawn';

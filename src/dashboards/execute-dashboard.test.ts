@@ -204,3 +204,74 @@ describe('executeDashboard', () => {
     });
   });
 });
+
+describe('text panels and chained filters', () => {
+  const withText: DashboardDefinition = {
+    ...definition,
+    filters: [
+      ...definition.filters,
+      {
+        column: 'source',
+        label: 'Source',
+        kind: 'select',
+        multiple: true,
+        dataset: 'trends',
+        defaultValues: [],
+        dependsOn: ['tool'],
+      },
+    ],
+    panels: [
+      {
+        id: 'intro',
+        title: '',
+        type: 'text',
+        dataset: 'trends',
+        width: 'full',
+        text: '**Mean** {{ mean }}; broken {{ bad }} <script>x</script>',
+        values: {
+          mean: { dataset: 'trends', y: 'value', agg: 'mean', where: { value: ['gt.0'] } },
+          bad: { dataset: 'trends', y: 'nope', agg: 'sum' },
+        },
+      },
+    ],
+  };
+
+  it('fills placeholders from filtered aggregates and renders safe HTML', async () => {
+    const { queries, calls } = fakeQueries();
+    const response = await executeDashboard(withText, {}, { queries });
+    const panel = response.panels['intro'];
+    expect(panel).toMatchObject({
+      kind: 'text',
+      html: '<p><strong>Mean</strong> 1.5; broken – &lt;script&gt;x&lt;/script&gt;</p>\n',
+    });
+    expect(panel?.kind === 'text' && panel.valueErrors?.['bad']?.code).toBe(
+      'DASHPORT_ERR_UNKNOWN_COLUMN',
+    );
+    expect(calls).toContainEqual({
+      kind: 'aggregate',
+      dataset: 'trends',
+      raw: {
+        y: 'value',
+        agg: 'mean',
+        'filter.tool': ['eq.Benchmarking'],
+        'filter.value': ['gt.0'],
+      },
+    });
+  });
+
+  it('narrows the options of a filter by the values of the filters it depends on', async () => {
+    const { queries, calls } = fakeQueries();
+    await executeDashboard(withText, { tool: 'Outsourcing' }, { queries });
+    expect(calls).toContainEqual({
+      kind: 'aggregate',
+      dataset: 'trends',
+      raw: { 'filter.tool': ['eq.Outsourcing'], x: 'source', agg: 'count' },
+    });
+    // The filter it depends on lists every value, unnarrowed.
+    expect(calls).toContainEqual({
+      kind: 'aggregate',
+      dataset: 'trends',
+      raw: { x: 'tool', agg: 'count' },
+    });
+  });
+});

@@ -27,10 +27,12 @@ import {
 import {
   type FilterValues,
   annotationsQuery,
+  applyFilters,
   panelQuery,
   resolveFilterValues,
   toQueryString,
 } from './panel-query.js';
+import { renderMarkdown } from './render-markdown.js';
 
 /** Values a select filter lists, at most; a longer list is marked truncated. */
 export const FILTER_OPTIONS_LIMIT = 1000;
@@ -111,6 +113,9 @@ export async function executeDashboard(
 
   const panelEntries = definition.panels.map(async (panel): Promise<[string, PanelData]> => {
     try {
+      if (panel.type === 'text') {
+        return [panel.id, await textPanel(definition, panel, values, columnsOf, queries, report)];
+      }
       if (isAnalysisPanel(panel.type)) {
         const data = await queries.analysis(panel.dataset, panel.type);
         return [panel.id, { kind: 'analysis', dataset: panel.dataset, data }];
@@ -154,7 +159,8 @@ export async function executeDashboard(
   });
   const optionEntries = definition.filters.map(async (filter): Promise<[string, FilterOptions]> => {
     try {
-      return [filter.column, await filterOptions(filter, queries)];
+      const narrowing = await dependsOnQuery(definition, filter, values, columnsOf);
+      return [filter.column, await filterOptions(filter, queries, narrowing)];
     } catch (error) {
       return [filter.column, { error: report(`filters.${filter.column}`)(error) }];
     }
@@ -189,19 +195,87 @@ async function loadAnnotations(
   };
 }
 
-/** The values a select offers (every distinct value, by count query), or a date range's bounds. */
+/**
+ * The filters narrowing the options of `filter` (`depends_on`): the values in force of the
+ * filters it depends on, on the columns its dataset has.
+ */
+async function dependsOnQuery(
+  definition: DashboardDefinition,
+  filter: DashboardFilter,
+  values: FilterValues,
+  columnsOf: (dataset: string) => Promise<readonly string[]>,
+): Promise<Record<string, string | string[]>> {
+  const raw: Record<string, string | string[]> = {};
+  if (filter.dependsOn === undefined || filter.dependsOn.length === 0) return raw;
+  const parents = definition.filters.filter((other) => filter.dependsOn?.includes(other.column));
+  applyFilters(raw, parents, values, await columnsOf(filter.dataset));
+  return raw;
+}
+
+/** A text panel: each value's aggregate (filters applied), then the Markdown rendered safely. */
+async function textPanel(
+  definition: DashboardDefinition,
+  panel: DashboardPanel,
+  values: FilterValues,
+  columnsOf: (dataset: string) => Promise<readonly string[]>,
+  queries: DashboardQueries,
+  report: (part: string) => (error: unknown) => ErrorBody,
+): Promise<PanelData> {
+  const numbers: Record<string, number | null> = {};
+  const valueErrors: Record<string, ErrorBody> = {};
+  await Promise.all(
+    Object.entries(panel.values ?? {}).map(async ([name, value]) => {
+      try {
+        const spec: DashboardPanel = {
+          id: `${panel.id}.${name}`,
+          title: name,
+          type: 'number',
+          dataset: value.dataset,
+          width: panel.width,
+          ...(value.y !== undefined && { y: value.y }),
+          ...(value.agg !== undefined && { agg: value.agg }),
+          where: { ...panel.where, ...value.where },
+          ...(panel.ignoreFilters !== undefined && { ignoreFilters: panel.ignoreFilters }),
+        };
+        const columns = await columnsOf(value.dataset);
+        const { raw } = panelQuery(spec, definition.filters, values, columns);
+        const data = await queries.aggregate(value.dataset, raw);
+        numbers[name] = data.series[0]?.y[0] ?? null;
+      } catch (error) {
+        numbers[name] = null;
+        valueErrors[name] = report(`panels.${panel.id}.values.${name}`)(error);
+      }
+    }),
+  );
+  return {
+    kind: 'text',
+    dataset: panel.dataset,
+    html: renderMarkdown(panel.text ?? '', numbers),
+    ...(Object.keys(valueErrors).length > 0 && { valueErrors }),
+  };
+}
+
+/**
+ * The values a select offers (every distinct value, by count query), or a date range's bounds;
+ * `narrowing` holds the filters of the filters it depends on.
+ */
 export async function filterOptions(
   filter: DashboardFilter,
   queries: DashboardQueries,
+  narrowing: Record<string, string | string[]> = {},
 ): Promise<FilterOptions> {
   if (filter.kind === 'date-range') {
     const [min, max] = await Promise.all([
-      queries.aggregate(filter.dataset, { agg: 'min', y: filter.column }),
-      queries.aggregate(filter.dataset, { agg: 'max', y: filter.column }),
+      queries.aggregate(filter.dataset, { ...narrowing, agg: 'min', y: filter.column }),
+      queries.aggregate(filter.dataset, { ...narrowing, agg: 'max', y: filter.column }),
     ]);
     return { min: isoDate(min.series[0]?.y[0]), max: isoDate(max.series[0]?.y[0]) };
   }
-  const counts = await queries.aggregate(filter.dataset, { x: filter.column, agg: 'count' });
+  const counts = await queries.aggregate(filter.dataset, {
+    ...narrowing,
+    x: filter.column,
+    agg: 'count',
+  });
   const values = counts.x.filter((value) => value !== null);
   return values.length > FILTER_OPTIONS_LIMIT
     ? { values: values.slice(0, FILTER_OPTIONS_LIMIT), truncated: true }

@@ -7,12 +7,14 @@ import {
   type DashboardFilter,
   type DashboardPanel,
   type PanelWidth,
+  type TextValue,
   equalityValue,
   inListValue,
   toFilterExpression,
   upperBound,
 } from '../shared/dashboard-types.js';
-import type { DashboardFile } from './dashboard-schema.js';
+import { looksLikeMeasure } from '../engine/sql/measure-expression.js';
+import { type DashboardFile, refreshSeconds } from './dashboard-schema.js';
 
 /** Bins of a histogram panel that does not say. */
 export const DEFAULT_HISTOGRAM_BINS = 30;
@@ -49,11 +51,16 @@ export function panelTitle(panel: FilePanel): string {
   if (panel.type === 'profiles') return 'Class profiles';
   if (panel.type === 'pca') return 'PCA';
   if (panel.type === 'correlation') return 'Correlation';
+  if (panel.type === 'text') return '';
   if (panel.type === 'scatter') return `${humanize(panel.y ?? '')} by ${panel.x ?? ''}`;
   if (panel.type === 'histogram') return `Distribution of ${panel.x ?? ''}`;
   const agg = panel.agg ?? 'count';
   const measure =
-    agg === 'count' || panel.y === undefined ? 'Rows' : `${humanize(agg)} of ${panel.y}`;
+    panel.y !== undefined && looksLikeMeasure(panel.y)
+      ? panel.y
+      : agg === 'count' || panel.y === undefined
+        ? 'Rows'
+        : `${humanize(agg)} of ${panel.y}`;
   const by = panel.x ?? panel.group;
   const per = panel.bucket !== undefined ? ` per ${panel.bucket}` : '';
   return by === undefined ? measure : `${measure} by ${by}${per}`;
@@ -106,7 +113,29 @@ function normalizePanel(panel: FilePanel, index: number, dataset: string): Dashb
     ...(panel.stack !== undefined && { stack: panel.stack }),
     ...(panel.horizontal !== undefined && { horizontal: panel.horizontal }),
     ...(panel.annotations !== undefined && { annotations: panel.annotations }),
+    ...(panel.text !== undefined && { text: panel.text }),
+    ...(panel.values !== undefined && {
+      values: normalizeValues(panel.values, panel.dataset ?? dataset),
+    }),
+    ...(panel.on_click !== undefined && { onClick: panel.on_click }),
   };
+}
+
+function normalizeValues(
+  values: NonNullable<FilePanel['values']>,
+  dataset: string,
+): Record<string, TextValue> {
+  const out: Record<string, TextValue> = {};
+  for (const [key, value] of Object.entries(values)) {
+    const where = normalizeWhere(value.where);
+    out[key] = {
+      dataset: value.dataset ?? dataset,
+      ...(value.y !== undefined && { y: value.y }),
+      ...(value.agg !== undefined && { agg: value.agg }),
+      ...(where !== undefined && { where }),
+    };
+  }
+  return out;
 }
 
 function normalizeFilter(filter: FileFilter, dataset: string): DashboardFilter {
@@ -117,6 +146,9 @@ function normalizeFilter(filter: FileFilter, dataset: string): DashboardFilter {
     multiple: filter.multiple,
     dataset: filter.dataset ?? dataset,
     defaultValues: defaultValues(filter),
+    ...(filter.depends_on !== undefined && {
+      dependsOn: Array.isArray(filter.depends_on) ? filter.depends_on : [filter.depends_on],
+    }),
   };
 }
 
@@ -136,5 +168,13 @@ export function normalizeDashboard(
     panels: parsed.panels.map((panel, index) => normalizePanel(panel, index, parsed.dataset)),
     ...(parsed.public !== undefined && { public: parsed.public }),
     ...(parsed.access !== undefined && { access: { groups: parsed.access.groups } }),
+    ...(parsed.tabs !== undefined && {
+      tabs: parsed.tabs.map((tab) => ({
+        id: tab.id,
+        title: tab.title ?? tab.id,
+        panels: tab.panels,
+      })),
+    }),
+    ...(parsed.refresh !== undefined && { refreshSeconds: refreshSeconds(parsed.refresh) ?? 0 }),
   };
 }

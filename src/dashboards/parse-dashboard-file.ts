@@ -2,7 +2,7 @@
  * One dashboard file's text → its definition, or every problem in it, each with the path in
  * the file and its line, so that an author can go straight to the mistake.
  */
-import { LineCounter, isNode, parseDocument, type Document } from 'yaml';
+import { LineCounter, isNode, isScalar, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import type { DashboardDefinition, DashboardProblem } from '../shared/dashboard-types.js';
 import { dashboardFileSchema } from './dashboard-schema.js';
@@ -37,6 +37,24 @@ function lineOf(
     if (isNode(node) && node.range) return counter.linePos(node.range[0]).line;
   }
   return undefined;
+}
+
+/**
+ * Line and column of character `position` (1-based) inside the scalar at `path`: where a
+ * computed measure's problem is. Quoted scalars start one character later; escapes inside
+ * them are rare in a measure and would shift the column only.
+ */
+function positionIn(
+  doc: Document,
+  counter: LineCounter,
+  path: readonly PropertyKey[],
+  position: number,
+): { line: number; column: number } | undefined {
+  const node = doc.getIn(path as unknown[], true);
+  if (!isScalar(node) || !node.range) return undefined;
+  const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : 0;
+  const { line, col } = counter.linePos(node.range[0] + quoted + position - 1);
+  return { line, column: col };
 }
 
 function issueMessage(issue: z.core.$ZodIssue): string {
@@ -88,11 +106,16 @@ export function parseDashboardFile(text: string, file: string, id: string): Pars
       issue.code === 'unrecognized_keys' && issue.keys.length === 1
         ? [...issue.path, issue.keys[0] as string]
         : issue.path;
-    const line = lineOf(doc, counter, path);
+    const position =
+      issue.code === 'custom' && typeof issue.params?.['position'] === 'number'
+        ? positionIn(doc, counter, path, issue.params['position'])
+        : undefined;
+    const line = position?.line ?? lineOf(doc, counter, path);
     return {
       file,
       path: formatPath(path),
       ...(line !== undefined && { line }),
+      ...(position !== undefined && { column: position.column }),
       message: issueMessage(issue),
     };
   });
@@ -101,7 +124,10 @@ export function parseDashboardFile(text: string, file: string, id: string): Pars
 
 /** `file:line path: message`, the one-line form used in logs and on the page. */
 export function describeProblem(problem: DashboardProblem): string {
-  const where = problem.line === undefined ? problem.file : `${problem.file}:${problem.line}`;
+  const where =
+    problem.line === undefined
+      ? problem.file
+      : `${problem.file}:${problem.line}${problem.column === undefined ? '' : `:${problem.column}`}`;
   return problem.path === ''
     ? `${where}: ${problem.message}`
     : `${where} ${problem.path}: ${problem.message}`;

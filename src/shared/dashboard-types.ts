@@ -23,7 +23,8 @@ export type PanelType =
   | 'number'
   | 'profiles'
   | 'pca'
-  | 'correlation';
+  | 'correlation'
+  | 'text';
 
 /** Every panel type, in the order the docs list them. */
 export const PANEL_TYPES: readonly PanelType[] = [
@@ -38,6 +39,7 @@ export const PANEL_TYPES: readonly PanelType[] = [
   'profiles',
   'pca',
   'correlation',
+  'text',
 ];
 
 /** Panels showing a precomputed analysis of their dataset (`/analysis/{type}`); filters do not apply. */
@@ -67,7 +69,27 @@ export interface DashboardFilter {
   readonly dataset: string;
   /** URL values applied when the URL does not name this filter (`[]`: no filter). */
   readonly defaultValues: readonly string[];
+  /** Filters (by column) whose values narrow the options of this one (`depends_on`). */
+  readonly dependsOn?: readonly string[];
 }
+
+/** A number a text panel's `{{ name }}` placeholder shows: one aggregate over filtered rows. */
+export interface TextValue {
+  readonly dataset: string;
+  readonly y?: string;
+  readonly agg?: string;
+  readonly where?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** A tab of a dashboard: the panels shown together, `?tab=<id>` in the URL. */
+export interface DashboardTab {
+  readonly id: string;
+  readonly title: string;
+  readonly panels: readonly string[];
+}
+
+/** The URL parameter of the active tab. */
+export const TAB_PARAMETER = 'tab';
 
 export interface PanelAnnotations {
   readonly dataset: string;
@@ -101,6 +123,11 @@ export interface DashboardPanel {
   readonly stack?: boolean;
   readonly horizontal?: boolean;
   readonly annotations?: PanelAnnotations;
+  /** Markdown of a text panel, with `{{ name }}` placeholders for `values`. */
+  readonly text?: string;
+  readonly values?: Readonly<Record<string, TextValue>>;
+  /** `filter`: a click on a bar, slice, cell or legend entry sets the dashboard filter of x or group. */
+  readonly onClick?: 'filter';
 }
 
 export interface DashboardDefinition {
@@ -115,6 +142,10 @@ export interface DashboardDefinition {
   /** Who may see it (SPEC §9): `public: true` or `access: { groups }`; absent: the default. */
   readonly public?: boolean;
   readonly access?: { readonly groups: readonly string[] };
+  /** Panels grouped into tabs; absent: one page of every panel. */
+  readonly tabs?: readonly DashboardTab[];
+  /** Re-fetch the data this often while the page is open (`refresh: 30s`). */
+  readonly refreshSeconds?: number;
 }
 
 /** A problem found in a dashboard file: which file, where in it and what is wrong. */
@@ -123,6 +154,8 @@ export interface DashboardProblem {
   /** `panels[2].type`; empty for the whole file. */
   readonly path: string;
   readonly line?: number;
+  /** 1-based column of the problem on `line`, when it is known to the character (a measure). */
+  readonly column?: number;
   readonly message: string;
 }
 
@@ -172,6 +205,14 @@ export type PanelData =
       readonly kind: 'analysis';
       readonly dataset: string;
       readonly data: ProfilesAnalysis | PcaAnalysis | CorrelationAnalysis;
+    }
+  | {
+      readonly kind: 'text';
+      readonly dataset: string;
+      /** Safe HTML rendered from the panel's Markdown, placeholders filled in. */
+      readonly html: string;
+      /** Values that could not be computed, by placeholder name (shown as "–"). */
+      readonly valueErrors?: Readonly<Record<string, ErrorBody>>;
     }
   | { readonly kind: 'error'; readonly dataset: string; readonly error: ErrorBody };
 

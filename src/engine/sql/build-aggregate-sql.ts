@@ -12,7 +12,9 @@ import {
   textType,
   typedPlaceholder,
 } from './dialect.js';
+import { aggregateFunctionSql } from './aggregate-function-sql.js';
 import { quoteIdent, quoteRelation, resolveColumn } from './identifiers.js';
+import { measureColumns, measureSelectList, measureSql } from './measure-sql.js';
 import { TIME_BUCKETS } from './parse-aggregate-query.js';
 import type {
   AggregateQuery,
@@ -116,37 +118,13 @@ function valueExpr(
   q: AggregateQuery,
   schema: readonly SchemaColumn[],
   dialect: SqlDialect,
+  params: SqlParams,
 ): string {
-  const double = doubleType(dialect);
-  const asDouble = (sql: string): string => `CAST(${sql} AS ${double})`;
-  if (q.agg === 'count') return asDouble('count(*)');
+  if (q.measure !== undefined)
+    return measureSql(q.measure, measureColumns(q.measure, schema), dialect, params);
+  if (q.agg === 'count') return aggregateFunctionSql('count', undefined, '', dialect);
   if (q.y === undefined) throw new TypeError(`agg=${q.agg} needs y`);
-  const y = resolveColumn('y', q.y, schema);
-  switch (q.agg) {
-    case 'sum':
-      return asDouble('sum(y)');
-    case 'mean':
-      return asDouble('avg(y)');
-    case 'median':
-      return dialect === 'duckdb'
-        ? `median(${asDouble('y')})`
-        : `percentile_cont(0.5) WITHIN GROUP (ORDER BY ${asDouble('y')})`;
-    case 'distinct':
-      return asDouble('count(DISTINCT y)');
-    case 'min':
-    case 'max': {
-      if (y.type === 'boolean') return asDouble(`${q.agg}(CAST(y AS integer))`);
-      if (y.type !== 'date' && y.type !== 'timestamp') return asDouble(`${q.agg}(y)`);
-      // Series are numeric: dates and timestamps become epoch milliseconds, rounded down like
-      // the ISO cells (PostgreSQL's extract keeps the microseconds as a fraction, DuckDB's
-      // epoch_ms rounds toward the epoch).
-      const extreme = `${q.agg}(y)`;
-      const ms = y.type === 'date' ? extreme : `date_trunc('milliseconds', ${extreme})`;
-      if (dialect === 'duckdb') return asDouble(`epoch_ms(${ms})`);
-      const value = y.type === 'date' ? `CAST(${extreme} AS timestamp)` : ms;
-      return asDouble(`extract(epoch FROM ${value}) * 1000`);
-    }
-  }
+  return aggregateFunctionSql(q.agg, resolveColumn('y', q.y, schema), 'y', dialect);
 }
 
 /** The parts of the filtered rows every shape of query shares: the group label and y. */
@@ -154,8 +132,10 @@ interface Selected {
   readonly table: string;
   /** `, <expr> AS g` or nothing. */
   readonly g: string;
-  /** `, <column> AS y` or nothing. */
+  /** `, <column> AS y`, the measure's `, <column> AS m0, …`, or nothing. */
   readonly y: string;
+  /** The aliases of `y`, `, y` or `, m0, m1`, to carry them through further CTEs. */
+  readonly keep: string;
 }
 
 function selected(
@@ -166,13 +146,32 @@ function selected(
 ): Selected {
   const group = q.group === undefined ? undefined : resolveColumn('group', q.group, schema);
   const y = q.agg === 'count' || q.y === undefined ? undefined : resolveColumn('y', q.y, schema);
+  if (q.measure !== undefined) {
+    const columns = measureColumns(q.measure, schema);
+    return {
+      ...selectedGroup(table, group, dialect),
+      y: measureSelectList(columns),
+      keep: columns.map(({ alias }) => `, ${alias}`).join(''),
+    };
+  }
+  return {
+    ...selectedGroup(table, group, dialect),
+    y: y === undefined ? '' : `, ${quoteIdent(y.name)} AS y`,
+    keep: y === undefined ? '' : ', y',
+  };
+}
+
+function selectedGroup(
+  table: string | readonly string[],
+  group: SchemaColumn | undefined,
+  dialect: SqlDialect,
+): { table: string; g: string } {
   return {
     table: quoteRelation(table),
     g:
       group === undefined
         ? ''
         : `, coalesce(${groupTextExpr(dialect, group.type, quoteIdent(group.name))}, '${NULL_GROUP}') AS g`,
-    y: y === undefined ? '' : `, ${quoteIdent(y.name)} AS y`,
   };
 }
 
@@ -228,7 +227,7 @@ function binnedCtes(
   const bin =
     `CASE WHEN xd < ${edge('k')} THEN k - 1 ` +
     `WHEN k < ${lastParam} AND xd >= ${edge('(k + 1)')} THEN k + 1 ELSE k END`;
-  const keep = `${parts.g === '' ? '' : ', g'}${parts.y === '' ? '' : ', y'}`;
+  const keep = `${parts.g === '' ? '' : ', g'}${parts.keep}`;
   return `${base}, ${approx}, filtered AS (SELECT CAST(${bin} AS integer) AS x${keep} FROM approx)`;
 }
 
@@ -253,7 +252,7 @@ export function buildAggregateSql(
   } else {
     filtered = binnedCtes(parts, { ...q, x: q.x }, schema, dialect, params, options.binRange);
   }
-  const v = valueExpr(q, schema, dialect);
+  const v = valueExpr(q, schema, dialect, params);
   if (q.group === undefined) {
     const sql =
       `WITH ${filtered} SELECT x, CAST(NULL AS ${textType(dialect)}) AS g, ${v} AS v, count(*) AS n ` +
@@ -316,8 +315,9 @@ export function buildTopGroupsSql(
 }
 
 /** Aggregates whose per-cell partials can be combined again: `other` folds from cells. */
-export function isFoldable(q: Pick<AggregateQuery, 'agg'>): boolean {
-  return q.agg !== 'median' && q.agg !== 'distinct';
+export function isFoldable(q: Pick<AggregateQuery, 'agg' | 'measure'>): boolean {
+  // A measure's `other` group is computed from its rows after the top groups are known.
+  return q.measure === undefined && q.agg !== 'median' && q.agg !== 'distinct';
 }
 
 /** Per-cell partial aggregates (over `y`) and how cells combine into one value. */
@@ -340,7 +340,10 @@ function foldable(
       };
     case 'min':
     case 'max':
-      return { partials: [`${valueExpr(q, schema, dialect)} AS p`], value: `${q.agg}(cells.p)` };
+      return {
+        partials: [`${valueExpr(q, schema, dialect, createSqlParams())} AS p`],
+        value: `${q.agg}(cells.p)`,
+      };
     default:
       return undefined;
   }

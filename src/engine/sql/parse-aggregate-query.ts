@@ -2,9 +2,15 @@
  * URL parameters of `GET /api/v1/datasets/{id}/aggregate` → a validated AggregateQuery:
  * `x`, `bucket`, `bins`, `y`, `agg`, `group`, `top`, `points`, and filters as on rows.
  */
-import { BadParameterError } from '../../errors.js';
+import { BadParameterError, UnknownColumnError } from '../../errors.js';
 import type { ColumnType } from '../../shared/api-types.js';
 import { resolveColumn } from './identifiers.js';
+import {
+  type Measure,
+  aggregateNodes,
+  looksLikeMeasure,
+  parseMeasure,
+} from './measure-expression.js';
 import { parseBoundedInteger, parseChoice, parseFilters, singleValue } from './query-parameters.js';
 import {
   AGGREGATE_DEFAULT_TOP,
@@ -128,15 +134,64 @@ function checkY(y: SchemaColumn | undefined, agg: AggFunction): void {
 }
 
 /**
+ * `text` as a computed measure whose every call fits the schema: the columns exist and have a
+ * type its function accepts. Errors name `parameter` and the position in the text.
+ */
+export function parseSchemaMeasure(
+  text: string,
+  schema: readonly SchemaColumn[],
+  parameter = 'y',
+): Measure {
+  const measure = parseMeasure(text, parameter);
+  const at = (position: number): string =>
+    ` at position ${position} of ${JSON.stringify(measure.text)}`;
+  for (const call of aggregateNodes(measure.node)) {
+    if (call.column === undefined) continue;
+    const column = schema.find((candidate) => candidate.name === call.column);
+    if (column === undefined) {
+      throw new UnknownColumnError(
+        parameter,
+        call.column,
+        schema.map((candidate) => candidate.name),
+        at(call.columnPosition),
+      );
+    }
+    if (!Y_TYPES[call.fn].includes(column.type)) {
+      throw new BadParameterError(
+        parameter,
+        `${parameter}: ${call.fn} needs a column of type ${describeTypes(Y_TYPES[call.fn])}; "${column.name}" is a ${column.type} column${at(call.columnPosition)}`,
+      );
+    }
+  }
+  return measure;
+}
+
+/** `y` as a computed measure, when it is not a column of that name and calls a function. */
+function optionalMeasure(raw: RawQuery, schema: readonly SchemaColumn[]): Measure | undefined {
+  const text = singleValue(raw, 'y');
+  if (text === undefined || !looksLikeMeasure(text)) return undefined;
+  if (schema.some((column) => column.name === text)) return undefined;
+  if (singleValue(raw, 'agg') !== undefined) {
+    throw new BadParameterError(
+      'agg',
+      `agg does not combine with a computed measure y=${JSON.stringify(text)}; the measure names its aggregates`,
+    );
+  }
+  return parseSchemaMeasure(text, schema);
+}
+
+/**
  * The validated aggregate query for `raw`. `y` is ignored by `agg=count` (rows are counted),
- * so a chart can switch between count and another function without dropping it.
+ * so a chart can switch between count and another function without dropping it. A `y` that is
+ * not a column and calls a function is a computed measure (`sum(revenue) / sum(units)`).
  */
 export function parseAggregateQuery(
   raw: RawQuery,
   schema: readonly SchemaColumn[],
 ): AggregateQuery {
   const x = optionalColumn(raw, 'x', schema);
-  const y = optionalColumn(raw, 'y', schema);
+  const measure = optionalMeasure(raw, schema);
+  const y = measure === undefined ? optionalColumn(raw, 'y', schema) : undefined;
   const group = optionalColumn(raw, 'group', schema);
   const bucketText = singleValue(raw, 'bucket');
   const bucket =
@@ -157,5 +212,6 @@ export function parseAggregateQuery(
     top: optionalInteger(raw, 'top', 1, AGGREGATE_MAX_TOP) ?? AGGREGATE_DEFAULT_TOP,
     points: optionalInteger(raw, 'points', MIN_POINTS, AGGREGATE_MAX_POINTS),
     filters: parseFilters(raw, schema, AGGREGATE_PARAMETERS),
+    ...(measure !== undefined && { measure }),
   };
 }

@@ -4,6 +4,7 @@
  * text plus bound parameters. Column names only ever come from the schema.
  */
 import type { ColumnType } from '../../shared/api-types.js';
+import type { Measure } from './measure-expression.js';
 
 export interface SchemaColumn {
   readonly name: string;
@@ -56,6 +57,11 @@ export interface AggregateQuery {
   readonly top: number;
   readonly points: number | undefined;
   readonly filters: readonly Filter[];
+  /**
+   * A computed measure given as `y` (`sum(revenue) / sum(units)`): when set, it is the value of
+   * each cell, and `y` and `agg` are unused.
+   */
+  readonly measure?: Measure;
 }
 
 /** SQL text with `$1`-style placeholders and the values to bind, in order. */

@@ -29,8 +29,9 @@ const ZERO_WHEN_EMPTY: ReadonlySet<AggFunction> = new Set(['count', 'sum', 'dist
 const TIME_TEXT =
   /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$/;
 
-/** The series name without a group: `count`, or `<agg>(<y>)` such as `mean(value)`. */
-export function seriesLabel(q: Pick<AggregateQuery, 'agg' | 'y'>): string {
+/** The series name without a group: `count`, `<agg>(<y>)` such as `mean(value)`, or the measure. */
+export function seriesLabel(q: Pick<AggregateQuery, 'agg' | 'y' | 'measure'>): string {
+  if (q.measure !== undefined) return q.measure.text;
   return q.agg === 'count' || q.y === undefined ? q.agg : `${q.agg}(${q.y})`;
 }
 
@@ -143,7 +144,8 @@ export function shapeAggregate(
   binEdges?: readonly number[],
 ): ShapedAggregate {
   const { x, indexOf } = axisOf(rows, q, binEdges);
-  const empty = ZERO_WHEN_EMPTY.has(q.agg) ? 0 : null;
+  // A measure over no rows has no value (a ratio of two empty sums is not 0).
+  const empty = q.measure === undefined && ZERO_WHEN_EMPTY.has(q.agg) ? 0 : null;
   const grouped = q.group !== undefined;
   const ys = new Map<string, (number | null)[]>();
   const totals = new Map<string, number>();

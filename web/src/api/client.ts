@@ -93,8 +93,52 @@ export const api = {
   dashboard: (id: string, signal?: AbortSignal) =>
     getJson<DashboardDefinition>(`/api/v1/dashboards/${enc(id)}`, signal),
   dashboardData: (id: string, query: string, signal?: AbortSignal) =>
-    getJson<DashboardDataResponse>(withQuery(`/api/v1/dashboards/${enc(id)}/data`, query), signal),
+    getRevalidated<DashboardDataResponse>(
+      withQuery(`/api/v1/dashboards/${enc(id)}/data`, query),
+      signal,
+    ),
 };
+
+/** The last answer of each revalidated URL with its ETag (a few views; the newest kept). */
+const validated = new Map<string, { etag: string; body: unknown }>();
+const VALIDATED_URLS_MAX = 20;
+
+/**
+ * A JSON GET that sends the ETag of its last answer as If-None-Match: an unchanged answer is a
+ * 304 with no body, and the very same object is returned (so nothing redraws).
+ */
+export async function getRevalidated<T>(url: string, signal?: AbortSignal): Promise<T> {
+  const last = validated.get(url);
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      headers: {
+        accept: 'application/json',
+        ...(last !== undefined && { 'if-none-match': last.etag }),
+      },
+      ...(signal && { signal }),
+    });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw new ApiError(0, 'the server cannot be reached; check the connection and retry');
+  }
+  if (response.status === 304 && last !== undefined) return last.body as T;
+  if (!response.ok) {
+    const body: unknown = await response.json().catch(() => undefined);
+    const message = isErrorBody(body) ? body.message : `${response.status} ${response.statusText}`;
+    throw new ApiError(response.status, message, isErrorBody(body) ? body : undefined);
+  }
+  const body = (await response.json()) as T;
+  const etag = response.headers.get('etag');
+  validated.delete(url);
+  if (etag !== null) validated.set(url, { etag, body });
+  while (validated.size > VALIDATED_URLS_MAX) {
+    const oldest = validated.keys().next().value;
+    if (oldest === undefined) break;
+    validated.delete(oldest);
+  }
+  return body;
+}
 
 /** The URL of a dataset's rows, e.g. for a CSV download link. */
 export function rowsUrl(id: string, query: string): string {

@@ -17,9 +17,21 @@ export interface ChartProps {
   /** Receives the instance (PNG export), and undefined when it goes. */
   readonly onInstance?: (chart: ECharts | undefined) => void;
   readonly className?: string;
+  /** A click on a series item (bar, point, slice, cell), with ECharts' event parameters. */
+  readonly onItemClick?: (params: unknown) => void;
+  /** A click on a legend entry, with the series name. */
+  readonly onLegendClick?: (name: string) => void;
 }
 
-export function Chart({ option, label, onDrawn, onInstance, className }: ChartProps) {
+export function Chart({
+  option,
+  label,
+  onDrawn,
+  onInstance,
+  className,
+  onItemClick,
+  onLegendClick,
+}: ChartProps) {
   const element = useRef<HTMLDivElement>(null);
   const [chart, setChart] = useState<ECharts>();
   const [failed, setFailed] = useState<string>();
@@ -28,6 +40,26 @@ export function Chart({ option, label, onDrawn, onInstance, className }: ChartPr
   drawnRef.current = onDrawn;
   const instanceRef = useRef(onInstance);
   instanceRef.current = onInstance;
+  const itemRef = useRef(onItemClick);
+  itemRef.current = onItemClick;
+  const legendRef = useRef(onLegendClick);
+  legendRef.current = onLegendClick;
+  const clickable = onItemClick !== undefined || onLegendClick !== undefined;
+
+  useEffect(() => {
+    if (!chart || !clickable) return undefined;
+    const item = (params: unknown) => itemRef.current?.(params);
+    const legendClick = (params: unknown) => {
+      const name = (params as { name?: unknown }).name;
+      if (typeof name === 'string') legendRef.current?.(name);
+    };
+    chart.on('click', item);
+    chart.on('legendselectchanged', legendClick);
+    return () => {
+      chart.off('click', item);
+      chart.off('legendselectchanged', legendClick);
+    };
+  }, [chart, clickable]);
 
   useEffect(() => {
     let disposed = false;

@@ -1,4 +1,4 @@
-/** The problems of a dashboard file: `file:line path: message`, one per line. */
+/** The problems of a dashboard file: `file:line[:column] path: message`, one per line. */
 import type { DashboardProblem } from '../../../src/shared/dashboard-types.js';
 
 export function ProblemList({ problems }: { readonly problems: readonly DashboardProblem[] }) {
@@ -9,6 +9,7 @@ export function ProblemList({ problems }: { readonly problems: readonly Dashboar
           <code>
             {problem.file}
             {problem.line !== undefined && `:${problem.line}`}
+            {problem.line !== undefined && problem.column !== undefined && `:${problem.column}`}
           </code>{' '}
           {problem.path && <code>{problem.path}</code>} {problem.message}
         </li>

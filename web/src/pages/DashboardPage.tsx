@@ -19,7 +19,14 @@ import { useLiveUpdates } from '../live/use-live-updates.js';
 import { Link } from '../router/Link.js';
 import { datasetPath, navigate } from '../router/location.js';
 import { useDrawTracker } from '../state/draw-tracker.js';
-import { dataQuery, effectiveFilterValues, withFilterValues } from '../state/url-filters.js';
+import type { FilterChange } from '../state/point-query.js';
+import {
+  activeTab,
+  dataQuery,
+  effectiveFilterValues,
+  withFilterValues,
+  withTab,
+} from '../state/url-filters.js';
 import { DashboardPanelView } from './dashboard/DashboardPanelView.js';
 
 export interface DashboardPageProps {
@@ -104,6 +111,7 @@ export function DashboardView({
   embedded = false,
 }: DashboardViewProps) {
   const [liveTick, setLiveTick] = useState(0);
+  const [refreshTick, setRefreshTick] = useState(0);
   const openFilters = useMemo(
     () => definition.filters.filter((filter) => !Object.hasOwn(locked, filter.column)),
     [definition.filters, locked],
@@ -111,7 +119,17 @@ export function DashboardView({
   // Locked values are restated (the server accepts its own locks and refuses any other), so
   // the data always matches what the read-only controls show.
   const query = withLockedValues(dataQuery(search, openFilters), locked);
-  const key = `${definition.id}?${query}#${liveTick}`;
+  // Both ticks only grow: their sum names each reload (and `#0` the preloaded first one).
+  const key = `${definition.id}?${query}#${liveTick + refreshTick}`;
+  // refresh: 30s re-asks with If-None-Match; an unchanged view is a 304 and redraws nothing.
+  useEffect(() => {
+    if (definition.refreshSeconds === undefined || definition.refreshSeconds <= 0) return undefined;
+    const timer = setInterval(
+      () => setRefreshTick((tick) => tick + 1),
+      definition.refreshSeconds * 1000,
+    );
+    return () => clearInterval(timer);
+  }, [definition.refreshSeconds]);
   const data = useResource(key, (signal) => api.dashboardData(definition.id, query, signal));
   const datasets = useResource('datasets', (signal) => api.datasets(signal));
   const values = useMemo(() => {
@@ -126,8 +144,10 @@ export function DashboardView({
 
   const used = useMemo(() => {
     const ids = new Set(definition.panels.map((panel) => panel.dataset));
-    for (const panel of definition.panels)
+    for (const panel of definition.panels) {
       if (panel.annotations) ids.add(panel.annotations.dataset);
+      for (const value of Object.values(panel.values ?? {})) ids.add(value.dataset);
+    }
     return ids;
   }, [definition]);
   const live = (datasets.data?.datasets ?? [])
@@ -135,12 +155,25 @@ export function DashboardView({
     .map((dataset) => dataset.id);
   useLiveUpdates(live, () => setLiveTick((tick) => tick + 1));
 
-  const panelIds = useMemo(() => definition.panels.map((panel) => panel.id), [definition]);
+  const tab = activeTab(search, definition.tabs);
+  const shown = useMemo(
+    () =>
+      tab === undefined
+        ? definition.panels
+        : definition.panels.filter((panel) => tab.panels.includes(panel.id)),
+    [definition, tab],
+  );
+  const panelIds = useMemo(() => shown.map((panel) => panel.id), [shown]);
   const settled = useDrawTracker(panelIds, data.dataKey ?? '');
   const onSettled = useCallback((panelId: string) => settled(panelId), [settled]);
 
   const onFilter = (filter: DashboardFilter, next: readonly string[]) => {
     navigate(`${window.location.pathname}${withFilterValues(search, filter, next)}`);
+  };
+  const onFilters = (changes: readonly FilterChange[]) => {
+    let next = search;
+    for (const change of changes) next = withFilterValues(next, change.filter, change.values);
+    navigate(`${window.location.pathname}${next}`);
   };
   const current = data.data;
   return (
@@ -174,8 +207,24 @@ export function DashboardView({
         locked={locked}
         onChange={onFilter}
       />
-      <div className="panel-grid">
-        {definition.panels.map((panel) => (
+      {definition.tabs && tab && (
+        <nav className="tabs" role="tablist" aria-label={`${definition.title} tabs`}>
+          {definition.tabs.map((candidate) => (
+            <Link
+              key={candidate.id}
+              href={`${window.location.pathname}${withTab(search, definition.tabs ?? [], candidate.id)}`}
+              className={candidate.id === tab.id ? 'tab tab--active' : 'tab'}
+              role="tab"
+              aria-selected={candidate.id === tab.id}
+              data-tab={candidate.id}
+            >
+              {candidate.title}
+            </Link>
+          ))}
+        </nav>
+      )}
+      <div className="panel-grid" {...(tab && { role: 'tabpanel', 'data-active-tab': tab.id })}>
+        {shown.map((panel) => (
           <DashboardPanelView
             key={panel.id}
             panel={panel}
@@ -184,6 +233,9 @@ export function DashboardView({
             refreshing={data.loading}
             generation={data.dataKey ?? ''}
             onSettled={onSettled}
+            filters={definition.filters}
+            filterValues={values}
+            onFilters={onFilters}
           />
         ))}
       </div>

@@ -6,6 +6,8 @@
  */
 import {
   type DashboardFilter,
+  type DashboardTab,
+  TAB_PARAMETER,
   dateRangeOf,
   equalityOperand,
   equalityValue,
@@ -105,3 +107,22 @@ export function dateRangeValues(from: string, to: string): string[] {
 }
 
 export { dateRangeOf };
+
+/** The active tab of a dashboard with `tabs`: `?tab=<id>`, else the first. */
+export function activeTab(
+  search: string,
+  tabs: readonly DashboardTab[] | undefined,
+): DashboardTab | undefined {
+  if (tabs === undefined || tabs.length === 0) return undefined;
+  const id = new URLSearchParams(search).get(TAB_PARAMETER);
+  return tabs.find((tab) => tab.id === id) ?? tabs[0];
+}
+
+/** The page query string showing tab `id` (the first tab needs no parameter). */
+export function withTab(search: string, tabs: readonly DashboardTab[], id: string): string {
+  const params = new URLSearchParams(search);
+  if (tabs[0]?.id === id) params.delete(TAB_PARAMETER);
+  else params.set(TAB_PARAMETER, id);
+  const text = params.toString();
+  return text === '' ? '' : `?${text}`;
+}

@@ -19,6 +19,7 @@ const problem = z.object({
   file: z.string(),
   path: z.string(),
   line: z.number().int().optional(),
+  column: z.number().int().optional(),
   message: z.string(),
 });
 
@@ -57,7 +58,7 @@ export const dashboardDataSchema = z.looseObject({
   panels: z.record(
     z.string(),
     z.looseObject({
-      kind: z.enum(['aggregate', 'rows', 'analysis', 'error']),
+      kind: z.enum(['aggregate', 'rows', 'analysis', 'text', 'error']),
       dataset: z.string(),
     }),
   ),

@@ -1,6 +1,10 @@
 /** One declarative panel: its chart, number or table from the dashboard data response. */
 import { type ReactNode, useEffect, useMemo, useState } from 'react';
-import type { DashboardPanel, PanelData } from '../../../../src/shared/dashboard-types.js';
+import type {
+  DashboardFilter,
+  DashboardPanel,
+  PanelData,
+} from '../../../../src/shared/dashboard-types.js';
 import { rowsUrl } from '../../api/client.js';
 import { type AggregateChartSpec, aggregateOption } from '../../charts/aggregate-option.js';
 import {
@@ -22,6 +26,15 @@ import {
 } from '../../data/chart-table.js';
 import { formatNumber } from '../../data/format.js';
 import { PanelFrame } from '../../components/PanelFrame.js';
+import {
+  type ChartClick,
+  type ChartPoint,
+  type FilterChange,
+  chartPoint,
+  crossFilterChanges,
+  drillDownQuery,
+} from '../../state/point-query.js';
+import { DrillDownRows } from './DrillDownRows.js';
 import { TablePanelBody } from './TablePanelBody.js';
 
 /** Rows a table panel's CSV download holds at most (the rows endpoint's limit). */
@@ -35,6 +48,24 @@ export interface DashboardPanelViewProps {
   readonly refreshing: boolean;
   readonly generation: string;
   readonly onSettled: (panelId: string) => void;
+  readonly filters?: readonly DashboardFilter[];
+  readonly filterValues?: Readonly<Record<string, readonly string[]>>;
+  /** Cross-filtering (`on_click: filter`): set these dashboard filters. */
+  readonly onFilters?: (changes: readonly FilterChange[]) => void;
+}
+
+interface Drill {
+  readonly query: string;
+  readonly label: string;
+}
+
+function pointLabel(panel: DashboardPanel, x: readonly unknown[], point: ChartPoint): string {
+  const parts: string[] = [];
+  if (panel.x !== undefined && point.xIndex !== undefined)
+    parts.push(`${panel.x} ${String(x[point.xIndex] ?? 'null')}`);
+  if (panel.group !== undefined && point.series !== undefined)
+    parts.push(`${panel.group} ${point.series}`);
+  return parts.join(', ') || panel.title;
 }
 
 interface View {
@@ -71,6 +102,7 @@ function viewOf(panel: DashboardPanel, data: PanelData): View {
         return { table: correlationTable(data.data), option: correlationOption(data.data) };
       return {};
     }
+    case 'text':
     case 'error':
       return {};
   }
@@ -83,10 +115,33 @@ export function DashboardPanelView({
   refreshing,
   generation,
   onSettled,
+  filters = [],
+  filterValues = {},
+  onFilters,
 }: DashboardPanelViewProps) {
   const view = useMemo(() => (data ? viewOf(panel, data) : undefined), [panel, data]);
   const [drawnOption, setDrawnOption] = useState<ChartOption>();
   const [chart, setChart] = useState<ECharts>();
+  const [drill, setDrill] = useState<Drill>();
+  useEffect(() => setDrill(undefined), [data?.kind === 'aggregate' ? data.query : '']);
+
+  // A point of an aggregate chart: cross-filter with on_click: filter, else its rows.
+  const onPoint = (click: ChartClick | undefined, legend?: string) => {
+    if (data?.kind !== 'aggregate') return;
+    const names = data.data.series.map((series) => series.name);
+    const point = chartPoint(panel, names, click, legend);
+    if (point === undefined) return;
+    if (panel.onClick === 'filter') {
+      const changes = crossFilterChanges(panel, filters, filterValues, data.data.x, point);
+      if (changes.length > 0) onFilters?.(changes);
+      return;
+    }
+    if (legend !== undefined) return;
+    setDrill({
+      query: drillDownQuery(panel, data.query, data.data.x, names, point),
+      label: pointLabel(panel, data.data.x, point),
+    });
+  };
 
   const error =
     data?.kind === 'error'
@@ -104,7 +159,16 @@ export function DashboardPanelView({
   }, [drawn, generation, panel.id, onSettled]);
 
   let body: ReactNode;
-  if (data?.kind === 'rows' && panel.type === 'table') {
+  if (data?.kind === 'text') {
+    body = (
+      <div
+        className="markdown"
+        data-text-panel={panel.id}
+        // The server rendered it with raw HTML off and links checked (render-markdown.ts).
+        dangerouslySetInnerHTML={{ __html: data.html }}
+      />
+    );
+  } else if (data?.kind === 'rows' && panel.type === 'table') {
     body = (
       <TablePanelBody
         title={panel.title}
@@ -124,13 +188,31 @@ export function DashboardPanelView({
     );
   } else if (view?.option) {
     const option = view.option;
+    const aggregate = data?.kind === 'aggregate';
     body = (
-      <Chart
-        option={option}
-        label={panel.title}
-        onDrawn={() => setDrawnOption(option)}
-        onInstance={setChart}
-      />
+      <>
+        <Chart
+          option={option}
+          label={panel.title}
+          onDrawn={() => setDrawnOption(option)}
+          onInstance={setChart}
+          {...(aggregate && {
+            onItemClick: (params: unknown) => onPoint(params as ChartClick),
+          })}
+          {...(aggregate &&
+            panel.onClick === 'filter' && {
+              onLegendClick: (name: string) => onPoint(undefined, name),
+            })}
+        />
+        {drill && data?.kind === 'aggregate' && (
+          <DrillDownRows
+            dataset={data.dataset}
+            query={drill.query}
+            label={drill.label}
+            onClose={() => setDrill(undefined)}
+          />
+        )}
+      </>
     );
   }
   const csvHref =
