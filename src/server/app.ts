@@ -12,6 +12,7 @@ import type { Logger } from '../logger.js';
 import type { SharedState } from '../live/shared-state.js';
 import type { Operations } from '../observability/operations.js';
 import edge, { createFrameworkErrorHandler } from './plugins/edge.js';
+import { lazyChildLoggerFactory } from './plugins/lazy-child-logger.js';
 import { requestIdFor } from './plugins/request-id.js';
 import { captureServerError } from './plugins/sentry.js';
 import errorHandler from './plugins/error-handler.js';
@@ -51,6 +52,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         : config.trustProxy,
     requestIdHeader: false,
     genReqId: requestIdFor,
+    childLoggerFactory: lazyChildLoggerFactory,
     // Answers for URLs the router cannot decode carry our headers and error shape too.
     frameworkErrors: createFrameworkErrorHandler(config),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
