@@ -20,6 +20,7 @@ import { QUIET_ROUTES } from './plugins/access-log.js';
 import auth from './plugins/auth.js';
 import edge, { createFrameworkErrorHandler } from './plugins/edge.js';
 import embed from './plugins/embed.js';
+import { lazyChildLoggerFactory } from './plugins/lazy-child-logger.js';
 import { requestIdFor } from './plugins/request-id.js';
 import { captureServerError } from './plugins/sentry.js';
 import errorHandler from './plugins/error-handler.js';
@@ -61,6 +62,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         : config.trustProxy,
     requestIdHeader: false,
     genReqId: requestIdFor,
+    childLoggerFactory: lazyChildLoggerFactory,
     // Answers for URLs the router cannot decode carry our headers and error shape too.
     frameworkErrors: createFrameworkErrorHandler(config),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },

@@ -17,6 +17,7 @@ import {
 } from '../../../src/observability/operations.js';
 import edge, { createFrameworkErrorHandler } from '../../../src/server/plugins/edge.js';
 import errorHandler from '../../../src/server/plugins/error-handler.js';
+import { lazyChildLoggerFactory } from '../../../src/server/plugins/lazy-child-logger.js';
 import { requestIdFor } from '../../../src/server/plugins/request-id.js';
 import { captureServerError } from '../../../src/server/plugins/sentry.js';
 import serverTiming from '../../../src/server/plugins/server-timing.js';
@@ -63,6 +64,7 @@ export async function createEdgeApp(options: EdgeAppOptions = {}): Promise<EdgeA
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: false,
     genReqId: requestIdFor,
+    childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit: options.bodyLimit ?? 1024,
     frameworkErrors: createFrameworkErrorHandler({ isProduction: options.production ?? false }),
   });
