@@ -74,15 +74,19 @@ export interface WorkerRuntime {
  * request recorder (`operations.requestsServed += 1`); an accessor sees each increment, so
  * no hook is added to the request path.
  */
-function watchRequestLimit(operations: Operations, options: WorkerRuntimeOptions): void {
+function watchRequestLimit(operations: Operations, options: WorkerRuntimeOptions): () => void {
   const limit = requestLimitFor(
     options.maxRequests ?? 0,
     options.maxRequestsJitter ?? 0,
     options.random ?? Math.random,
   );
-  if (limit === undefined) return;
+  if (limit === undefined) return () => undefined;
   let served = operations.requestsServed;
   let asked = false;
+  const ask = (): void => {
+    const message: MaxRequestsMessage = { type: 'dashport:max-requests', requests: served, limit };
+    options.channel.send(message);
+  };
   Object.defineProperty(operations, 'requestsServed', {
     configurable: true,
     enumerable: true,
@@ -91,14 +95,13 @@ function watchRequestLimit(operations: Operations, options: WorkerRuntimeOptions
       served = value;
       if (asked || served < limit) return;
       asked = true;
-      const message: MaxRequestsMessage = {
-        type: 'dashport:max-requests',
-        requests: served,
-        limit,
-      };
-      options.channel.send(message);
+      ask();
     },
   });
+  // Asked again with each heartbeat until replaced, in case a replacement failed to start.
+  return () => {
+    if (asked) ask();
+  };
 }
 
 export function createWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime {
@@ -122,7 +125,7 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntim
       status?.memory ?? { rssBytes: rss(), limitBytes: 0, percent: 0, level: 'ok' },
   };
   const operations = createOperations({ metrics, collector: metricsChannel, server, probes: {} });
-  watchRequestLimit(operations, options);
+  const askAgain = watchRequestLimit(operations, options);
 
   function refresh(id?: string): void {
     if (target === undefined) {
@@ -190,6 +193,7 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntim
       requests: operations.requestsServed,
     };
     channel.send(heartbeat);
+    askAgain();
   };
   const heartbeat = setInterval(beat, heartbeatIntervalMs(options.timeoutSeconds));
   heartbeat.unref();
