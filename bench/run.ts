@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { runAuthBench } from './auth/auth-bench.js';
 import { runEngineBench } from './core/engine.js';
 import { runLiveBench } from './live/live-bench.js';
 import { runRuntimeBench } from './runtime/health-quick.js';
@@ -23,6 +24,7 @@ const SECTIONS: readonly Section[] = [
   { name: 'runtime', run: runRuntimeBench },
   { name: 'web', run: runWebBench },
   { name: 'live', run: runLiveBench },
+  { name: 'auth', run: runAuthBench },
 ];
 
 async function main(): Promise<void> {

@@ -9,6 +9,8 @@ describe('isSameOrigin', () => {
     [{ host: 'dash.local:8050', referer: 'http://dash.local:8050/d/x?y=1' }, noPublic, true],
     [{ host: 'dash.local:8050', referer: 'http://dash.local:9999/' }, noPublic, false],
     [{ host: 'dash.local:8050' }, noPublic, false],
+    [{ host: 'dash.local:80', origin: 'http://dash.local' }, noPublic, true],
+    [{ host: 'bad host', origin: 'http://dash.local' }, noPublic, false],
     [{ host: 'dash.local:8050', origin: 'null' }, noPublic, false],
     [
       { host: '10.0.0.5:8050', origin: 'https://dash.example.com' },

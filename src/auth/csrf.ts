@@ -29,6 +29,13 @@ export function isSameOrigin(headers: IncomingHttpHeaders, publicUrl: string | u
   if (sent === undefined) return false;
   if (publicUrl !== undefined) return sent === new URL(publicUrl).origin;
   const host = headers.host;
-  // Only the host: behind a TLS-terminating proxy the scheme seen here is http.
-  return host !== undefined && new URL(sent).host === host;
+  if (host === undefined) return false;
+  // Only the host: behind a TLS-terminating proxy the scheme seen here is http. Read in the
+  // sender's scheme so `Host: x:80` matches `Origin: http://x`.
+  const sentUrl = new URL(sent);
+  try {
+    return new URL(`${sentUrl.protocol}//${host}`).host === sentUrl.host;
+  } catch {
+    return false;
+  }
 }

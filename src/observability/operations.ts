@@ -43,6 +43,8 @@ export interface DependencyProbes {
 export interface SecurityPosture {
   cspEnabled: boolean;
   hstsEnabled: boolean;
+  /** DASHPORT_AUTH as the app applies it; empty: access control off (everything public). */
+  authModes?: readonly string[];
 }
 
 export interface Operations {

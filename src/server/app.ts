@@ -124,6 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       dashboards,
     }),
   });
+  deps.operations.security.authModes = config.auth.modes;
   await app.register(auth, {
     access: authServices.access,
     resolvers: authServices.resolvers,

@@ -4,6 +4,7 @@
  * each commit to the workers, watches their heartbeats and memory, and turns signals into a
  * graceful shutdown (SIGTERM, SIGINT) or a rolling restart (SIGHUP).
  */
+import { publicDataWarning } from '../auth/public-warning.js';
 import cluster from 'node:cluster';
 import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
@@ -75,6 +76,8 @@ export async function runSupervisor(options: SupervisorOptions): Promise<void> {
   );
   if (resources.sizing.warning) logger.warn(resources.sizing.warning);
   if (resources.memory.note) logger.warn(resources.memory.note);
+  const publicWarning = publicDataWarning(config);
+  if (publicWarning !== undefined) logger.warn(publicWarning);
 
   const metrics = createMetrics({ role: 'primary', version: config.version });
   metrics.workersExpected.set(size);

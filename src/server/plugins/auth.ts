@@ -46,9 +46,13 @@ async function auth(app: FastifyInstance, options: AuthPluginOptions): Promise<v
   // Fastify refuses object defaults on requests (they would be shared); set in the hook.
   app.decorateRequest('identity');
 
-  app.addHook('onRequest', async (request) => {
+  const { enabled } = options.access;
+  app.addHook('onRequest', async (request, reply) => {
     request.identity = ANONYMOUS;
     if (skip.has(request.routeOptions.url ?? '')) return;
+    // With access control on, an answer is for its viewer alone: no shared cache keeps it
+    // (routes with their own caching, like fingerprinted assets, set theirs later).
+    if (enabled) reply.header('cache-control', 'private, no-cache');
     const identity = await resolveIdentity(resolvers, request);
     request.identity = identity;
     if (identity.kind === 'user' && identity.viaCookie && !isSafeMethod(request.method)) {

@@ -37,6 +37,22 @@ export interface Timed<T> {
   readonly error?: string;
 }
 
+/** SPEC §9: the auth mode, and in production a plain warning when every dataset is public. */
+function authCheck(
+  modes: readonly string[] | undefined,
+  production: boolean,
+): { auth_mode?: string; all_data_public?: boolean; warning?: string } {
+  if (modes === undefined) return {};
+  const off = modes.length === 0;
+  return {
+    auth_mode: off ? 'none' : modes.join(','),
+    all_data_public: off,
+    ...(off && production
+      ? { warning: 'DASHPORT_AUTH=none: every dataset and dashboard is public' }
+      : {}),
+  };
+}
+
 export interface HealthInputs {
   readonly config: Pick<
     Config,
@@ -189,6 +205,7 @@ export function buildHealthReport(inputs: HealthInputs): HealthReport {
     status: securityOk ? 'healthy' : 'degraded',
     csp_enabled: inputs.security.cspEnabled,
     hsts_enabled: inputs.security.hstsEnabled,
+    ...authCheck(inputs.security.authModes, config.isProduction),
     response_time_ms: 0,
   };
 
