@@ -179,6 +179,18 @@ describe('OIDC sign-in against oidc-provider', () => {
       .map((line) => JSON.parse(line) as Record<string, unknown>)
       .find((entry) => entry['event'] === 'sign_in' && entry['outcome'] === 'success');
     expect(success).toMatchObject({ method: 'oidc', user: 'alice' });
+    const metrics = await dashport.app.inject({ url: '/metrics' });
+    expect(metrics.body).toMatch(
+      /dashport_sign_ins_total\{method="oidc",outcome="success"\} [1-9]/,
+    );
+    const me = await dashport.app.inject({
+      url: '/auth/me',
+      cookies: { [SESSION_COOKIE]: session! },
+    });
+    expect(me.json()).toMatchObject({
+      authenticated: true,
+      identity: { kind: 'user', name: 'alice', groups: ['sales', 'ops'] },
+    });
     const allLogs = dashport.logs.join('\n');
     expect(allLogs).not.toContain(TEST_CLIENT_SECRET);
     expect(allLogs).not.toContain(session!);
