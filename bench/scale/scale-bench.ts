@@ -12,6 +12,7 @@
  */
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -45,8 +46,6 @@ export interface ScaleBenchResult {
 }
 
 const DATA = path.join(REPO_ROOT, 'bench', '.data');
-const PORT = 18_661;
-const BASE = `http://127.0.0.1:${PORT}`;
 export const SCALE_DEFAULT_ROWS = 100_000_000;
 const DASHBOARD = 'radio-spots';
 
@@ -58,6 +57,19 @@ export function scaleRowsFrom(args: readonly string[]): number {
   if (!Number.isSafeInteger(value) || value < 1)
     throw new RangeError(`--rows: expected a positive integer, got "${args[index + 1] ?? ''}"`);
   return value;
+}
+
+/** A port nothing listens on now (a fixed one may be another bench's on a shared machine). */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 function label(rows: number): string {
@@ -180,6 +192,8 @@ export async function runScaleBench(args: readonly string[] = []): Promise<Scale
   numbers['buildSeconds'] = (performance.now() - build.startedAt) / 1000;
   numbers['buildPeakRssBytes'] = build.peakRssBytes();
 
+  const PORT = await freePort();
+  const BASE = `http://127.0.0.1:${PORT}`;
   // 2. The server: one worker (so the limit below compares one DuckDB with one DuckDB).
   const server = spawnCli(['serve', dataDir], {
     DASHPORT_CACHE_DIR: cacheDir,
