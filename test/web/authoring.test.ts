@@ -59,6 +59,22 @@ async function withPage(body: (checked: CheckedPage) => Promise<void>): Promise<
   }
 }
 
+/** The canvas as far as the pixel scans need it (this file compiles without the DOM library). */
+interface CanvasLike {
+  readonly width: number;
+  readonly height: number;
+  readonly clientWidth: number;
+  readonly clientHeight: number;
+  getContext(kind: '2d'): {
+    getImageData(
+      x: number,
+      y: number,
+      w: number,
+      h: number,
+    ): { data: ArrayLike<number>; width: number; height: number };
+  } | null;
+}
+
 /**
  * Click the `nth` bar of panel `panelId`'s chart: the canvas is read for its saturated pixels
  * (bars are coloured, axes and labels grey), grouped into runs along the bars' axis.
@@ -69,7 +85,7 @@ async function clickBar(page: Page, panelId: string, nth = 0): Promise<void> {
   const box = await canvas.boundingBox();
   if (!box) throw new Error(`no canvas in panel ${panelId}`);
   const spot = await canvas.evaluate((element, index) => {
-    const c = element as HTMLCanvasElement;
+    const c = element as unknown as CanvasLike;
     const context = c.getContext('2d');
     if (!context) return undefined;
     const { data, width, height } = context.getImageData(0, 0, c.width, c.height);
@@ -105,7 +121,7 @@ async function clickHorizontalBar(page: Page, panelId: string, nth = 0): Promise
   const box = await canvas.boundingBox();
   if (!box) throw new Error(`no canvas in panel ${panelId}`);
   const spot = await canvas.evaluate((element, index) => {
-    const c = element as HTMLCanvasElement;
+    const c = element as unknown as CanvasLike;
     const context = c.getContext('2d');
     if (!context) return undefined;
     const { data, width, height } = context.getImageData(0, 0, c.width, c.height);

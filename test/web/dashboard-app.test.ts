@@ -145,7 +145,7 @@ describe('example dashboards', () => {
               );
             expect(states).toEqual(definition.panels.map((panel) => [panel.id, 'ready']));
             const charts = definition.panels.filter(
-              (panel) => !['number', 'table'].includes(panel.type),
+              (panel) => !['number', 'table', 'text'].includes(panel.type),
             ).length;
             await expect(
               page.locator('[data-panel] canvas').count(),
