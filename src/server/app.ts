@@ -129,7 +129,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     resolvers: authServices.resolvers,
     skipRoutes: [...QUIET_ROUTES, '/health'],
     publicUrl: config.auth.publicUrl,
-    challenge: authServices.challenge,
   });
   if (config.auth.enabled) {
     await app.register(authRoutes, {
