@@ -133,7 +133,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     resolvers: authServices.resolvers,
     skipRoutes: [...QUIET_ROUTES, '/health'],
     publicUrl: config.auth.publicUrl,
-    challenge: authServices.challenge,
   });
   // Right after auth: embed identities get their framing, their policy checks and their locks.
   await app.register(embed, {

@@ -107,6 +107,7 @@ describe('deploy/docker-compose.yml (docker-compose config)', () => {
     expect(service(config, 'dashport').volumes).toEqual([
       'dashport-cache:/app/data_cache:rw',
       `${path.join(REPO_ROOT, 'examples', 'data')}:/data:ro`,
+      `${path.join(REPO_ROOT, 'deploy', 'auth')}:/app/auth:ro`,
     ]);
   });
 

@@ -153,7 +153,11 @@ describe('deploy/k8s base (kubectl kustomize + kubernetes-models)', () => {
       const mounts = Object.fromEntries(
         (container.volumeMounts ?? []).map((m) => [m.mountPath, m.name]),
       );
-      expect(mounts, container.name).toEqual({ '/app/data_cache': 'cache', '/tmp': 'tmp' });
+      expect(mounts, container.name).toEqual({
+        '/app/data_cache': 'cache',
+        '/tmp': 'tmp',
+        '/etc/dashport/auth': 'auth',
+      });
       expect(
         container.resources?.requests?.cpu,
         `${container.name} CPU request (HPA)`,
@@ -248,10 +252,32 @@ describe('deploy/k8s base (kubectl kustomize + kubernetes-models)', () => {
     expect(secret.metadata.name).toBe(mainContainer(deployment).envFrom?.[1]?.secretRef?.name);
     expect(Object.keys(secret.stringData).sort()).toEqual([
       'DASHPORT_API_TOKEN',
+      'DASHPORT_SESSION_SECRET',
       'DATABASE_URL',
       'REDIS_URL',
       'SENTRY_DSN',
     ]);
+  });
+
+  it('ships the access-control Secret example the Deployment mounts', async () => {
+    const secret = parse(
+      readFileSync(path.join(K8S_DIR, 'base', 'auth-secret.example.yaml'), 'utf8'),
+    ) as K8sObject & { stringData: Record<string, string> };
+    await validateObject(secret);
+    expect(Object.keys(secret.stringData).sort()).toEqual(['keys.txt', 'users.txt']);
+    const volumes = (
+      deployment as unknown as {
+        spec: {
+          template: { spec: { volumes: { name: string; secret?: { secretName: string } }[] } };
+        };
+      }
+    ).spec.template.spec.volumes;
+    expect(volumes.find((volume) => volume.name === 'auth')?.secret?.secretName).toBe(
+      secret.metadata.name,
+    );
+    const config = configMapData(objects);
+    expect(config.DASHPORT_USERS_FILE).toBe('/etc/dashport/auth/users.txt');
+    expect(config.DASHPORT_KEYS_FILE).toBe('/etc/dashport/auth/keys.txt');
   });
 });
 

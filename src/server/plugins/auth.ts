@@ -13,7 +13,7 @@ import { isSafeMethod, isSameOrigin } from '../../auth/csrf.js';
 import { ANONYMOUS, type Identity } from '../../auth/identity.js';
 import { type IdentityResolver, resolveIdentity } from '../../auth/identity-resolver.js';
 import type { Action, Resource } from '../../auth/policy.js';
-import { DashportError } from '../../errors.js';
+import { DashportError, UnauthenticatedError } from '../../errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -34,8 +34,6 @@ export interface AuthPluginOptions {
   readonly skipRoutes: readonly string[];
   /** For the CSRF origin check. */
   readonly publicUrl: string | undefined;
-  /** Set when 401s carry `WWW-Authenticate: Basic`. */
-  readonly challenge?: string | undefined;
 }
 
 async function auth(app: FastifyInstance, options: AuthPluginOptions): Promise<void> {
@@ -53,7 +51,12 @@ async function auth(app: FastifyInstance, options: AuthPluginOptions): Promise<v
     // With access control on, an answer is for its viewer alone: no shared cache keeps it
     // (routes with their own caching, like fingerprinted assets, set theirs later).
     if (enabled) reply.header('cache-control', 'private, no-cache');
-    const identity = await resolveIdentity(resolvers, request);
+    let identity: Identity;
+    try {
+      identity = await resolveIdentity(resolvers, request);
+    } catch (error) {
+      throw forClient(error, request);
+    }
     request.identity = identity;
     if (identity.kind === 'user' && identity.viaCookie && !isSafeMethod(request.method)) {
       if (!isSameOrigin(request.headers, options.publicUrl)) {
@@ -64,21 +67,31 @@ async function auth(app: FastifyInstance, options: AuthPluginOptions): Promise<v
       }
     }
   });
-  if (options.challenge !== undefined) {
-    // A browser shows its own password dialog for a Basic challenge, even on fetch(); the web
-    // app has a sign-in page instead. Browsers mark every request with Sec-Fetch-Mode, API
-    // clients do not, so only they are challenged.
-    app.addHook('onSend', async (request, reply) => {
-      if (reply.statusCode === 401 && request.headers['sec-fetch-mode'] !== undefined) {
-        reply.removeHeader('www-authenticate');
-      }
-    });
-  }
 }
 
 export default fp(auth, { name: 'dashport-auth', fastify: '5.x' });
 
 /** Throws 401 (no identity) or 403 (the wrong one) unless the policy allows `action`. */
 export function authorize(request: FastifyRequest, resource: Resource, action?: Action): void {
-  request.server.access.assert(request.identity, resource, action);
+  try {
+    request.server.access.assert(request.identity, resource, action);
+  } catch (error) {
+    throw forClient(error, request);
+  }
+}
+
+/**
+ * A browser shows its own password dialog for a Basic challenge, even on fetch(); the web app
+ * has a sign-in page instead. Browsers mark every request with Sec-Fetch-Mode, API clients do
+ * not, so only API clients are challenged.
+ */
+function forClient(error: unknown, request: FastifyRequest): unknown {
+  if (
+    error instanceof UnauthenticatedError &&
+    error.headers !== undefined &&
+    request.headers['sec-fetch-mode'] !== undefined
+  ) {
+    return new UnauthenticatedError(error.message);
+  }
+  return error;
 }
