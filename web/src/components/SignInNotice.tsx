@@ -3,6 +3,7 @@
  * 401, with a link to the sign-in page that returns here afterwards. Not on the sign-in page.
  */
 import { useEffect, useState } from 'react';
+import type { SignInModes } from '../../../src/shared/sign-in-types.js';
 import { UNAUTHORIZED_EVENT, getJson } from '../api/client.js';
 import { signInHref } from '../pages/sign-in/next-path.js';
 import { useLocation } from '../router/location.js';
@@ -32,7 +33,10 @@ export function SignInNotice() {
 export function SignInProbe({ url }: { readonly url: string }) {
   useEffect(() => {
     const controller = new AbortController();
-    void getJson<unknown>(url, controller.signal).catch(() => undefined);
+    // With sign-in off, a missing dashboard is simply missing: no request, no console noise.
+    void getJson<SignInModes>('/auth/config', controller.signal)
+      .then((modes) => (modes.enabled ? getJson<unknown>(url, controller.signal) : undefined))
+      .catch(() => undefined);
     return () => controller.abort();
   }, [url]);
   return null;
