@@ -38,15 +38,20 @@ function isErrorBody(value: unknown): value is ErrorBody {
 /** Dispatched on `window` when the API answers 401 (no identity, or an expired session). */
 export const UNAUTHORIZED_EVENT = 'dashport:unauthorized';
 
-export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
+/**
+ * One GET of the API: JSON accepted, the embed token on every call (an embedded dashboard proves
+ * its access with it), `If-None-Match` when given. A 304 comes back as the response; any other
+ * failure becomes an ApiError, and a 401 also tells the app to offer a sign-in.
+ */
+async function fetchApi(url: string, signal?: AbortSignal, etag?: string): Promise<Response> {
   let response: Response;
   try {
     const token = embedToken();
     response = await fetch(url, {
-      // An embedded dashboard proves its access with its signed token on every call.
       headers: {
         accept: 'application/json',
         ...(token !== undefined && { [EMBED_TOKEN_HEADER]: token }),
+        ...(etag !== undefined && { 'if-none-match': etag }),
       },
       ...(signal && { signal }),
     });
@@ -54,14 +59,17 @@ export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> 
     if (signal?.aborted) throw error;
     throw new ApiError(0, 'the server cannot be reached; check the connection and retry');
   }
-  if (!response.ok) {
-    // The app offers a sign-in link wherever the API says a sign-in is needed.
+  if (!response.ok && !(response.status === 304 && etag !== undefined)) {
     if (response.status === 401) window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
     const body: unknown = await response.json().catch(() => undefined);
     const message = isErrorBody(body) ? body.message : `${response.status} ${response.statusText}`;
     throw new ApiError(response.status, message, isErrorBody(body) ? body : undefined);
   }
-  return (await response.json()) as T;
+  return response;
+}
+
+export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
+  return (await (await fetchApi(url, signal)).json()) as T;
 }
 
 const enc = encodeURIComponent;
@@ -109,25 +117,8 @@ const VALIDATED_URLS_MAX = 20;
  */
 export async function getRevalidated<T>(url: string, signal?: AbortSignal): Promise<T> {
   const last = validated.get(url);
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      headers: {
-        accept: 'application/json',
-        ...(last !== undefined && { 'if-none-match': last.etag }),
-      },
-      ...(signal && { signal }),
-    });
-  } catch (error) {
-    if (signal?.aborted) throw error;
-    throw new ApiError(0, 'the server cannot be reached; check the connection and retry');
-  }
+  const response = await fetchApi(url, signal, last?.etag);
   if (response.status === 304 && last !== undefined) return last.body as T;
-  if (!response.ok) {
-    const body: unknown = await response.json().catch(() => undefined);
-    const message = isErrorBody(body) ? body.message : `${response.status} ${response.statusText}`;
-    throw new ApiError(response.status, message, isErrorBody(body) ? body : undefined);
-  }
   const body = (await response.json()) as T;
   const etag = response.headers.get('etag');
   validated.delete(url);
