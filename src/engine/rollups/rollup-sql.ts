@@ -11,6 +11,7 @@ import { ALL_X, NULL_GROUP, OTHER_GROUP } from '../sql/build-aggregate-sql.js';
 import { buildConditions, whereClause } from '../sql/build-where-sql.js';
 import { groupTextExpr, typedPlaceholder } from '../sql/dialect.js';
 import { quoteIdent } from '../sql/identifiers.js';
+import { TIME_BUCKETS } from '../sql/parse-aggregate-query.js';
 import type {
   AggregateQuery,
   BoundValue,
@@ -71,19 +72,9 @@ export function buildRollupTableSql(
   );
 }
 
-const BUCKETS: readonly TimeBucket[] = [
-  'minute',
-  'hour',
-  'day',
-  'week',
-  'month',
-  'quarter',
-  'year',
-];
-
 function safeBucket(bucket: TimeBucket): TimeBucket {
   // The unit goes into SQL text: only ever a member of the allow-list.
-  const unit = BUCKETS.find((candidate) => candidate === bucket);
+  const unit = TIME_BUCKETS.find((candidate) => candidate === bucket);
   if (unit === undefined) throw new TypeError(`unknown time bucket ${bucket}`);
   return unit;
 }
