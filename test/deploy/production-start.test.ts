@@ -177,6 +177,16 @@ describe('production start as the image runs it (non-root, read-only data)', () 
     expect(dataFiles).toEqual(shipped);
   });
 
+  it('warns at start and in /health that every dataset is public while DASHPORT_AUTH is none', async () => {
+    expect(server?.output()).toContain('every dataset and dashboard is public');
+    const health = await request(`http://127.0.0.1:${port}/health`);
+    const body = JSON.parse(health.body.toString()) as {
+      checks: { security: { auth_mode?: string; all_data_public?: boolean; warning?: string } };
+    };
+    expect(body.checks.security).toMatchObject({ auth_mode: 'none', all_data_public: true });
+    expect(body.checks.security.warning).toContain('every dataset and dashboard is public');
+  });
+
   it('`dashport healthcheck` exits 0 against it and 1 against a closed port', async () => {
     const healthy = runCommand(
       process.execPath,
