@@ -177,38 +177,22 @@ export function parseMeasure(text: string, parameter = 'y'): Measure {
   const isSymbol = (token: Token, value: string): token is Extract<Token, { type: 'symbol' }> =>
     token.type === 'symbol' && token.value === value;
 
-  const measure = (depth: number): MeasureNode => {
-    let left = term(depth);
-    for (;;) {
-      const token = peek();
-      if (!isSymbol(token, '+') && !isSymbol(token, '-')) return left;
-      index += 1;
-      const right = term(depth);
-      left = {
-        kind: 'binary',
-        op: token.value as MeasureOperator,
-        left,
-        right,
-        position: token.position,
-      };
-    }
-  };
-  const term = (depth: number): MeasureNode => {
-    let left = unary(depth);
-    for (;;) {
-      const token = peek();
-      if (!isSymbol(token, '*') && !isSymbol(token, '/')) return left;
-      index += 1;
-      const right = unary(depth);
-      left = {
-        kind: 'binary',
-        op: token.value as MeasureOperator,
-        left,
-        right,
-        position: token.position,
-      };
-    }
-  };
+  // One precedence level: operands joined left to right by any of `operators`.
+  const binaryLevel =
+    (operators: readonly MeasureOperator[], operand: (depth: number) => MeasureNode) =>
+    (depth: number): MeasureNode => {
+      let left = operand(depth);
+      for (;;) {
+        const token = peek();
+        const op = operators.find((candidate) => isSymbol(token, candidate));
+        if (op === undefined) return left;
+        index += 1;
+        const right = operand(depth);
+        left = { kind: 'binary', op, left, right, position: token.position };
+      }
+    };
+  const term = binaryLevel(['*', '/'], (depth) => unary(depth));
+  const measure = binaryLevel(['+', '-'], term);
   const unary = (depth: number): MeasureNode => {
     const token = peek();
     if (depth > MEASURE_MAX_DEPTH) fail(token, `nested deeper than ${MEASURE_MAX_DEPTH} levels`);
