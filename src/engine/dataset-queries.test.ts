@@ -39,6 +39,7 @@ function fakeSource(kind: string, ids: readonly string[]): FakeSource {
     list: () => ids.map(summary),
     describe: (id) => ({ ...summary(id), columns: COLUMNS, columnCount: COLUMNS.length }),
     versionOf: () => source.version,
+    updatedAtOf: () => undefined,
     ready: (id): ServedDataset => ({
       id,
       version: source.version,

@@ -84,6 +84,8 @@ export interface DatasetQueries {
   ): Promise<SummaryAnalysis | CorrelationAnalysis | PcaAnalysis | ProfilesAnalysis>;
   /** A string that changes whenever the answer to this query may change: the ETag's input. */
   versionOf(id: string): string;
+  /** Newest modification of the dataset's data, for Last-Modified. */
+  updatedAtOf(id: string): Date | undefined;
 }
 
 /** In-process result budget when no shared cache is given. */
@@ -218,5 +220,6 @@ export function createDatasetQueries(options: DatasetQueriesOptions): DatasetQue
       return applicableAnalysis(await source.analyses(dataset), kind);
     },
     versionOf: (id) => sources.versionOf(id),
+    updatedAtOf: (id) => sources.updatedAtOf(id),
   };
 }

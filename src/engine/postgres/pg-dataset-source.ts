@@ -77,6 +77,9 @@ export function createPgDatasetSource(options: PgDatasetSourceOptions): DatasetS
     versionOf(id) {
       return source.get(id).version;
     },
+    updatedAtOf(id) {
+      return source.get(id).updatedAt;
+    },
     ready(id): ServedDataset {
       const dataset = source.ready(id);
       return {

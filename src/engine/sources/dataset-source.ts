@@ -51,6 +51,8 @@ export interface DatasetSource {
   /** The dataset's columns and statistics; 404 when the source does not have it. */
   describe(id: string): DatasetDetail;
   versionOf(id: string): string;
+  /** Newest modification of its data, for Last-Modified; cheap, unlike `describe`. */
+  updatedAtOf(id: string): Date | undefined;
   /** The dataset if it can answer now, else 503 with the reason (or 404). */
   ready(id: string): ServedDataset;
   /** The page of rows `query` asks for. */

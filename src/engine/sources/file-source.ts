@@ -67,6 +67,9 @@ export function createFileSource(options: FileSourceOptions): DatasetSource {
     versionOf(id) {
       return catalog.get(id).version;
     },
+    updatedAtOf(id) {
+      return catalog.get(id).updatedAt;
+    },
     ready(id): ServedDataset {
       const entry = catalog.ready(id);
       return {

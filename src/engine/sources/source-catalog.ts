@@ -17,6 +17,7 @@ export interface SourceCatalog {
   /** Every dataset of every source, by id. */
   list(): DatasetSummary[];
   versionOf(id: string): string;
+  updatedAtOf(id: string): Date | undefined;
 }
 
 export function createSourceCatalog(sources: readonly DatasetSource[]): SourceCatalog {
@@ -36,6 +37,7 @@ export function createSourceCatalog(sources: readonly DatasetSource[]): SourceCa
       return sources.flatMap((source) => source.list()).sort((a, b) => a.id.localeCompare(b.id));
     },
     versionOf: (id) => catalog.sourceOf(id).versionOf(id),
+    updatedAtOf: (id) => catalog.sourceOf(id).updatedAtOf(id),
   };
   return catalog;
 }

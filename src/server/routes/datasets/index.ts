@@ -41,11 +41,6 @@ function recordTiming(request: FastifyRequest, timings: QueryTimings): void {
   });
 }
 
-function lastModified(queries: DatasetQueries, id: string): Date | undefined {
-  const updated = queries.describe(id).updatedAt;
-  return updated === null ? undefined : new Date(updated);
-}
-
 export async function datasetRoutes(
   app: FastifyInstance,
   options: DatasetRoutesOptions,
@@ -162,7 +157,7 @@ export async function datasetRoutes(
       const raw = request.query as RawQuery;
       const etag = etagFor('aggregate', queries.versionOf(id), raw);
       const timings: QueryTimings = { dbMs: 0, cached: false };
-      if (answerConditional(request, reply, etag, lastModified(queries, id))) return reply;
+      if (answerConditional(request, reply, etag, queries.updatedAtOf(id))) return reply;
       const result = await queries.aggregate(id, raw, timings);
       recordTiming(request, timings);
       return result;
@@ -188,7 +183,7 @@ export async function datasetRoutes(
       authorize(request, { kind: 'dataset', id });
       const etag = etagFor(`analysis-${kind}`, queries.versionOf(id), {});
       const result = await queries.analysis(id, kind);
-      if (answerConditional(request, reply, etag, lastModified(queries, id))) return reply;
+      if (answerConditional(request, reply, etag, queries.updatedAtOf(id))) return reply;
       return result as unknown as { dataset: string } & Record<string, unknown>;
     },
   );
