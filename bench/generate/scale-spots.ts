@@ -15,6 +15,7 @@ import { type GeneratedFile, writeAtomically } from './atomic-file.js';
 import { failCli, isEntryPoint, parsePositiveInteger } from './cli.js';
 import { DXCC_ENTITIES } from './dxcc-entities.js';
 import { BAND_EDGES_KHZ, SPOT_BANDS, SPOT_MODES } from './spots-bands.js';
+import { sqlString } from '../../src/engine/source-sql.js';
 
 export interface ScaleSpotsOptions {
   readonly seed?: number;
@@ -34,10 +35,6 @@ const BAND_WEIGHTS = [3, 6, 14, 5, 22, 6, 14, 5, 20, 5] as const;
 const MODE_WEIGHTS = [30, 12, 45, 8, 5] as const;
 const STATIONS = 200_000;
 const SPOTTERS = 5_000;
-
-function sqlString(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
 
 /** A list literal where each item appears `weight` times: `list[1 + u % len]` draws by weight. */
 function weightedList(items: readonly string[], weights: readonly number[]): string {
@@ -104,10 +101,6 @@ FROM (
 )`;
 }
 
-function quotePath(file: string): string {
-  return `'${file.replaceAll("'", "''")}'`;
-}
-
 /** Write exactly `rows` spots to `file` as zstd Parquet, atomically, streamed by DuckDB. */
 export async function generateScaleSpots(
   file: string,
@@ -125,7 +118,7 @@ export async function generateScaleSpots(
   try {
     await writeAtomically(file, async (temporaryFile) => {
       await connection.run(
-        `COPY (${query}) TO ${quotePath(temporaryFile)} (FORMAT parquet, COMPRESSION zstd)`,
+        `COPY (${query}) TO ${sqlString(temporaryFile)} (FORMAT parquet, COMPRESSION zstd)`,
       );
     });
     return { file, rows, bytes: (await stat(file)).size, elapsedMs: performance.now() - started };

@@ -8,6 +8,7 @@
 import { BAND_SEGMENTS, CONTEST_BANDS, SPOT_BANDS } from './spots-bands.js';
 import { DXCC_ENTITIES, type DxccEntity } from './dxcc-entities.js';
 import type { SpotsPlan } from './spots-plan.js';
+import { sqlString } from '../../src/engine/source-sql.js';
 
 export interface SpotsQueryOptions {
   readonly seed: number;
@@ -19,10 +20,6 @@ export interface SpotsQueryOptions {
 
 /** Share of a contest hour's spots on the contest bands that are contest CW. */
 const CONTEST_CW_SHARE = 0.7;
-
-function sqlString(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
 
 function sqlNumber(value: number): string {
   if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${value}`);

@@ -12,6 +12,7 @@ import { writeAtomically, type GeneratedFile } from './atomic-file.js';
 import { failCli, isEntryPoint, parsePositiveInteger } from './cli.js';
 import { planSpots } from './spots-plan.js';
 import { buildSpotsQuery } from './spots-sql.js';
+import { sqlString } from '../../src/engine/source-sql.js';
 
 /** Defaults: a 30-day window ending with the CQ WW DX CW weekend of 2024. */
 export const SPOTS_DEFAULTS = {
@@ -37,10 +38,6 @@ export interface GeneratedSpots extends GeneratedFile {
 
 function clamp(value: number, low: number, high: number): number {
   return Math.min(high, Math.max(low, Math.round(value)));
-}
-
-function quotePath(file: string): string {
-  return `'${file.replaceAll("'", "''")}'`;
 }
 
 /** Write exactly `rows` spots to `file` as Parquet (atomically), and to `csvFile` when given. */
@@ -72,7 +69,7 @@ export async function generateSpots(
   try {
     await writeAtomically(file, async (temporaryFile) => {
       await connection.run(
-        `COPY (${query}) TO ${quotePath(temporaryFile)} (FORMAT parquet, COMPRESSION zstd)`,
+        `COPY (${query}) TO ${sqlString(temporaryFile)} (FORMAT parquet, COMPRESSION zstd)`,
       );
     });
     const parquet: GeneratedFile = {
@@ -86,7 +83,7 @@ export async function generateSpots(
     const csvStarted = performance.now();
     await writeAtomically(csvFile, async (temporaryFile) => {
       await connection.run(
-        `COPY (SELECT * FROM read_parquet(${quotePath(file)})) TO ${quotePath(temporaryFile)} (FORMAT csv, HEADER)`,
+        `COPY (SELECT * FROM read_parquet(${sqlString(file)})) TO ${sqlString(temporaryFile)} (FORMAT csv, HEADER)`,
       );
     });
     const csv: GeneratedFile = {

@@ -29,6 +29,7 @@ import { parseRowsQuery } from '../../src/engine/sql/parse-rows-query.js';
 import type { ColumnInfo, DatasetDetail } from '../../src/shared/api-types.js';
 import type { DashboardDataResponse } from '../../src/shared/dashboard-types.js';
 import { generateScaleSpots } from '../generate/scale-spots.js';
+import { sqlString } from '../../src/engine/source-sql.js';
 import {
   REPO_ROOT,
   childPids,
@@ -144,9 +145,7 @@ async function rawRunner(
   const instance = await DuckDBInstance.create(':memory:', { threads: String(threads) });
   const connection = await instance.connect();
   await connection.run("SET TimeZone = 'UTC'");
-  await connection.run(
-    `CREATE VIEW spots AS SELECT * FROM read_parquet('${parquet.replaceAll("'", "''")}')`,
-  );
+  await connection.run(`CREATE VIEW spots AS SELECT * FROM read_parquet(${sqlString(parquet)})`);
   let ms = 0;
   const runner: SqlRunner = {
     dialect: 'duckdb',

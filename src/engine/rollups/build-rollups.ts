@@ -22,6 +22,7 @@ import {
   rollupListPath,
   writeRollupList,
 } from './rollup-store.js';
+import { sqlString } from '../source-sql.js';
 
 export interface RollupBuildContext {
   readonly db: DuckDb;
@@ -29,10 +30,6 @@ export interface RollupBuildContext {
   readonly definitions: Iterable<DashboardDefinition>;
   /** Largest rollup, as a share of the dataset's rows (default DEFAULT_MAX_ROWS_SHARE). */
   readonly maxRowsShare?: number;
-}
-
-function sqlString(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
 }
 
 /** Build (or keep) the rollups of the dataset whose entry is `manifest`; the committed list. */

@@ -20,6 +20,7 @@ import {
 } from './rollup-sql.js';
 import { readRollupList } from './rollup-store.js';
 import path from 'node:path';
+import { sqlString } from '../source-sql.js';
 
 export interface RollupSourceOptions {
   readonly inner: DatasetSource;
@@ -43,10 +44,6 @@ interface Loaded {
 
 /** How long "no rollups for this version" is believed before the list is read again. */
 const RECHECK_MS = 5_000;
-
-function sqlString(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
 
 export function createRollupSource(options: RollupSourceOptions): DatasetSource {
   const { inner, db, cacheDir } = options;
