@@ -354,21 +354,31 @@ function checkMeasure(panel: PanelInput, index: number, ctx: z.RefinementCtx): v
     });
     return;
   }
-  if (panel.agg !== undefined) {
+  checkMeasureText(panel.y, panel.agg, ['panels', index], ctx);
+}
+
+/** A measure in `<at>.y` parses, and `<at>.agg` is not set beside it. */
+function checkMeasureText(
+  y: string,
+  agg: string | undefined,
+  at: readonly (string | number)[],
+  ctx: z.RefinementCtx,
+): void {
+  if (agg !== undefined) {
     ctx.addIssue({
       code: 'custom',
-      path: ['panels', index, 'agg'],
+      path: [...at, 'agg'],
       message:
         'agg does not combine with a computed measure in y; the measure names its aggregates',
     });
   }
   try {
-    parseMeasure(panel.y, 'y');
+    parseMeasure(y, 'y');
   } catch (error) {
     if (!(error instanceof MeasureSyntaxError)) throw error;
     ctx.addIssue({
       code: 'custom',
-      path,
+      path: [...at, 'y'],
       message: error.message.replace(/^y: /, ''),
       params: { position: error.position },
     });
@@ -406,25 +416,8 @@ function checkText(panel: PanelInput, index: number, ctx: z.RefinementCtx): void
         path: [...path, 'y'],
         message: `agg: ${value.agg} needs y (the column to aggregate)`,
       });
-    if (value.y === undefined || !looksLikeMeasure(value.y)) continue;
-    if (value.agg !== undefined)
-      ctx.addIssue({
-        code: 'custom',
-        path: [...path, 'agg'],
-        message:
-          'agg does not combine with a computed measure in y; the measure names its aggregates',
-      });
-    try {
-      parseMeasure(value.y, 'y');
-    } catch (error) {
-      if (!(error instanceof MeasureSyntaxError)) throw error;
-      ctx.addIssue({
-        code: 'custom',
-        path: [...path, 'y'],
-        message: error.message.replace(/^y: /, ''),
-        params: { position: error.position },
-      });
-    }
+    if (value.y !== undefined && looksLikeMeasure(value.y))
+      checkMeasureText(value.y, value.agg, path, ctx);
   }
 }
 
