@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { redactUrlSecrets } from './logger.js';
+import fc from 'fast-check';
+import { createIsoTime, redactUrlSecrets } from './logger.js';
 
 describe('redactUrlSecrets', () => {
   it('hides URL passwords', () => {
@@ -12,6 +13,24 @@ describe('redactUrlSecrets', () => {
     );
     expect(redactUrlSecrets('/api/v1/datasets/t/rows?format=csv&embed_token=a.b.c&limit=5')).toBe(
       '/api/v1/datasets/t/rows?format=csv&embed_token=***&limit=5',
+    );
+  });
+});
+
+describe('createIsoTime', () => {
+  it('writes what pino.stdTimeFunctions.isoTime writes, for any instant and in any order', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 253_402_300_799_999 }), { minLength: 1 }),
+        (instants) => {
+          let current = 0;
+          const isoTime = createIsoTime(() => current);
+          for (const instant of instants) {
+            current = instant;
+            expect(isoTime()).toBe(`,"time":"${new Date(instant).toISOString()}"`);
+          }
+        },
+      ),
     );
   });
 });

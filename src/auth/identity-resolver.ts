@@ -31,14 +31,23 @@ export interface IdentityResolver {
   resolve(request: CredentialRequest): Identity | undefined | Promise<Identity | undefined>;
 }
 
-/** Run the resolvers in order; the first identity wins, none is anonymous. */
-export async function resolveIdentity(
+/**
+ * Run the resolvers in order; the first identity wins, none is anonymous. Synchronous while the
+ * resolvers are (no credential, a bearer key, a proxy header): most requests carry nothing to
+ * check, and each await would cost them a turn of the event loop's microtask queue. A resolver
+ * that throws synchronously throws here.
+ */
+export function resolveIdentity(
   resolvers: readonly IdentityResolver[],
   request: CredentialRequest,
-): Promise<Identity> {
-  for (const resolver of resolvers) {
-    const identity = await resolver.resolve(request);
-    if (identity !== undefined) return identity;
+  from = 0,
+): Identity | Promise<Identity> {
+  for (let index = from; index < resolvers.length; index += 1) {
+    const result = resolvers[index]?.resolve(request);
+    if (result instanceof Promise) {
+      return result.then((identity) => identity ?? resolveIdentity(resolvers, request, index + 1));
+    }
+    if (result !== undefined) return result;
   }
   return ANONYMOUS;
 }

@@ -6,7 +6,6 @@
  * normalized query, so a changed dataset never serves an old answer), the sharing of identical
  * queries in flight, and timings for Server-Timing and metrics are done here, once for all.
  */
-import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type {
   AggregateResponse,
@@ -20,6 +19,7 @@ import type {
   SummaryAnalysis,
 } from '../shared/api-types.js';
 import { type AnalysisKind, applicableAnalysis } from './compute-analyses.js';
+import { queryDigest } from './query-digest.js';
 import { type ServedDataset, selectedColumns } from './sources/dataset-source.js';
 import type { SourceCatalog } from './sources/source-catalog.js';
 import { parseAggregateQuery } from './sql/parse-aggregate-query.js';
@@ -91,21 +91,8 @@ export interface DatasetQueries {
 /** In-process result budget when no shared cache is given. */
 const LOCAL_CACHE = { maxEntries: 2000, maxBytes: 64 * 1024 * 1024 } as const;
 
-/** Query keys sorted and repeated values kept in order: `b=2&a=1` and `a=1&b=2` share a key. */
-export function normalizeQuery(raw: RawQuery): string {
-  return Object.keys(raw)
-    .filter((key) => raw[key] !== undefined)
-    .sort()
-    .map((key) => {
-      const value = raw[key];
-      return `${encodeURIComponent(key)}=${(Array.isArray(value) ? value : [value]).map((v) => encodeURIComponent(String(v))).join('&')}`;
-    })
-    .join('&');
-}
-
 export function resultKey(kind: string, dataset: ServedDataset, raw: RawQuery): ResultKey {
-  const digest = createHash('sha256').update(normalizeQuery(raw)).digest('base64url').slice(0, 22);
-  return { dataset: dataset.id, version: dataset.version, kind, query: digest };
+  return { dataset: dataset.id, version: dataset.version, kind, query: queryDigest(raw) };
 }
 
 function localResultCache(): ResultCache {

@@ -1,20 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createResponseCache, normalizeQuery } from './response-cache.js';
+import { createResponseCache } from './response-cache.js';
 
 const key = (version: string, query = 'x=1') => ({
   dataset: 'spots',
   version,
   kind: 'rows',
   query,
-});
-
-describe('normalizeQuery', () => {
-  it('sorts keys, keeps repeated values in order and drops empty values', () => {
-    expect(normalizeQuery({ limit: '5', band: ['gt.1', 'lt.9'], select: 'a,b', offset: '' })).toBe(
-      'band=gt.1&band=lt.9&limit=5&select=a%2Cb',
-    );
-    expect(normalizeQuery({ b: '1', a: '2' })).toBe(normalizeQuery({ a: '2', b: '1' }));
-  });
 });
 
 describe('createResponseCache (in-process only)', () => {

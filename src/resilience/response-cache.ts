@@ -28,7 +28,7 @@ export interface ResponseCacheKey {
   readonly version: string;
   /** The endpoint: rows, aggregate, dashboard, … */
   readonly kind: string;
-  /** The query, normalized with `normalizeQuery` (or any stable text). */
+  /** The query: its digest (src/engine/query-digest.ts) or any stable text. */
   readonly query: string;
 }
 
@@ -74,23 +74,23 @@ export interface ResponseCache {
   stats(): ResponseCacheStats;
 }
 
+interface MemoryEntry {
+  readonly entry: CachedValue<unknown>;
+  /** The length of its JSON text, the LRU's measure of size. */
+  readonly bytes: number;
+}
+
 /**
- * A stable text for a query string: keys sorted, repeated values kept in their order (they are
- * ANDed filters, but `select` lists keep their meaning), empty values dropped.
+ * Freezes a cached value all the way down. Every hit hands out the same object, so a caller
+ * that changed it would change the next viewer's answer; frozen, such a change throws (ES
+ * modules are strict) instead of corrupting the cache.
  */
-export function normalizeQuery(
-  query: Readonly<Record<string, string | readonly string[] | undefined>>,
-): string {
-  const parts: string[] = [];
-  for (const key of Object.keys(query).sort()) {
-    const value = query[key];
-    if (value === undefined) continue;
-    for (const item of typeof value === 'string' ? [value] : value) {
-      if (item === '') continue;
-      parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(item)}`);
-    }
-  }
-  return parts.join('&');
+export function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  // A typed array with elements cannot be frozen; JSON never holds one, but say so rather than throw.
+  if (ArrayBuffer.isView(value)) return value;
+  for (const child of Object.values(value)) deepFreeze(child);
+  return Object.freeze(value);
 }
 
 function memoryKey(key: ResponseCacheKey): string {
@@ -108,9 +108,11 @@ export function createResponseCache(options: ResponseCacheOptions = {}): Respons
   const maxEntryBytes = options.maxEntryBytes ?? RESPONSE_CACHE_DEFAULTS.maxEntryBytes;
   const now = options.now ?? Date.now;
   const redis = options.redis;
-  const memory = new LRUCache<string, string>({
+  // Parsed and frozen, with the size of its text: a hit is answered without a JSON.parse, and a
+  // frozen value's serialization is remembered (src/server/json-serializer.ts).
+  const memory = new LRUCache<string, MemoryEntry>({
     maxSize: options.memoryMaxBytes ?? RESPONSE_CACHE_DEFAULTS.memoryMaxBytes,
-    sizeCalculation: (text, key) => text.length + key.length,
+    sizeCalculation: (entry, key) => entry.bytes + key.length,
     ttl: ttlMs,
     perf: { now },
   });
@@ -126,9 +128,14 @@ export function createResponseCache(options: ResponseCacheOptions = {}): Respons
     options.onLookup?.(layer, outcome);
   };
 
-  const remember = (key: ResponseCacheKey, mkey: string, text: string): void => {
-    if (text.length > maxEntryBytes) return;
-    memory.set(mkey, text);
+  const remember = (
+    key: ResponseCacheKey,
+    mkey: string,
+    entry: CachedValue<unknown>,
+    bytes: number,
+  ): void => {
+    if (bytes > maxEntryBytes) return;
+    memory.set(mkey, { entry: deepFreeze(entry), bytes });
     let keys = byDataset.get(key.dataset);
     if (keys === undefined) {
       keys = new Set();
@@ -177,17 +184,19 @@ export function createResponseCache(options: ResponseCacheOptions = {}): Respons
       const local = memory.get(mkey);
       if (local !== undefined) {
         count('memory', 'hit');
-        return { ...(JSON.parse(local) as CachedValue<T>), layer: 'memory' as const };
+        return { ...(local.entry as CachedValue<T>), layer: 'memory' as const };
       }
       count('memory', 'miss');
       const shared = await readRedis(key);
       if (shared === undefined) return undefined;
-      remember(key, mkey, shared);
-      return { ...(JSON.parse(shared) as CachedValue<T>), layer: 'redis' as const };
+      const entry = JSON.parse(shared) as CachedValue<T>;
+      remember(key, mkey, entry, shared.length);
+      return { ...entry, layer: 'redis' as const };
     },
     async set<T>(key: ResponseCacheKey, value: T) {
-      const text = JSON.stringify({ value, storedAt: now() } satisfies CachedValue<T>);
-      remember(key, memoryKey(key), text);
+      const entry: CachedValue<T> = { value, storedAt: now() };
+      const text = JSON.stringify(entry);
+      remember(key, memoryKey(key), entry, text.length);
       await writeRedis(key, text);
     },
     getOrCompute<T>(key: ResponseCacheKey, compute: () => Promise<T>) {
@@ -199,8 +208,9 @@ export function createResponseCache(options: ResponseCacheOptions = {}): Respons
         if (found !== undefined) return found;
         const value = await compute();
         const storedAt = now();
-        const text = JSON.stringify({ value, storedAt } satisfies CachedValue<T>);
-        remember(key, mkey, text);
+        const entry: CachedValue<T> = { value, storedAt };
+        const text = JSON.stringify(entry);
+        remember(key, mkey, entry, text.length);
         // Not awaited: the response need not wait for the shared copy.
         void writeRedis(key, text);
         return { value, storedAt, layer: 'computed' };

@@ -4,7 +4,7 @@
  */
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import { createAccessRules } from '../auth/access-rules.js';
 import { createAuthServices } from '../auth/auth-services.js';
 import type { Config } from '../config/config.js';
@@ -21,7 +21,9 @@ import auth from './plugins/auth.js';
 import edge, { createFrameworkErrorHandler } from './plugins/edge.js';
 import embed from './plugins/embed.js';
 import { lazyChildLoggerFactory } from './plugins/lazy-child-logger.js';
+import { serializeJson } from './json-serializer.js';
 import { requestIdFor } from './plugins/request-id.js';
+import { compileValidator } from './validator-compiler.js';
 import { captureServerError } from './plugins/sentry.js';
 import errorHandler from './plugins/error-handler.js';
 import { rateLimitPlugin } from './plugins/rate-limit.js';
@@ -69,9 +71,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: true,
   });
 
-  app.setValidatorCompiler(validatorCompiler);
-  // Responses are typed in TypeScript; re-validating every row at runtime would cost more than it finds.
-  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.setValidatorCompiler(compileValidator);
+  // Responses are typed in TypeScript; re-validating every row at runtime would cost more than it
+  // finds. Cached answers are frozen, and their text is written once (json-serializer.ts).
+  app.setSerializerCompiler(() => serializeJson);
 
   // First, so every route plugin below inherits its hooks (headers, ids, logs, metrics, timeout).
   await app.register(edge, { config, operations: deps.operations });

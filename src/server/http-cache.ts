@@ -3,16 +3,13 @@
  * normalized query, `Last-Modified` from the data's own modification time, and 304 when the
  * client already holds this answer.
  */
-import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { normalizeQuery } from '../engine/dataset-queries.js';
+import { queryDigest, versionTag } from '../engine/query-digest.js';
 import type { RawQuery } from '../engine/sql/query-types.js';
 
+/** Strong: the same kind, version and normalized query is the same bytes. */
 export function etagFor(kind: string, version: string, raw: RawQuery): string {
-  const digest = createHash('sha256')
-    .update(`${kind}\0${version}\0${normalizeQuery(raw)}`)
-    .digest('base64url');
-  return `"${digest.slice(0, 27)}"`;
+  return `"${versionTag(kind, version)}${queryDigest(raw)}"`;
 }
 
 function matches(header: string | undefined, etag: string): boolean {

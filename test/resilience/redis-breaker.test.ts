@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BreakerSnapshot, BreakerState } from '../../src/resilience/circuit-breaker.js';
 import { createRateLimitCounters } from '../../src/resilience/rate-limit-store.js';
 import { createRedisClient, type RedisClient } from '../../src/resilience/redis-client.js';
-import { createResponseCache, normalizeQuery } from '../../src/resilience/response-cache.js';
+import { normalizeQuery } from '../../src/engine/query-digest.js';
+import { createResponseCache } from '../../src/resilience/response-cache.js';
 import { rateLimitPlugin } from '../../src/server/plugins/rate-limit.js';
 import { type PrivateRedis, startPrivateRedis } from './private-redis.js';
 

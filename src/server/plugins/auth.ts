@@ -45,27 +45,47 @@ async function auth(app: FastifyInstance, options: AuthPluginOptions): Promise<v
   app.decorateRequest('identity');
 
   const { enabled } = options.access;
-  app.addHook('onRequest', async (request, reply) => {
+  // A callback hook, not an async one: the probes and every request without a credential to
+  // verify pass it without a promise.
+  app.addHook('onRequest', (request, reply, done) => {
     request.identity = ANONYMOUS;
-    if (skip.has(request.routeOptions.url ?? '')) return;
+    if (skip.has(request.routeOptions.url ?? '')) {
+      done();
+      return;
+    }
     // With access control on, an answer is for its viewer alone: no shared cache keeps it
     // (routes with their own caching, like fingerprinted assets, set theirs later).
     if (enabled) reply.header('cache-control', 'private, no-cache');
-    let identity: Identity;
-    try {
-      identity = await resolveIdentity(resolvers, request);
-    } catch (error) {
-      throw forClient(error, request);
-    }
-    request.identity = identity;
-    if (identity.kind === 'user' && identity.viaCookie && !isSafeMethod(request.method)) {
-      if (!isSameOrigin(request.headers, options.publicUrl)) {
-        throw new DashportError(
-          'DASHPORT_ERR_CSRF',
-          'cross-site request refused: a write signed in by the session cookie must come from this server’s own pages (Origin header)',
+    const decide = (identity: Identity): void => {
+      request.identity = identity;
+      if (
+        identity.kind === 'user' &&
+        identity.viaCookie &&
+        !isSafeMethod(request.method) &&
+        !isSameOrigin(request.headers, options.publicUrl)
+      ) {
+        done(
+          new DashportError(
+            'DASHPORT_ERR_CSRF',
+            'cross-site request refused: a write signed in by the session cookie must come from this server’s own pages (Origin header)',
+          ),
         );
+        return;
       }
+      done();
+    };
+    const refuse = (error: unknown): void => {
+      done(forClient(error, request) as Error);
+    };
+    let resolved: Identity | Promise<Identity>;
+    try {
+      resolved = resolveIdentity(resolvers, request);
+    } catch (error) {
+      refuse(error);
+      return;
     }
+    if (resolved instanceof Promise) resolved.then(decide, refuse);
+    else decide(resolved);
   });
 }
 

@@ -88,9 +88,23 @@ async function embed(app: FastifyInstance, options: EmbedPluginOptions): Promise
     done();
   });
 
-  app.addHook('preHandler', async (request) => {
+  // A callback hook: every request that is not an embed's passes it without a promise.
+  app.addHook('preHandler', (request, _reply, done) => {
     const identity = request.identity;
-    if (identity?.kind !== 'embed') return;
+    if (identity?.kind !== 'embed') {
+      done();
+      return;
+    }
+    try {
+      applyEmbed(request, identity);
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  });
+
+  /** The policy check and the filter locks of an embed identity's request. */
+  function applyEmbed(request: FastifyRequest, identity: EmbedIdentity): void {
     const action: Action = request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'write';
     const resource = resourceOf(request);
     if (resource === undefined) {
@@ -118,7 +132,7 @@ async function embed(app: FastifyInstance, options: EmbedPluginOptions): Promise
         request.query = result.query;
       }
     }
-  });
+  }
 }
 
 export default fp(embed, {

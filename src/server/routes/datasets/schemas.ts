@@ -4,9 +4,11 @@
  */
 import { z } from 'zod';
 import { COLUMN_TYPES, type ColumnType } from '../../../shared/api-types.js';
+import { documentsOnly } from '../../validator-compiler.js';
 
 const cell = z.union([z.string(), z.number(), z.boolean(), z.null()]);
-const queryValue = z.union([z.string(), z.array(z.string())]);
+/** What the query-string parser gives for one key: every query schema below accepts any of it. */
+export const queryValue = z.union([z.string(), z.array(z.string())]);
 
 export const errorSchema = z.object({
   statusCode: z.number().int(),
@@ -60,34 +62,38 @@ export const datasetDetailSchema = datasetSummary.extend({
   columnCount: z.number(),
 });
 
-export const rowsQuerySchema = z
-  .object({
-    select: queryValue.optional().describe('comma-separated columns, e.g. `ts,band,mode`'),
-    order: queryValue
-      .optional()
-      .describe('e.g. `ts.desc,band` (`.asc`, `.desc`, `.nullsfirst`, `.nullslast`)'),
-    limit: queryValue.optional().describe('rows per page, default 100, max 10000'),
-    offset: queryValue.optional().describe('rows to skip, default 0'),
-    format: queryValue.optional().describe('json (default), csv, ndjson, parquet or arrow'),
-  })
-  .catchall(queryValue)
-  .describe('plus filters `<column>=<op>.<value>` or `filter.<column>=<op>.<value>`');
+export const rowsQuerySchema = documentsOnly(
+  z
+    .object({
+      select: queryValue.optional().describe('comma-separated columns, e.g. `ts,band,mode`'),
+      order: queryValue
+        .optional()
+        .describe('e.g. `ts.desc,band` (`.asc`, `.desc`, `.nullsfirst`, `.nullslast`)'),
+      limit: queryValue.optional().describe('rows per page, default 100, max 10000'),
+      offset: queryValue.optional().describe('rows to skip, default 0'),
+      format: queryValue.optional().describe('json (default), csv, ndjson, parquet or arrow'),
+    })
+    .catchall(queryValue)
+    .describe('plus filters `<column>=<op>.<value>` or `filter.<column>=<op>.<value>`'),
+);
 
-export const aggregateQuerySchema = z
-  .object({
-    x: queryValue.optional().describe('column on the x axis'),
-    bucket: queryValue
-      .optional()
-      .describe('time bucket for a date/timestamp x: minute hour day week month quarter year'),
-    bins: queryValue.optional().describe('histogram a numeric x into N equal-width bins'),
-    y: queryValue.optional().describe('column aggregated (not needed for count)'),
-    agg: queryValue.optional().describe('count (default), sum, mean, min, max, median, distinct'),
-    group: queryValue.optional().describe('column splitting the result into series'),
-    top: queryValue.optional().describe('largest groups kept (default 10); the rest is `other`'),
-    points: queryValue.optional().describe('downsample long series to at most N points (LTTB)'),
-  })
-  .catchall(queryValue)
-  .describe('plus filters as in /rows');
+export const aggregateQuerySchema = documentsOnly(
+  z
+    .object({
+      x: queryValue.optional().describe('column on the x axis'),
+      bucket: queryValue
+        .optional()
+        .describe('time bucket for a date/timestamp x: minute hour day week month quarter year'),
+      bins: queryValue.optional().describe('histogram a numeric x into N equal-width bins'),
+      y: queryValue.optional().describe('column aggregated (not needed for count)'),
+      agg: queryValue.optional().describe('count (default), sum, mean, min, max, median, distinct'),
+      group: queryValue.optional().describe('column splitting the result into series'),
+      top: queryValue.optional().describe('largest groups kept (default 10); the rest is `other`'),
+      points: queryValue.optional().describe('downsample long series to at most N points (LTTB)'),
+    })
+    .catchall(queryValue)
+    .describe('plus filters as in /rows'),
+);
 
 export const rowsResponseSchema = z.object({
   columns: z.array(z.string()),
