@@ -26,11 +26,21 @@ export function normalizeQuery(raw: RawQuery): string {
 
 const digests = new WeakMap<RawQuery, string>();
 
+/** Dashboards and pollers repeat the same few queries: their digests are kept by text. */
+const TEXT_DIGESTS_MAX = 4096;
+const textDigests = new Map<string, string>();
+
 /** 22 base64url characters (132 bits) of the SHA-256 of the normalized query. */
 export function queryDigest(raw: RawQuery): string {
   let digest = digests.get(raw);
   if (digest === undefined) {
-    digest = createHash('sha256').update(normalizeQuery(raw)).digest('base64url').slice(0, 22);
+    const text = normalizeQuery(raw);
+    digest = textDigests.get(text);
+    if (digest === undefined) {
+      if (textDigests.size >= TEXT_DIGESTS_MAX) textDigests.clear();
+      digest = createHash('sha256').update(text).digest('base64url').slice(0, 22);
+      textDigests.set(text, digest);
+    }
     digests.set(raw, digest);
   }
   return digest;

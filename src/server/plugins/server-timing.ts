@@ -19,10 +19,15 @@ declare module 'fastify' {
   }
 }
 
+const UNQUOTABLE = /["\\]/g;
+
 function format(entry: ServerTimingEntry): string {
-  const description =
-    entry.description === undefined ? '' : `;desc="${entry.description.replace(/["\\]/g, '')}"`;
-  return `${entry.name};dur=${entry.durationMs.toFixed(2)}${description}`;
+  const { description } = entry;
+  const desc =
+    description === undefined
+      ? ''
+      : `;desc="${description.includes('"') || description.includes('\\') ? description.replace(UNQUOTABLE, '') : description}"`;
+  return `${entry.name};dur=${entry.durationMs.toFixed(2)}${desc}`;
 }
 
 type Hooks<T> = T | T[] | undefined;
@@ -48,10 +53,10 @@ async function serverTiming(
     done();
   };
   const header: onSendHookHandler = (request, reply, payload, done) => {
-    const total = { name: 'total', durationMs: reply.elapsedTime };
+    let value = '';
     // Null when an app-level onRequest hook (auth's 401) answered before the route's `start` ran.
-    const entries = request.serverTimings ?? [];
-    reply.header('server-timing', [...entries, total].map(format).join(', '));
+    for (const entry of request.serverTimings ?? []) value += `${format(entry)}, `;
+    reply.header('server-timing', `${value}total;dur=${reply.elapsedTime.toFixed(2)}`);
     done(null, payload);
   };
   app.addHook('onRoute', (route) => {
