@@ -22,7 +22,11 @@ import edge, { createFrameworkErrorHandler } from './plugins/edge.js';
 import embed from './plugins/embed.js';
 import { lazyChildLoggerFactory } from './plugins/lazy-child-logger.js';
 import { serializeJson } from './json-serializer.js';
+import { createRawRequestRecorder } from './plugins/metrics.js';
 import { requestIdFor } from './plugins/request-id.js';
+import { securityHeaderTable } from './plugins/security-headers.js';
+import { createProbeLane, laneServerFactory } from './probe-lane.js';
+import { createQuickHealth } from './quick-health.js';
 import { compileValidator } from './validator-compiler.js';
 import { captureServerError } from './plugins/sentry.js';
 import errorHandler from './plugins/error-handler.js';
@@ -53,7 +57,19 @@ export interface AppDeps {
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
+  const quick = createQuickHealth();
+  let closing = false;
+  const lane = createProbeLane({
+    quick,
+    headers: securityHeaderTable(config.isProduction),
+    record: createRawRequestRecorder(deps.operations),
+    // The route answers instead while a draining worker closes connections, while access lines
+    // of probes are wanted (they are at debug), and once the server closes.
+    open: () =>
+      !closing && !deps.operations.closingConnections && !deps.logger.isLevelEnabled('debug'),
+  });
   const app = Fastify({
+    serverFactory: laneServerFactory(lane),
     loggerInstance: deps.logger as FastifyBaseLogger,
     // The access-log plugin writes one line per request instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
@@ -71,6 +87,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: true,
   });
 
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
   app.setValidatorCompiler(compileValidator);
   // Responses are typed in TypeScript; re-validating every row at runtime would cost more than it
   // finds. Cached answers are frozen, and their text is written once (json-serializer.ts).
@@ -175,6 +195,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     catalog: deps.catalog,
     state: deps.state,
     operations: deps.operations,
+    quick,
   });
   await app.register(datasetRoutes, { queries: deps.queries });
   await app.register(dashboardRoutes, {

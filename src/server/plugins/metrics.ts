@@ -6,13 +6,29 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Operations } from '../../observability/operations.js';
 
+/** Records an answered request from its method, route label and status. */
+export type RawRequestRecorder = (
+  method: string,
+  route: string,
+  statusCode: number,
+  seconds: number,
+) => void;
+
+/** The recorder for requests answered outside Fastify (the probe lane). */
+export function createRawRequestRecorder(operations: Operations): RawRequestRecorder {
+  const requests = operations.metrics.httpRequestDuration;
+  return (method, route, statusCode, seconds) => {
+    requests.record(method, route, statusCode, seconds);
+    operations.requestsServed += 1;
+  };
+}
+
 /** Records a finished request whose route label the caller has looked up; call it from onResponse. */
 export function createRequestRecorder(
   operations: Operations,
 ): (request: FastifyRequest, reply: FastifyReply, route: string) => void {
-  const requests = operations.metrics.httpRequestDuration;
+  const record = createRawRequestRecorder(operations);
   return (request, reply, route) => {
-    requests.record(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
-    operations.requestsServed += 1;
+    record(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
   };
 }

@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Catalog } from '../../../engine/catalog.js';
 import type { Config } from '../../../config/config.js';
 import type { Operations } from '../../../observability/operations.js';
+import type { QuickHealth } from '../../quick-health.js';
 import type { RuntimeState } from '../../runtime-state.js';
 import { metricsRoutes } from '../operations/metrics.js';
 import { checkDataDir, gatherHealth, timed } from './gather-health.js';
@@ -19,19 +20,12 @@ export interface HealthRoutesOptions {
   readonly state: RuntimeState;
   /** Metrics, the server view and dependency probes. */
   readonly operations: Operations;
+  /** The status /health/quick serves, shared with the probe lane. */
+  readonly quick: QuickHealth;
 }
-
-/** /health/quick may serve a status this old. */
-export const QUICK_HEALTH_TTL_MS = 5_000;
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const LIVE_BODY = JSON.stringify({ status: 'ok' });
-
-interface QuickStatus {
-  readonly at: number;
-  readonly code: 200 | 503;
-  readonly body: string;
-}
 
 export async function healthRoutes(
   app: FastifyInstance,
@@ -41,27 +35,12 @@ export async function healthRoutes(
   const { operations } = options;
   const sources = { config, catalog, state, operations };
 
-  let quick: QuickStatus | undefined;
-  let refreshing: Promise<QuickStatus> | undefined;
+  const { quick } = options;
 
   async function fullReport(): Promise<HealthReport> {
     const report = buildHealthReport(await gatherHealth(sources));
-    quick = {
-      at: Date.now(),
-      code: httpStatusOf(report.status),
-      body: JSON.stringify({ status: report.status, timestamp: report.timestamp }),
-    };
+    quick.remember(report, httpStatusOf(report.status));
     return report;
-  }
-
-  /** One refresh at a time, however many probes arrive while it runs. */
-  function refreshQuick(): Promise<QuickStatus> {
-    refreshing ??= fullReport()
-      .then(() => quick as QuickStatus)
-      .finally(() => {
-        refreshing = undefined;
-      });
-    return refreshing;
   }
 
   const noStore = (reply: FastifyReply): FastifyReply =>
@@ -104,10 +83,7 @@ export async function healthRoutes(
   });
 
   app.get('/health/quick', { schema: { hide: true } }, async (_request, reply) => {
-    const current =
-      quick !== undefined && Date.now() - quick.at <= QUICK_HEALTH_TTL_MS
-        ? quick
-        : await refreshQuick();
+    const current = await quick.current(fullReport);
     return reply.code(current.code).type(JSON_TYPE).send(current.body);
   });
 

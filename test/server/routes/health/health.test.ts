@@ -11,7 +11,8 @@ import {
 } from '../../../../src/observability/operations.js';
 import errorHandler from '../../../../src/server/plugins/error-handler.js';
 import { createServerDeps } from '../../../../src/server/listen.js';
-import { QUICK_HEALTH_TTL_MS, healthRoutes } from '../../../../src/server/routes/health/index.js';
+import { healthRoutes } from '../../../../src/server/routes/health/index.js';
+import { QUICK_HEALTH_TTL_MS, createQuickHealth } from '../../../../src/server/quick-health.js';
 import { REPO_ROOT } from '../../../supervisor/cluster-harness.js';
 import { type TempDir, createTempDir } from '../../../helpers/temp-dir.js';
 import { buildTestCache, testConfig } from '../../../helpers/test-app.js';
@@ -57,6 +58,7 @@ async function createHarness(
     catalog: deps.catalog,
     state: deps.state,
     operations,
+    quick: createQuickHealth(),
   });
   await app.ready();
   return {
