@@ -16,6 +16,7 @@ import {
 import { loadSettings } from '../engine/dataset-settings.js';
 import type { DuckDb } from '../engine/duckdb.js';
 import type { PgHealth, PgSource } from '../engine/postgres/pg-source.js';
+import type { PgSqlDatasetSource } from '../engine/postgres/pg-sql-dataset-source.js';
 import { queryTimeoutMs } from '../engine/query-timeout.js';
 import type { DatasetSource } from '../engine/sources/dataset-source.js';
 import { createFileSource } from '../engine/sources/file-source.js';
@@ -120,11 +121,14 @@ export async function createSharedState(options: SharedStateOptions): Promise<Sh
 
   let pg: SharedState['pg'];
   let pgDatasets: DatasetSource | undefined;
+  let pgSqlDatasets: PgSqlDatasetSource | undefined;
   if (config.databaseUrl !== undefined) {
-    const [{ createPgSource }, { createPgDatasetSource }] = await Promise.all([
-      import('../engine/postgres/pg-source.js'),
-      import('../engine/postgres/pg-dataset-source.js'),
-    ]);
+    const [{ createPgSource }, { createPgDatasetSource }, { createPgSqlDatasetSource }] =
+      await Promise.all([
+        import('../engine/postgres/pg-source.js'),
+        import('../engine/postgres/pg-dataset-source.js'),
+        import('../engine/postgres/pg-sql-dataset-source.js'),
+      ]);
     const settings = await loadSettings(config.dataDir).catch(() => ({}));
     const source = createPgSource({
       url: config.databaseUrl,
@@ -136,6 +140,7 @@ export async function createSharedState(options: SharedStateOptions): Promise<Sh
     });
     pg = { source };
     pgDatasets = createPgDatasetSource({ source, db });
+    pgSqlDatasets = createPgSqlDatasetSource({ source, db, dataDir: config.dataDir, logger });
   }
   // PostgreSQL first: a `pg.*` id is the database's, as it always was.
   // File datasets answer the aggregates their dashboards' rollups cover from the rollups.
@@ -146,7 +151,9 @@ export async function createSharedState(options: SharedStateOptions): Promise<Sh
     ...(options.onRollupLookup === undefined ? {} : { onLookup: options.onRollupLookup }),
   });
   const sources = createSourceCatalog(
-    pgDatasets === undefined ? [fileDatasets] : [pgDatasets, fileDatasets],
+    pgDatasets === undefined || pgSqlDatasets === undefined
+      ? [fileDatasets]
+      : [pgDatasets, pgSqlDatasets, fileDatasets],
   );
   const queries = createDatasetQueries({
     sources,
@@ -218,6 +225,7 @@ export async function createSharedState(options: SharedStateOptions): Promise<Sh
         );
       }
       await pg?.source.start();
+      await pgSqlDatasets?.start();
       await service.start();
     },
     async close() {
@@ -226,6 +234,7 @@ export async function createSharedState(options: SharedStateOptions): Promise<Sh
       hub.closeAll();
       await service.close();
       await bus.close();
+      pgSqlDatasets?.close();
       await pg?.source.close();
       await redis?.close();
     },

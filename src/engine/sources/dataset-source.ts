@@ -19,6 +19,7 @@ import type {
   DatasetSummary,
 } from '../../shared/api-types.js';
 import type { Analyses } from '../compute-analyses.js';
+import type { SqlRelation } from '../sql/identifiers.js';
 import type { AggregateQuery, RowsQuery } from '../sql/query-types.js';
 import type { ShapedAggregate } from '../sql/shape-aggregate.js';
 
@@ -31,8 +32,11 @@ export interface ServedDataset {
   readonly updatedAt: Date | undefined;
   /** Columns and types the query parsers check names against; statistics where known. */
   readonly columns: readonly ColumnInfo[];
-  /** What the SQL builders read: a view name (DuckDB) or `[schema, table]` (PostgreSQL). */
-  readonly relation: string | readonly string[];
+  /**
+   * What the SQL builders read: a view name (DuckDB), `[schema, table]` (PostgreSQL), or a
+   * SQL dataset's SELECT over PostgreSQL relations.
+   */
+  readonly relation: SqlRelation;
 }
 
 /** Rows as JSON-ready cells, in the order of `columns`. */
