@@ -11,8 +11,12 @@ import type { CellValue } from '../../shared/api-types.js';
 import { toScalar } from '../cell.js';
 import type { SqlRunner } from '../sources/sql-answers.js';
 import type { SqlStatement } from '../sql/query-types.js';
-import { isConnectionError, mapPgError } from './pg-pool.js';
+import { UnavailableError } from '../../errors.js';
+import { isConnectionError, mapPgError, pgReason } from './pg-pool.js';
 import type { PgSource } from './pg-source.js';
+
+/** SQLSTATE of a write refused in a read-only transaction. */
+const READ_ONLY_SQL_TRANSACTION = '25006';
 
 /** The fields and rows of one statement run read-only (driver errors as thrown by pg). */
 export async function queryReadOnly(
@@ -58,6 +62,13 @@ export function pgReadOnlyRunner(source: PgSource, id: string): SqlRunner {
         };
       } catch (error) {
         if (isConnectionError(error)) source.markDown(error);
+        if ((error as { code?: unknown }).code === READ_ONLY_SQL_TRANSACTION) {
+          throw new UnavailableError(
+            'DASHPORT_ERR_DATASET_BROKEN',
+            `dataset "${id}" cannot be read: its statement tried to write (${pgReason(error)}); a SQL dataset only reads`,
+            60,
+          );
+        }
         throw mapPgError(error, id);
       }
     },
