@@ -33,6 +33,7 @@ import { quoteIdent, quoteRelation, subquery } from '../sql/identifiers.js';
 import { isConnectionError, pgReason } from './pg-pool.js';
 import { pgReadOnlyRunner } from './pg-read-only-runner.js';
 import { PG_SOURCE_DEFAULTS, type PgSource } from './pg-source.js';
+import { refusedServerFunction } from './pg-server-functions.js';
 import { preparePgSql } from './pg-sql-prepare.js';
 import { computeSampleAnalyses } from './sample-analyses.js';
 
@@ -162,6 +163,15 @@ export function createPgSqlDatasetSource(options: PgSqlDatasetSourceOptions): Pg
         entry.failure = {
           message: `${entry.location}:${failedDep.line}: reads "${failedDep.id}", which cannot be prepared (${next.get(failedDep.id)?.failure?.message ?? 'failed'})`,
           line: failedDep.line,
+        };
+        continue;
+      }
+      const refused = refusedServerFunction(entry.input.functions);
+      if (refused !== undefined) {
+        entry.state = 'broken';
+        entry.failure = {
+          message: `${entry.location}:${refused.line}: ${refused.reason}`,
+          line: refused.line,
         };
         continue;
       }

@@ -31,6 +31,7 @@ export interface SqlDatasetInput {
   readonly references: readonly SqlReference[];
   /** Where the statement names each dataset (to run it in PostgreSQL). */
   readonly uses: readonly SqlTableUse[];
+  readonly functions: readonly SqlReference[];
 }
 
 export interface SandboxLimits {

@@ -62,6 +62,7 @@ export async function planSqlBuilds(db: DuckDb, datasets: DatasetSources): Promi
       text: read.text,
       references: read.check.references,
       uses: read.check.uses,
+      functions: read.check.functions,
     });
     nodes.push({ id: source.id, location: source.location, references: read.check.references });
   }

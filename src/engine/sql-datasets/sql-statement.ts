@@ -54,6 +54,8 @@ export type StatementCheck =
       readonly ok: true;
       readonly references: readonly SqlReference[];
       readonly uses: readonly SqlTableUse[];
+      /** The functions it calls (lower case) and the first line of each, for PostgreSQL's checks. */
+      readonly functions: readonly SqlReference[];
     }
   | { readonly ok: false; readonly refusal: SqlRefusal };
 
@@ -217,6 +219,7 @@ export function checkSelectTree(tree: unknown, text: string): StatementCheck {
   });
   const references = new Map<string, number>();
   const uses: SqlTableUse[] = [];
+  const functions = new Map<string, number>();
   let refusal: SqlRefusal | undefined;
   const refuse = (object: Json, reason: string) => {
     const location = locationOf(object);
@@ -227,6 +230,12 @@ export function checkSelectTree(tree: unknown, text: string): StatementCheck {
       // Nothing binds it, and in PostgreSQL `$1` would take the value of a viewer's filter.
       refuse(object, 'a SQL dataset has no parameters: write the value in the statement');
       return;
+    }
+    if (object['class'] === 'FUNCTION' && typeof object['function_name'] === 'string') {
+      const name = object['function_name'].toLowerCase();
+      const location = locationOf(object);
+      const line = location === undefined ? 1 : lineAt(text, location);
+      if (!functions.has(name) || line < (functions.get(name) ?? line)) functions.set(name, line);
     }
     if (!isTableRef(object)) return;
     const type = String(object['type']);
@@ -263,6 +272,7 @@ export function checkSelectTree(tree: unknown, text: string): StatementCheck {
     ok: true,
     references: [...references].map(([id, line]) => ({ id, line })),
     uses: uses.sort((a, b) => a.offset - b.offset),
+    functions: [...functions].map(([id, line]) => ({ id, line })),
   };
 }
 

@@ -136,6 +136,8 @@ beforeAll(async () => {
       "INSERT INTO pg.orders VALUES (1000, 1, 1, DATE '2024-01-01') RETURNING *\n",
     'write-cte.sql': 'WITH d AS (DELETE FROM pg.orders RETURNING *)\nSELECT * FROM d\n',
     'write-copy.sql': "COPY (SELECT * FROM pg.orders) TO '/tmp/out.csv'\n",
+    'server-file.sql': "SELECT id,\n  pg_read_file('/etc/hostname') AS host\nFROM pg.customers\n",
+    'large-object.sql': "SELECT lo_import('/etc/hostname') AS oid FROM pg.customers\n",
     'for-update.sql': 'SELECT * FROM pg.orders\nFOR UPDATE\n',
     'dashport.yaml': 'datasets:\n  joined:\n    access: { groups: [sales] }\n',
   });
@@ -295,11 +297,25 @@ describe('refusals', () => {
     expect(rows.rows[0]?.n).toBe(orders.length);
   });
 
-  it('fails SELECT … FOR UPDATE, which the READ ONLY transaction refuses', async () => {
-    const forUpdate = (await datasets()).get('for-update');
-    expect(forUpdate?.state).toBe('broken');
-    console.log(forUpdate?.error, (await datasets()).get('write-cte')?.error);
-    expect(forUpdate?.error).toMatch(/^for-update\.sql:\d+: /);
+  it('refuses SELECT … FOR UPDATE and a CTE that writes, naming the reason', async () => {
+    const listed = await datasets();
+    expect(listed.get('for-update')?.error).toBe(
+      'for-update.sql:1: syntax error: SELECT locking clause is not supported!',
+    );
+    expect(listed.get('write-cte')?.error).toBe(
+      'write-cte.sql:1: syntax error: A CTE needs a SELECT',
+    );
+  });
+
+  it('refuses functions that reach server files (lo_import reads one even in a READ ONLY transaction)', async () => {
+    const listed = await datasets();
+    expect(listed.get('server-file')?.error).toBe(
+      'server-file.sql:2: pg_read_file() is not allowed: it reaches files, other databases or sessions on the database server, and a SQL dataset only reads datasets',
+    );
+    expect(listed.get('large-object')?.error).toMatch(
+      /^large-object\.sql:1: lo_import\(\) is not allowed/,
+    );
+    expect((await getJson('/api/v1/datasets/large-object/rows')).status).toBe(503);
   });
 
   it('blocks a write by a volatile function with the READ ONLY transaction', async () => {
@@ -343,6 +359,17 @@ describe('the read-only runner', () => {
     expect(after.rows[0]).toEqual({ default_transaction_read_only: 'on' });
     const timeout = await source.pool.query('SHOW statement_timeout');
     expect(timeout.rows[0]).toEqual({ statement_timeout: '2s' });
+  });
+
+  it.each([
+    ['a row lock', `SELECT id FROM "${schema}".orders FOR UPDATE`],
+    ['a sequence', `SELECT nextval('"${schema}".counter')`],
+  ])('refuses a write by %s in the READ ONLY transaction', async (_what, sql) => {
+    const runner = pgReadOnlyRunner(source, 'joined');
+    await expect(runner.query({ sql, params: [] })).rejects.toMatchObject({
+      code: 'DASHPORT_ERR_DATASET_BROKEN',
+      message: expect.stringMatching(/read-only transaction/) as unknown,
+    });
   });
 
   it('refuses a second statement in the same text (extended protocol)', async () => {
