@@ -6,9 +6,10 @@
  * the API are the routes', so all of them are written once for every kind.
  *
  * Kinds: file and SQLite datasets (DuckDB over the Parquet cache: file-source.ts), PostgreSQL
- * tables and views (pushdown: src/engine/postgres/pg-dataset-source.ts). A SQL dataset is
- * served by the file source: its SELECT is materialised into the Parquet cache at build time
- * (src/engine/sql-datasets/). A rollup is a source that wraps another one and answers from its
+ * tables and views (pushdown: src/engine/postgres/pg-dataset-source.ts). A SQL dataset over
+ * file datasets is served by the file source: its SELECT is materialised into the Parquet cache
+ * at build time (src/engine/sql-datasets/); one over PostgreSQL datasets runs in PostgreSQL as
+ * a derived table (src/engine/postgres/pg-sql-dataset-source.ts). A rollup is a source that wraps another one and answers from its
  * Parquet rollups the aggregates they cover, delegating everything else; it is added to the
  * catalog's list without touching a route.
  */
