@@ -78,6 +78,8 @@ export interface SharedState {
   readonly live: LiveService;
   /** The redis and database checks of /health, each with its latency. */
   health(): Promise<SharedHealth>;
+  /** SQL datasets over PostgreSQL that failed, with file and line (for /health). */
+  pgSqlFailures(): { id: string; message: string; file: string; line: number }[];
   /** The dataset exists (file or pg), else the 404 error. */
   assertDataset(id: string): void;
   /** Connect what can be connected (never fails the start) and start the watchers. */
@@ -215,6 +217,7 @@ export async function createSharedState(options: SharedStateOptions): Promise<Sh
         ...(database === undefined ? {} : { database }),
       };
     },
+    pgSqlFailures: () => pgSqlDatasets?.failures() ?? [],
     assertDataset(id) {
       sources.sourceOf(id);
     },

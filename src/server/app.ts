@@ -172,6 +172,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     catalog: deps.catalog,
     state: deps.state,
     operations: deps.operations,
+    ...(shared === undefined ? {} : { otherFailures: () => shared.pgSqlFailures() }),
   });
   await app.register(datasetRoutes, { queries: deps.queries });
   await app.register(dashboardRoutes, {

@@ -53,6 +53,8 @@ export interface PgSqlDatasetSource extends DatasetSource {
   /** Prepare again if a `.sql` file, the PostgreSQL dataset list or the outage state changed. */
   refresh(): Promise<void>;
   close(): void;
+  /** The datasets that failed, for /health (file and line as the cache's failures give them). */
+  failures(): { id: string; message: string; file: string; line: number }[];
 }
 
 interface Entry {
@@ -352,6 +354,20 @@ export function createPgSqlDatasetSource(options: PgSqlDatasetSourceOptions): Pg
     },
     close() {
       if (timer !== undefined) clearInterval(timer);
+    },
+    failures() {
+      return [...entries.values()].flatMap((entry) =>
+        entry.failure === undefined
+          ? []
+          : [
+              {
+                id: entry.id,
+                message: entry.failure.message,
+                file: entry.file,
+                line: entry.failure.line,
+              },
+            ],
+      );
     },
     has: (id) => entries.has(id),
     list: () => [...entries.values()].map(summarize),

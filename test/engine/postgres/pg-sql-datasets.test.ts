@@ -280,6 +280,19 @@ describe('refusals', () => {
     expect(response.body.code).toBe('DASHPORT_ERR_DATASET_BROKEN');
   });
 
+  it('lists those failures in /health with the file and line', async () => {
+    const health = (await (await fetch(`${server.url}/health`)).json()) as {
+      checks: { data: { failed: { id: string; file?: string; line?: number; error: string }[] } };
+    };
+    const failed = new Map(health.checks.data.failed.map((f) => [f.id, f]));
+    expect(failed.get('bad-column')).toMatchObject({
+      file: expect.stringMatching(/bad-column\.sql$/) as unknown,
+      line: 2,
+    });
+    expect(failed.get('mixed')).toMatchObject({ line: 3 });
+    expect(failed.has('joined')).toBe(false);
+  });
+
   it('refuses statements other than one SELECT before they reach PostgreSQL', async () => {
     const listed = await datasets();
     for (const [id, line] of [
@@ -329,6 +342,25 @@ describe('refusals', () => {
       client.query(`SELECT is_called FROM "${schema}".counter`),
     );
     expect(sequence.rows[0]?.is_called).toBe(false);
+  });
+});
+
+describe('without DATABASE_URL', () => {
+  it('lists a SQL dataset over PostgreSQL datasets as broken, saying why', async () => {
+    const dirs = await makeDataDir({ 'joined.sql': JOINED_SQL, 'local.csv': 'a\n1\n' });
+    const bare = await startLiveServer(dirs);
+    try {
+      const { datasets: list } = (await (await fetch(`${bare.url}/api/v1/datasets`)).json()) as {
+        datasets: DatasetSummary[];
+      };
+      expect(list.find((d) => d.id === 'joined')).toMatchObject({
+        state: 'broken',
+        error:
+          'joined.sql:3: runs in PostgreSQL (it reads "pg.orders"), which is not configured (set DATABASE_URL)',
+      });
+    } finally {
+      await bare.close();
+    }
   });
 });
 

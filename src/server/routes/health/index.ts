@@ -10,7 +10,7 @@ import type { Config } from '../../../config/config.js';
 import type { Operations } from '../../../observability/operations.js';
 import type { RuntimeState } from '../../runtime-state.js';
 import { metricsRoutes } from '../operations/metrics.js';
-import { checkDataDir, gatherHealth, timed } from './gather-health.js';
+import { type HealthSources, checkDataDir, gatherHealth, timed } from './gather-health.js';
 import { type HealthReport, buildHealthReport, httpStatusOf } from './health-report.js';
 
 export interface HealthRoutesOptions {
@@ -19,6 +19,8 @@ export interface HealthRoutesOptions {
   readonly state: RuntimeState;
   /** Metrics, the server view and dependency probes. */
   readonly operations: Operations;
+  /** Datasets served outside the cache that failed (SQL datasets over PostgreSQL). */
+  readonly otherFailures?: HealthSources['otherFailures'];
 }
 
 /** /health/quick may serve a status this old. */
@@ -39,7 +41,13 @@ export async function healthRoutes(
 ): Promise<void> {
   const { config, catalog, state } = options;
   const { operations } = options;
-  const sources = { config, catalog, state, operations };
+  const sources: HealthSources = {
+    config,
+    catalog,
+    state,
+    operations,
+    ...(options.otherFailures === undefined ? {} : { otherFailures: options.otherFailures }),
+  };
 
   let quick: QuickStatus | undefined;
   let refreshing: Promise<QuickStatus> | undefined;
