@@ -81,6 +81,7 @@ JOIN pg.customers c ON c.id = o.customer_id;
 `;
 
 let server: LiveServer;
+let dataDir: string;
 const ADA = `Basic ${Buffer.from('ada:ada-password').toString('base64')}`;
 const BOB = `Basic ${Buffer.from('bob:bob-password').toString('base64')}`;
 
@@ -141,6 +142,7 @@ beforeAll(async () => {
     'for-update.sql': 'SELECT * FROM pg.orders\nFOR UPDATE\n',
     'dashport.yaml': 'datasets:\n  joined:\n    access: { groups: [sales] }\n',
   });
+  dataDir = dirs.dataDir;
   const users = path.join(path.dirname(dirs.dataDir), 'users.txt');
   await writeFile(
     users,
@@ -416,5 +418,51 @@ describe('the read-only runner', () => {
     await expect(runner.query({ sql: 'SELECT pg_sleep(5)', params: [] })).rejects.toMatchObject({
       code: 'DASHPORT_ERR_QUERY_TIMEOUT',
     });
+  });
+});
+
+// Last: these change the data the oracle above was computed from.
+describe('changes', () => {
+  it('follows a change of the tables it reads: a new version, new answers', async () => {
+    const before = await fetch(`${server.url}/api/v1/datasets/joined/rows?limit=1000`, {
+      headers: { authorization: ADA },
+    });
+    const etag = before.headers.get('etag');
+    expect(((await before.json()) as { rows: unknown[] }).rows).toHaveLength(joined.length);
+    await withClient(TEST_DATABASE_URL, (client) =>
+      client.query(`INSERT INTO "${schema}".orders VALUES (5000, 1, 1.5, DATE '2024-03-01')`),
+    );
+    // Table statistics reach pg_stat_all_tables asynchronously; poll until the version moves.
+    let after: { etag: string | null; rows: number } = { etag, rows: 0 };
+    for (let i = 0; i < 50 && after.etag === etag; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await server.state.pg?.source.poll();
+      const response = await fetch(`${server.url}/api/v1/datasets/joined/rows?limit=1000`, {
+        headers: { authorization: ADA },
+      });
+      after = {
+        etag: response.headers.get('etag'),
+        rows: ((await response.json()) as { rows: unknown[] }).rows.length,
+      };
+    }
+    expect(after.etag).not.toBe(etag);
+    expect(after.rows).toBe(joined.length + 1);
+  });
+
+  it('prepares an edited .sql file again at the next poll', async () => {
+    await writeFile(path.join(dataDir, 'bad-column.sql'), 'SELECT id,\n  amount\nFROM pg.orders\n');
+    let state: string | undefined;
+    for (let i = 0; i < 50 && state !== 'ready'; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      state = (await datasets()).get('bad-column')?.state;
+    }
+    expect(state).toBe('ready');
+    const { body } = await getJson<{ rows: CellValue[][] }>(
+      '/api/v1/datasets/bad-column/rows?order=id&limit=2',
+    );
+    expect(body.rows).toEqual([
+      [1, orders[0]?.amount],
+      [2, orders[1]?.amount],
+    ]);
   });
 });
