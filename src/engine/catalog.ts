@@ -22,6 +22,7 @@ import type { DatasetSettings } from './dataset-settings.js';
 import type { DuckDb } from './duckdb.js';
 import { fileKind } from './discover.js';
 import { type DatasetSources, loadDatasetSources } from './load-datasets.js';
+import { planSqlBuilds } from './sql-datasets/plan-sql-builds.js';
 import { sqlString } from './source-sql.js';
 import { quoteIdent } from './sql/identifiers.js';
 import path from 'node:path';
@@ -74,6 +75,11 @@ export interface CatalogOptions {
   readonly cacheDir: string;
   readonly db: DuckDb;
   readonly logger: Logger;
+  /**
+   * PostgreSQL is configured (DATABASE_URL): SQL datasets over PostgreSQL datasets are its
+   * source's, not listed here. Without it they are listed as broken, saying so.
+   */
+  readonly postgres?: boolean;
 }
 
 function titleFromId(id: string): string {
@@ -152,6 +158,25 @@ export function createCatalog(options: CatalogOptions): Catalog {
     };
   }
 
+  /** The SQL datasets that run in PostgreSQL, each with the failure to show when it is not configured. */
+  async function sqlOverPostgres(sources: DatasetSources): Promise<Map<string, BuildFailure>> {
+    const overPg = new Map<string, BuildFailure>();
+    if (!sources.sources.some((source) => source.kind === 'sql')) return overPg;
+    const plan = await planSqlBuilds(options.db, sources);
+    for (const id of plan.postgres) {
+      const source = sources.sources.find((s) => s.id === id);
+      const ref = plan.inputs.get(id)?.references[0];
+      const line = ref?.line ?? 1;
+      overPg.set(id, {
+        at: new Date().toISOString(),
+        message: `${source?.location ?? id}:${line}: runs in PostgreSQL (it reads "${ref?.id ?? '?'}"), which is not configured (set DATABASE_URL)`,
+        ...(source?.files[0] === undefined ? {} : { file: source.files[0] }),
+        line,
+      });
+    }
+    return overPg;
+  }
+
   const catalog: Catalog = {
     dataDir: options.dataDir,
     async load() {
@@ -168,7 +193,9 @@ export function createCatalog(options: CatalogOptions): Catalog {
         throw error;
       }
       const fresh = new Map<string, DatasetEntry>();
+      const overPg = await sqlOverPostgres(sources);
       for (const source of sources.sources) {
+        if (overPg.has(source.id)) continue;
         const existing = entries.get(source.id);
         // dashport.yaml may have changed: take the new settings, keep serving what is attached.
         const entry: DatasetEntry =
@@ -187,6 +214,14 @@ export function createCatalog(options: CatalogOptions): Catalog {
         fresh.set(source.id, entry);
       }
       unlisted.clear();
+      for (const [id, failure] of overPg) {
+        if (options.postgres === true) continue;
+        unlisted.add(id);
+        const entry = entryFrom(sources, id);
+        entry.state = 'broken';
+        entry.failure = failure;
+        fresh.set(id, entry);
+      }
       for (const problem of sources.problems) {
         unlisted.add(problem.id);
         // Not among the sources (it could not be listed): its kind and location come from the problem.

@@ -16,6 +16,7 @@ import {
 import { loadSettings } from '../engine/dataset-settings.js';
 import type { DuckDb } from '../engine/duckdb.js';
 import type { PgHealth, PgSource } from '../engine/postgres/pg-source.js';
+import type { PgSqlDatasetSource } from '../engine/postgres/pg-sql-dataset-source.js';
 import { queryTimeoutMs } from '../engine/query-timeout.js';
 import type { DatasetSource } from '../engine/sources/dataset-source.js';
 import { createFileSource } from '../engine/sources/file-source.js';
@@ -77,6 +78,8 @@ export interface SharedState {
   readonly live: LiveService;
   /** The redis and database checks of /health, each with its latency. */
   health(): Promise<SharedHealth>;
+  /** SQL datasets over PostgreSQL that failed, with file and line (for /health). */
+  pgSqlFailures(): { id: string; message: string; file: string; line: number }[];
   /** The dataset exists (file or pg), else the 404 error. */
   assertDataset(id: string): void;
   /** Connect what can be connected (never fails the start) and start the watchers. */
@@ -120,11 +123,14 @@ export async function createSharedState(options: SharedStateOptions): Promise<Sh
 
   let pg: SharedState['pg'];
   let pgDatasets: DatasetSource | undefined;
+  let pgSqlDatasets: PgSqlDatasetSource | undefined;
   if (config.databaseUrl !== undefined) {
-    const [{ createPgSource }, { createPgDatasetSource }] = await Promise.all([
-      import('../engine/postgres/pg-source.js'),
-      import('../engine/postgres/pg-dataset-source.js'),
-    ]);
+    const [{ createPgSource }, { createPgDatasetSource }, { createPgSqlDatasetSource }] =
+      await Promise.all([
+        import('../engine/postgres/pg-source.js'),
+        import('../engine/postgres/pg-dataset-source.js'),
+        import('../engine/postgres/pg-sql-dataset-source.js'),
+      ]);
     const settings = await loadSettings(config.dataDir).catch(() => ({}));
     const source = createPgSource({
       url: config.databaseUrl,
@@ -136,6 +142,7 @@ export async function createSharedState(options: SharedStateOptions): Promise<Sh
     });
     pg = { source };
     pgDatasets = createPgDatasetSource({ source, db });
+    pgSqlDatasets = createPgSqlDatasetSource({ source, db, dataDir: config.dataDir, logger });
   }
   // PostgreSQL first: a `pg.*` id is the database's, as it always was.
   // File datasets answer the aggregates their dashboards' rollups cover from the rollups.
@@ -146,7 +153,9 @@ export async function createSharedState(options: SharedStateOptions): Promise<Sh
     ...(options.onRollupLookup === undefined ? {} : { onLookup: options.onRollupLookup }),
   });
   const sources = createSourceCatalog(
-    pgDatasets === undefined ? [fileDatasets] : [pgDatasets, fileDatasets],
+    pgDatasets === undefined || pgSqlDatasets === undefined
+      ? [fileDatasets]
+      : [pgDatasets, pgSqlDatasets, fileDatasets],
   );
   const queries = createDatasetQueries({
     sources,
@@ -208,6 +217,7 @@ export async function createSharedState(options: SharedStateOptions): Promise<Sh
         ...(database === undefined ? {} : { database }),
       };
     },
+    pgSqlFailures: () => pgSqlDatasets?.failures() ?? [],
     assertDataset(id) {
       sources.sourceOf(id);
     },
@@ -218,6 +228,7 @@ export async function createSharedState(options: SharedStateOptions): Promise<Sh
         );
       }
       await pg?.source.start();
+      await pgSqlDatasets?.start();
       await service.start();
     },
     async close() {
@@ -226,6 +237,7 @@ export async function createSharedState(options: SharedStateOptions): Promise<Sh
       hub.closeAll();
       await service.close();
       await bus.close();
+      pgSqlDatasets?.close();
       await pg?.source.close();
       await redis?.close();
     },

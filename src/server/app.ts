@@ -196,6 +196,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     state: deps.state,
     operations: deps.operations,
     quick,
+    ...(shared === undefined ? {} : { otherFailures: () => shared.pgSqlFailures() }),
   });
   await app.register(datasetRoutes, { queries: deps.queries });
   await app.register(dashboardRoutes, {

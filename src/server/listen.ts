@@ -83,7 +83,13 @@ export async function createServerDeps(options: ServerOptions): Promise<ServerDe
     queryTimeoutMs: queryTimeoutMs(config),
     memoryLimit: `${duck.memoryLimitMb}MB`,
   });
-  const files = createCatalog({ dataDir: config.dataDir, cacheDir: config.cacheDir, db, logger });
+  const files = createCatalog({
+    dataDir: config.dataDir,
+    cacheDir: config.cacheDir,
+    db,
+    logger,
+    postgres: config.databaseUrl !== undefined,
+  });
   await files.load();
   const state = createRuntimeState();
   const operations =

@@ -6,9 +6,10 @@
  * the API are the routes', so all of them are written once for every kind.
  *
  * Kinds: file and SQLite datasets (DuckDB over the Parquet cache: file-source.ts), PostgreSQL
- * tables and views (pushdown: src/engine/postgres/pg-dataset-source.ts). A SQL dataset is
- * served by the file source: its SELECT is materialised into the Parquet cache at build time
- * (src/engine/sql-datasets/). A rollup is a source that wraps another one and answers from its
+ * tables and views (pushdown: src/engine/postgres/pg-dataset-source.ts). A SQL dataset over
+ * file datasets is served by the file source: its SELECT is materialised into the Parquet cache
+ * at build time (src/engine/sql-datasets/); one over PostgreSQL datasets runs in PostgreSQL as
+ * a derived table (src/engine/postgres/pg-sql-dataset-source.ts). A rollup is a source that wraps another one and answers from its
  * Parquet rollups the aggregates they cover, delegating everything else; it is added to the
  * catalog's list without touching a route.
  */
@@ -19,6 +20,7 @@ import type {
   DatasetSummary,
 } from '../../shared/api-types.js';
 import type { Analyses } from '../compute-analyses.js';
+import type { SqlRelation } from '../sql/identifiers.js';
 import type { AggregateQuery, RowsQuery } from '../sql/query-types.js';
 import type { ShapedAggregate } from '../sql/shape-aggregate.js';
 
@@ -31,8 +33,11 @@ export interface ServedDataset {
   readonly updatedAt: Date | undefined;
   /** Columns and types the query parsers check names against; statistics where known. */
   readonly columns: readonly ColumnInfo[];
-  /** What the SQL builders read: a view name (DuckDB) or `[schema, table]` (PostgreSQL). */
-  readonly relation: string | readonly string[];
+  /**
+   * What the SQL builders read: a view name (DuckDB), `[schema, table]` (PostgreSQL), or a
+   * SQL dataset's SELECT over PostgreSQL relations.
+   */
+  readonly relation: SqlRelation;
 }
 
 /** Rows as JSON-ready cells, in the order of `columns`. */

@@ -23,12 +23,15 @@ import { convertSource } from '../convert-source.js';
 import type { DatasetSettings } from '../dataset-settings.js';
 import type { FileSource } from '../discover.js';
 import { fingerprintFiles, sameFiles, settingsHash } from '../source-fingerprint.js';
-import type { SqlReference } from './sql-statement.js';
+import type { SqlReference, SqlTableUse } from './sql-statement.js';
 import { stageSqlDataset } from './stage-sql-dataset.js';
 
 export interface SqlDatasetInput {
   readonly text: string;
   readonly references: readonly SqlReference[];
+  /** Where the statement names each dataset (to run it in PostgreSQL). */
+  readonly uses: readonly SqlTableUse[];
+  readonly functions: readonly SqlReference[];
 }
 
 export interface SandboxLimits {

@@ -59,11 +59,52 @@ describe('planSqlDatasets', () => {
     );
   });
 
-  it('says that PostgreSQL datasets cannot be read yet', () => {
-    const plan = planSqlDatasets([node('x', 'pg.orders')], new Set(['trends']));
-    expect(plan.failures.get('x')?.reason).toBe(
-      'unknown dataset "pg.orders"; SQL datasets over PostgreSQL datasets are not supported yet; datasets are: trends',
+  it('runs a SQL dataset over PostgreSQL datasets, and one over it, in PostgreSQL', () => {
+    const plan = planSqlDatasets(
+      [node('x', 'pg.orders', 'pg.customers'), node('y', 'x'), node('z', 'trends')],
+      new Set(['trends']),
     );
+    expect(plan.postgres).toEqual(['x', 'y']);
+    expect(plan.order).toEqual(['z']);
+    expect(plan.failures.size).toBe(0);
+  });
+
+  it('refuses a statement mixing file and PostgreSQL datasets, naming both lines', () => {
+    const plan = planSqlDatasets(
+      [node('x', ['trends', 2], ['pg.orders', 5]), node('over', ['x', 1]), node('p', 'pg.a')],
+      new Set(['trends']),
+    );
+    expect(plan.failures.get('x')).toEqual({
+      location: 'x.sql',
+      line: 5,
+      reason:
+        'reads the file dataset "trends" (line 2) and the PostgreSQL dataset "pg.orders" (line 5); one statement runs in one engine (DuckDB over the cache, or PostgreSQL), so a SQL dataset reads file datasets or PostgreSQL datasets, not both',
+    });
+    expect(plan.failures.get('over')?.reason).toContain('reads "x", which cannot be built');
+    // Through a SQL dataset too: `mix` reads a PostgreSQL one and a file one.
+    const nested = planSqlDatasets(
+      [node('p', 'pg.a'), node('mix', ['p', 1], ['trends', 3])],
+      new Set(['trends']),
+    );
+    expect(nested.failures.get('mix')?.reason).toMatch(
+      /^reads the file dataset "trends" \(line 3\) and the PostgreSQL dataset "p" \(line 1\)/,
+    );
+    expect(nested.postgres).toEqual(['p']);
+  });
+
+  it('checks PostgreSQL ids against the discovered ones when they are known', () => {
+    const plan = planSqlDatasets(
+      [node('x', ['pg.orders', 3]), node('y', 'pg.items')],
+      new Set(['trends']),
+      new Map(),
+      new Set(['pg.items']),
+    );
+    expect(plan.failures.get('x')).toEqual({
+      location: 'x.sql',
+      line: 3,
+      reason: 'unknown dataset "pg.orders"; datasets are: pg.items, trends, y',
+    });
+    expect(plan.postgres).toEqual(['y']);
   });
 
   it('reports a dataset that reads itself', () => {
@@ -90,6 +131,7 @@ describe('planSqlDatasets', () => {
           const nodes = ids.map((id, i) => node(id, ...(refLists[i] ?? [])));
           const plan = planSqlDatasets(nodes, new Set(['file1']));
           expect(plan.order.length + plan.failures.size).toBe(ids.length);
+          expect(plan.postgres).toEqual([]);
           const position = new Map(plan.order.map((id, i) => [id, i]));
           for (const n of nodes) {
             const at = position.get(n.id);

@@ -2,7 +2,12 @@
  * The order SQL datasets are built in: each after the datasets it reads. A reference to an id
  * no dataset has, a cycle, or reading a SQL dataset that cannot be built fails that dataset
  * alone, with the file and the line of the reference (SPEC §10).
+ *
+ * Each SQL dataset also gets its engine: one reading PostgreSQL datasets (or SQL datasets that
+ * do) runs in PostgreSQL, any other in DuckDB over the Parquet cache. One statement runs in
+ * one engine, so a statement reading both kinds fails, naming the line of each (issue 11).
  */
+import { PG_ID_PREFIX } from '../postgres/pg-discovery.js';
 
 export interface SqlDatasetNode {
   readonly id: string;
@@ -18,40 +23,46 @@ export interface GraphFailure {
 }
 
 export interface BuildPlan {
-  /** SQL dataset ids in an order where every one comes after the SQL datasets it reads. */
+  /** DuckDB SQL dataset ids in an order where every one comes after the SQL datasets it reads. */
   readonly order: readonly string[];
+  /** SQL datasets that run in PostgreSQL, in the same kind of order. */
+  readonly postgres: readonly string[];
   /** SQL datasets that cannot be built, with where and why. */
   readonly failures: ReadonlyMap<string, GraphFailure>;
 }
 
 /**
- * Plans the build of `nodes` given the ids of every other dataset (files, SQLite tables,
- * PostgreSQL relations). `refused` are SQL datasets already known not to build (a refused
- * statement): reading one fails too. Pure; ties are broken by id so the order is stable.
+ * Plans the build of `nodes` given the ids of every other file-side dataset (files, SQLite
+ * tables). `refused` are SQL datasets already known not to build (a refused statement):
+ * reading one fails too. `pgIds` are the PostgreSQL datasets when they are known (a server
+ * after discovery); without them (the cache build, which does not connect) any `pg.` id no
+ * other dataset has is taken to be one. Pure; ties are broken by id so the order is stable.
  */
 export function planSqlDatasets(
   nodes: readonly SqlDatasetNode[],
   otherIds: ReadonlySet<string>,
   refused: ReadonlyMap<string, GraphFailure> = new Map(),
+  pgIds?: ReadonlySet<string>,
 ): BuildPlan {
   const byId = new Map(nodes.map((node) => [node.id, node]));
   const failures = new Map<string, GraphFailure>(refused);
+  const isPg = (id: string): boolean =>
+    !byId.has(id) &&
+    (pgIds === undefined ? id.startsWith(PG_ID_PREFIX) && !otherIds.has(id) : pgIds.has(id));
 
   for (const node of nodes) {
     const unknown = node.references.find(
-      (ref) => !byId.has(ref.id) && !otherIds.has(ref.id) && !refused.has(ref.id),
+      (ref) => !byId.has(ref.id) && !otherIds.has(ref.id) && !refused.has(ref.id) && !isPg(ref.id),
     );
     if (unknown !== undefined) {
-      const known = [...otherIds, ...byId.keys(), ...refused.keys()]
+      const known = [...otherIds, ...(pgIds ?? []), ...byId.keys(), ...refused.keys()]
         .filter((id) => id !== node.id)
         .sort();
       // `FROM noted_trends` for the id `noted-trends`: a dash needs quotes in SQL.
       const dashed = unknown.id.replace(/_/g, '-');
       const hint = known.includes(dashed)
         ? `; did you mean "${dashed}" (quoted, as it has a dash)?`
-        : unknown.id.startsWith('pg.')
-          ? '; SQL datasets over PostgreSQL datasets are not supported yet'
-          : '';
+        : '';
       failures.set(node.id, {
         location: node.location,
         line: unknown.line,
@@ -77,7 +88,11 @@ export function planSqlDatasets(
 
   // Kahn's algorithm over the SQL datasets; a dataset reading a failed one fails too.
   const order: string[] = [];
+  const postgres: string[] = [];
+  const engines = new Map<string, 'duckdb' | 'postgres'>();
   const placed = new Set<string>();
+  const engineOf = (id: string) =>
+    byId.has(id) ? engines.get(id) : isPg(id) ? 'postgres' : 'duckdb';
   const sqlDeps = (node: SqlDatasetNode) =>
     node.references.filter((ref) => byId.has(ref.id) || refused.has(ref.id));
   let progressed = true;
@@ -96,14 +111,47 @@ export function planSqlDatasets(
         continue;
       }
       if (sqlDeps(node).every((ref) => placed.has(ref.id))) {
-        order.push(node.id);
+        const mixed = mixedEngines(node, engineOf);
+        if (mixed !== undefined) {
+          failures.set(node.id, mixed);
+          progressed = true;
+          continue;
+        }
+        const engine = node.references.some((ref) => engineOf(ref.id) === 'postgres')
+          ? 'postgres'
+          : 'duckdb';
+        engines.set(node.id, engine);
+        (engine === 'postgres' ? postgres : order).push(node.id);
         placed.add(node.id);
         progressed = true;
       }
     }
   }
   for (const id of refused.keys()) failures.delete(id);
-  return { order, failures };
+  return { order, postgres, failures };
+}
+
+/**
+ * The failure of a statement that reads datasets of both engines, naming the first reference
+ * of each; undefined when it reads one kind only. `engineOf` is the engine a reference is read
+ * in (a SQL dataset's own, already placed).
+ */
+function mixedEngines(
+  node: SqlDatasetNode,
+  engineOf: (id: string) => 'duckdb' | 'postgres' | undefined,
+): GraphFailure | undefined {
+  const first = (engine: 'duckdb' | 'postgres') =>
+    [...node.references].sort((a, b) => a.line - b.line).find((ref) => engineOf(ref.id) === engine);
+  const file = first('duckdb');
+  const pg = first('postgres');
+  if (file === undefined || pg === undefined) return undefined;
+  return {
+    location: node.location,
+    line: Math.max(file.line, pg.line),
+    reason:
+      `reads the file dataset "${file.id}" (line ${file.line}) and the PostgreSQL dataset "${pg.id}" (line ${pg.line}); ` +
+      'one statement runs in one engine (DuckDB over the cache, or PostgreSQL), so a SQL dataset reads file datasets or PostgreSQL datasets, not both',
+  };
 }
 
 /** The cycles of the graph (Tarjan's strongly connected components with more than one node, or a self-reference). */

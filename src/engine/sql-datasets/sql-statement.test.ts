@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { checkSelectTree, checkStatement, lineAt, statementSpans } from './sql-statement.js';
+import {
+  blankTerminators,
+  checkSelectTree,
+  checkStatement,
+  lineAt,
+  statementSpans,
+} from './sql-statement.js';
 
 describe('lineAt', () => {
   it('counts lines up to a UTF-8 byte offset', () => {
@@ -64,7 +70,48 @@ describe('checkSelectTree', () => {
         { id: 'trends', line: 3 },
         { id: 'pg.events', line: 3 },
       ],
+      uses: [
+        { id: 'trends', offset: text.indexOf('Trends'), aliased: false },
+        { id: 'pg.events', offset: text.indexOf('pg.'), aliased: false },
+      ],
+      functions: [],
     });
+  });
+
+  it('refuses parameters: nothing binds them, and in PostgreSQL they would take a viewer value', () => {
+    const text = 'SELECT *\nFROM trends WHERE a = $1';
+    const tree = {
+      node: {
+        from_table: baseTable('trends', text.indexOf('trends')),
+        where_clause: {
+          class: 'PARAMETER',
+          type: 'VALUE_PARAMETER',
+          alias: '',
+          query_location: 2 ** 64,
+        },
+      },
+    };
+    expect(checkSelectTree(tree, text)).toEqual({
+      ok: false,
+      refusal: {
+        line: 1,
+        reason: 'a SQL dataset has no parameters: write the value in the statement',
+      },
+    });
+  });
+
+  it('lists the functions called with their first line', () => {
+    const text = 'SELECT\nLo_Import(x), lo_import(y)';
+    const call = (at: number) => ({
+      class: 'FUNCTION',
+      function_name: 'Lo_Import',
+      query_location: at,
+    });
+    const check = checkSelectTree(
+      { node: { select_list: [call(text.lastIndexOf('lo_')), call(7)] } },
+      text,
+    );
+    expect(check.ok && check.functions).toEqual([{ id: 'lo_import', line: 2 }]);
   });
 
   it('refuses table functions but the row generators, and unknown FROM items', () => {
@@ -84,6 +131,14 @@ describe('checkSelectTree', () => {
       'x',
     );
     expect(!show.ok && show.refusal.reason).toBe('show ref is not allowed in a SQL dataset');
+  });
+});
+
+describe('blankTerminators', () => {
+  it('blanks the statement terminators, not a ; in a string, an identifier or a comment', () => {
+    const text = `SELECT ';' AS "a;b" -- one; two\n/* x; */ FROM t;\n`;
+    expect(blankTerminators(text)).toBe(`SELECT ';' AS "a;b" -- one; two\n/* x; */ FROM t \n`);
+    expect(blankTerminators('SELECT $$;$$;')).toBe('SELECT $$;$$ ');
   });
 });
 

@@ -33,13 +33,30 @@ export interface SqlReference {
   readonly line: number;
 }
 
+/**
+ * One place the statement names a dataset: where the name starts (a byte offset, DuckDB's
+ * `query_location`) and whether an alias follows it, so the name can be replaced by the real
+ * relation when the statement runs in PostgreSQL (pg-sql-text.ts).
+ */
+export interface SqlTableUse {
+  readonly id: string;
+  readonly offset: number;
+  readonly aliased: boolean;
+}
+
 export interface SqlRefusal {
   readonly line: number;
   readonly reason: string;
 }
 
 export type StatementCheck =
-  | { readonly ok: true; readonly references: readonly SqlReference[] }
+  | {
+      readonly ok: true;
+      readonly references: readonly SqlReference[];
+      readonly uses: readonly SqlTableUse[];
+      /** The functions it calls (lower case) and the first line of each, for PostgreSQL's checks. */
+      readonly functions: readonly SqlReference[];
+    }
   | { readonly ok: false; readonly refusal: SqlRefusal };
 
 /** The 1-based line of a byte offset (DuckDB counts UTF-8 bytes). */
@@ -94,6 +111,32 @@ export function statementSpans(text: string): StatementSpan[] {
     }
   }
   return spans;
+}
+
+/**
+ * `text` with each `;` outside quotes and comments turned into a space, so the one statement
+ * can be nested in another (a derived table) with its offsets and lines unchanged.
+ */
+export function blankTerminators(text: string): string {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const char = text[i] ?? '';
+    const next = text[i + 1] ?? '';
+    let end: number;
+    if (char === '-' && next === '-') {
+      const newline = text.indexOf('\n', i);
+      end = newline === -1 ? text.length : newline;
+    } else if (char === '/' && next === '*') {
+      const close = text.indexOf('*/', i + 2);
+      end = close === -1 ? text.length : close + 2;
+    } else {
+      end = skipToken(text, i);
+    }
+    out += char === ';' ? ' ' : text.slice(i, end);
+    i = end;
+  }
+  return out;
 }
 
 /** The index after the token at `i`: a quoted string or identifier, a dollar-quoted body, or one character. */
@@ -175,12 +218,25 @@ export function checkSelectTree(tree: unknown, text: string): StatementCheck {
     }
   });
   const references = new Map<string, number>();
+  const uses: SqlTableUse[] = [];
+  const functions = new Map<string, number>();
   let refusal: SqlRefusal | undefined;
   const refuse = (object: Json, reason: string) => {
     const location = locationOf(object);
     refusal ??= { line: location === undefined ? 1 : lineAt(text, location), reason };
   };
   visit(tree, (object) => {
+    if (object['class'] === 'PARAMETER') {
+      // Nothing binds it, and in PostgreSQL `$1` would take the value of a viewer's filter.
+      refuse(object, 'a SQL dataset has no parameters: write the value in the statement');
+      return;
+    }
+    if (object['class'] === 'FUNCTION' && typeof object['function_name'] === 'string') {
+      const name = object['function_name'].toLowerCase();
+      const location = locationOf(object);
+      const line = location === undefined ? 1 : lineAt(text, location);
+      if (!functions.has(name) || line < (functions.get(name) ?? line)) functions.set(name, line);
+    }
     if (!isTableRef(object)) return;
     const type = String(object['type']);
     if (!ALLOWED_TABLE_REFS.has(type)) {
@@ -206,11 +262,17 @@ export function checkSelectTree(tree: unknown, text: string): StatementCheck {
     const line = location === undefined ? 1 : lineAt(text, location);
     const seen = references.get(id);
     if (seen === undefined || line < seen) references.set(id, line);
+    if (location !== undefined) {
+      const alias = object['alias'];
+      uses.push({ id, offset: location, aliased: typeof alias === 'string' && alias !== '' });
+    }
   });
   if (refusal !== undefined) return { ok: false, refusal };
   return {
     ok: true,
     references: [...references].map(([id, line]) => ({ id, line })),
+    uses: uses.sort((a, b) => a.offset - b.offset),
+    functions: [...functions].map(([id, line]) => ({ id, line })),
   };
 }
 

@@ -13,7 +13,7 @@ import {
   typedPlaceholder,
 } from './dialect.js';
 import { aggregateFunctionSql } from './aggregate-function-sql.js';
-import { quoteIdent, quoteRelation, resolveColumn } from './identifiers.js';
+import { type SqlRelation, quoteIdent, quoteRelation, resolveColumn } from './identifiers.js';
 import { measureColumns, measureSelectList, measureSql } from './measure-sql.js';
 import { TIME_BUCKETS } from './parse-aggregate-query.js';
 import type {
@@ -74,7 +74,7 @@ function finiteDouble(name: string, dialect: SqlDialect): { expr: string; finite
  * that `q` filters: the range to pass to buildAggregateSql for `bins`.
  */
 export function buildBinRangeSql(
-  table: string | readonly string[],
+  table: SqlRelation,
   q: AggregateQuery,
   schema: readonly SchemaColumn[],
   dialect: SqlDialect,
@@ -139,7 +139,7 @@ interface Selected {
 }
 
 function selected(
-  table: string | readonly string[],
+  table: SqlRelation,
   q: AggregateQuery,
   schema: readonly SchemaColumn[],
   dialect: SqlDialect,
@@ -162,7 +162,7 @@ function selected(
 }
 
 function selectedGroup(
-  table: string | readonly string[],
+  table: SqlRelation,
   group: SchemaColumn | undefined,
   dialect: SqlDialect,
 ): { table: string; g: string } {
@@ -236,7 +236,7 @@ function binnedCtes(
  * With `bins`, x is the bin index (0-based) into aggregateBinEdges(q, options.binRange).
  */
 export function buildAggregateSql(
-  table: string | readonly string[],
+  table: SqlRelation,
   q: AggregateQuery,
   schema: readonly SchemaColumn[],
   dialect: SqlDialect,
@@ -298,7 +298,7 @@ export function buildAggregateSql(
  * so the caller knows whether an `other` series exists. Column `g`, then `n`.
  */
 export function buildTopGroupsSql(
-  table: string | readonly string[],
+  table: SqlRelation,
   q: AggregateQuery,
   schema: readonly SchemaColumn[],
   dialect: SqlDialect,

@@ -4,7 +4,7 @@
  */
 import { buildConditions, whereClause } from './build-where-sql.js';
 import { binaryCollation } from './dialect.js';
-import { quoteIdent, quoteRelation, resolveColumn } from './identifiers.js';
+import { type SqlRelation, quoteIdent, quoteRelation, resolveColumn } from './identifiers.js';
 import type {
   OrderTerm,
   RowsQuery,
@@ -38,7 +38,7 @@ function orderClause(
  * parts; it is quoted here). Placeholders are `$1…$n` in the order of `params`.
  */
 export function buildRowsSql(
-  table: string | readonly string[],
+  table: SqlRelation,
   q: RowsQuery,
   schema: readonly SchemaColumn[],
   dialect: SqlDialect,
@@ -56,7 +56,7 @@ export function buildRowsSql(
 
 /** How many rows of `table` match the filters of `q` (as column `n`), ignoring paging. */
 export function buildCountSql(
-  table: string | readonly string[],
+  table: SqlRelation,
   q: Pick<RowsQuery, 'filters'>,
   schema: readonly SchemaColumn[],
   dialect: SqlDialect,

@@ -19,8 +19,22 @@ export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-/** A relation name, schema-qualified when given as several parts: `"public"."spots"`. */
-export function quoteRelation(relation: string | readonly string[]): string {
+/**
+ * What a query reads: a relation name, schema-qualified when given as several parts, or the
+ * operator's own SELECT (a SQL dataset run in PostgreSQL), never text from a request.
+ */
+export type SqlRelation = string | readonly string[] | { readonly select: string };
+
+/** A SELECT as a parenthesised subquery, on lines of its own so a trailing `--` comment stays one. */
+export function subquery(select: string): string {
+  return `(\n${select}\n)`;
+}
+
+/** The FROM item of `relation`: `"public"."spots"`, or `(SELECT …) AS "dataset"`. */
+export function quoteRelation(relation: SqlRelation): string {
+  if (typeof relation === 'object' && 'select' in relation) {
+    return `${subquery(relation.select)} AS "dataset"`;
+  }
   const parts = typeof relation === 'string' ? [relation] : relation;
   if (parts.length === 0) throw new DataError('a relation name needs at least one part');
   return parts.map(quoteIdent).join('.');

@@ -21,6 +21,13 @@ export interface HealthSources {
   readonly catalog: Catalog;
   readonly state: RuntimeState;
   readonly operations: Operations;
+  /** Datasets served outside the cache that failed (SQL datasets over PostgreSQL): broken too. */
+  readonly otherFailures?: () => readonly {
+    readonly id: string;
+    readonly message: string;
+    readonly file: string;
+    readonly line: number;
+  }[];
 }
 
 /** Run `probe`, timing it; a rejection or a timeout becomes `error` (secrets redacted). */
@@ -93,7 +100,22 @@ export async function gatherHealth(
       : Promise.resolve(undefined),
   ]);
   const cacheStarted = performance.now();
-  const datasets = datasetFacts(catalog);
+  const datasets = [
+    ...datasetFacts(catalog),
+    ...(sources.otherFailures?.() ?? []).map((failure): DatasetFacts => ({
+      id: failure.id,
+      state: 'broken',
+      built: false,
+      sizeBytes: 0,
+      stale: false,
+      kind: 'sql',
+      failure: {
+        message: redactUrlSecrets(failure.message),
+        file: failure.file,
+        line: failure.line,
+      },
+    })),
+  ];
   const rollups = await rollupSummaries(
     config.cacheDir,
     catalog.list().map((entry) => ({ id: entry.id, version: entry.version })),

@@ -11,7 +11,7 @@ import type { Operations } from '../../../observability/operations.js';
 import type { QuickHealth } from '../../quick-health.js';
 import type { RuntimeState } from '../../runtime-state.js';
 import { metricsRoutes } from '../operations/metrics.js';
-import { checkDataDir, gatherHealth, timed } from './gather-health.js';
+import { type HealthSources, checkDataDir, gatherHealth, timed } from './gather-health.js';
 import { type HealthReport, buildHealthReport, httpStatusOf } from './health-report.js';
 
 export interface HealthRoutesOptions {
@@ -22,6 +22,8 @@ export interface HealthRoutesOptions {
   readonly operations: Operations;
   /** The status /health/quick serves, shared with the probe lane. */
   readonly quick: QuickHealth;
+  /** Datasets served outside the cache that failed (SQL datasets over PostgreSQL). */
+  readonly otherFailures?: HealthSources['otherFailures'];
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -33,7 +35,13 @@ export async function healthRoutes(
 ): Promise<void> {
   const { config, catalog, state } = options;
   const { operations } = options;
-  const sources = { config, catalog, state, operations };
+  const sources: HealthSources = {
+    config,
+    catalog,
+    state,
+    operations,
+    ...(options.otherFailures === undefined ? {} : { otherFailures: options.otherFailures }),
+  };
 
   const { quick } = options;
 
