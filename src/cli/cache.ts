@@ -1,8 +1,9 @@
 /** `dashport cache build|status|clear`. */
 import { rm } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
-import { DashportError } from '../errors.js';
-import { buildCache } from '../engine/cache-builder.js';
+import { DashportError, UsageError } from '../errors.js';
+import { buildCache, isBuildLockHeld } from '../engine/cache-builder.js';
+import { waitForSettledCache } from '../engine/cache-wait.js';
 import { cacheStatusReport, formatStatusTable } from '../engine/cache-status.js';
 import { createCliContext } from './context.js';
 import { readManifest } from '../engine/cache-store.js';
@@ -73,12 +74,36 @@ export async function cacheBuild(
   }
 }
 
+/** `--wait <seconds>` as milliseconds; a usage error names what is accepted. */
+function waitMs(raw: string): number {
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new UsageError(`--wait: expected a number of seconds > 0, got "${raw}"`);
+  return seconds * 1000;
+}
+
 export async function cacheStatus(
   dataDir: string | undefined,
-  flags: { json?: boolean },
+  flags: { json?: boolean; wait?: string },
 ): Promise<void> {
-  const { config } = createCliContext(dataDir);
-  const report = await cacheStatusReport(config.dataDir, config.cacheDir);
+  const { config, logger } = createCliContext(dataDir);
+  const report =
+    flags.wait === undefined
+      ? await cacheStatusReport(config.dataDir, config.cacheDir)
+      : await waitForSettledCache(
+          {
+            report: () => cacheStatusReport(config.dataDir, config.cacheDir),
+            lockHeld: () => isBuildLockHeld(config.cacheDir),
+            sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+            now: () => performance.now(),
+            onWait: (pending, building) =>
+              logger.info(
+                { pending: pending.map((entry) => `${entry.id}:${entry.state}`), building },
+                'waiting for the cache to be built',
+              ),
+          },
+          waitMs(flags.wait),
+        );
   const manifests = await Promise.all(
     report.map((entry) => readManifest(config.cacheDir, entry.id)),
   );

@@ -51,7 +51,11 @@ export function createProgram(): Command {
     .description('each dataset: fresh, stale, missing or broken')
     .argument('[data-dir]', 'folder of datasets')
     .option('--json', 'machine-readable output')
-    .action(async (dataDir: string | undefined, flags: { json?: boolean }) =>
+    .option(
+      '--wait <seconds>',
+      'first wait until another process (a Kubernetes Job) has built every dataset; exit 1 past it',
+    )
+    .action(async (dataDir: string | undefined, flags: { json?: boolean; wait?: string }) =>
       (await import('./cache.js')).cacheStatus(dataDir, flags),
     );
   cache

@@ -54,8 +54,33 @@ const BUILD_MEMORY_LIMIT = '512MB';
 const LOCK_STALE_MS = 60_000;
 const LOCK_HEARTBEAT_MS = 10_000;
 const LOCK_POLL_MS = 200;
+const BUILD_LOCK_FILE = '.build.lock';
 /** A SQL dataset's statement is interrupted past this (it runs once per change, not per request). */
 const SQL_DATASET_TIMEOUT_MS = 30 * 60 * 1000;
+
+type LockState = 'held' | 'stale' | 'unknown';
+
+/**
+ * Whether a lock file belongs to a live builder: its process runs (same host), or — another
+ * host's, e.g. a Kubernetes Job on a shared volume — its heartbeat is recent. `unknown`: the
+ * file vanished or is being written.
+ */
+async function lockState(file: string): Promise<LockState> {
+  try {
+    const [info, text] = await Promise.all([stat(file), readFile(file, 'utf8')]);
+    const owner = JSON.parse(text) as { pid?: number; host?: string };
+    const sameHostDead =
+      owner.host === os.hostname() && typeof owner.pid === 'number' && !isProcessAlive(owner.pid);
+    return sameHostDead || Date.now() - info.mtimeMs > LOCK_STALE_MS ? 'stale' : 'held';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Whether a live process holds the build lock of `cacheDir` now (without taking it). */
+export async function isBuildLockHeld(cacheDir: string): Promise<boolean> {
+  return (await lockState(path.join(cacheDir, BUILD_LOCK_FILE))) === 'held';
+}
 
 /** Take the build lock of a cache dir, waiting for another builder if needed. */
 export async function acquireBuildLock(
@@ -63,7 +88,7 @@ export async function acquireBuildLock(
   onWait?: () => void,
 ): Promise<() => Promise<void>> {
   await mkdir(cacheDir, { recursive: true });
-  const file = path.join(cacheDir, '.build.lock');
+  const file = path.join(cacheDir, BUILD_LOCK_FILE);
   let warned = false;
   for (;;) {
     try {
@@ -84,19 +109,9 @@ export async function acquireBuildLock(
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    try {
-      const [info, text] = await Promise.all([stat(file), readFile(file, 'utf8')]);
-      const owner = JSON.parse(text) as { pid?: number; host?: string };
-      const sameHostDead =
-        owner.host === os.hostname() && typeof owner.pid === 'number' && !isProcessAlive(owner.pid);
-      if (sameHostDead || Date.now() - info.mtimeMs > LOCK_STALE_MS) {
-        await rm(file, { force: true });
-        continue;
-      }
-    } catch {
-      // The lock vanished or is being written: try again.
-      continue;
-    }
+    const state = await lockState(file);
+    if (state === 'stale') await rm(file, { force: true });
+    if (state !== 'held') continue;
     if (!warned) {
       warned = true;
       onWait?.();

@@ -82,13 +82,44 @@ export async function createDuckDb(options: DuckDbOptions): Promise<DuckDb> {
     else idle.push(connection);
   }
 
+  /**
+   * A connection within `ms`, else a timeout: time spent queued behind busy connections counts
+   * against the query's deadline. Otherwise a query queued behind slow ones would start after
+   * its request was already answered 503 and burn a connection on an answer nobody reads.
+   */
+  function acquireWithin(ms: number): Promise<DuckDBConnection> {
+    const connection = idle.pop();
+    if (connection) return Promise.resolve(connection);
+    return new Promise((resolve, reject) => {
+      const waiter = (next: DuckDBConnection): void => {
+        clearTimeout(timer);
+        resolve(next);
+      };
+      const timer = setTimeout(() => {
+        const index = waiters.indexOf(waiter);
+        if (index >= 0) waiters.splice(index, 1);
+        reject(
+          new UnavailableError(
+            'DASHPORT_ERR_QUERY_TIMEOUT',
+            `query waited ${options.queryTimeoutMs} ms for a free connection behind slower ones; retry, or narrow it with filters`,
+          ),
+        );
+      }, ms);
+      waiters.push(waiter);
+    });
+  }
+
   async function withDeadline<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
-    const connection = await acquire();
+    const deadline = performance.now() + options.queryTimeoutMs;
+    const connection = await acquireWithin(options.queryTimeoutMs);
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      connection.interrupt();
-    }, options.queryTimeoutMs);
+    const timer = setTimeout(
+      () => {
+        timedOut = true;
+        connection.interrupt();
+      },
+      Math.max(0, deadline - performance.now()),
+    );
     try {
       return await work(connection);
     } catch (error) {

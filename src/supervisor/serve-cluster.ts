@@ -6,12 +6,13 @@ import cluster from 'node:cluster';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logger.js';
+import type { ServerDeps } from '../server/listen.js';
 
 export interface ClusterServeOptions {
   readonly config: Config;
   readonly logger: Logger;
-  /** Adds routes or hooks to every worker's app before it listens. */
-  readonly configureApp?: (app: FastifyInstance) => Promise<void> | void;
+  /** Adds routes or hooks to every worker's app before it listens; `deps` are the worker's engine and state. */
+  readonly configureApp?: (app: FastifyInstance, deps: ServerDeps) => Promise<void> | void;
 }
 
 export async function serveCluster(options: ClusterServeOptions): Promise<void> {

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logger.js';
 import { type AppDeps, buildApp } from '../server/app.js';
-import { createServerDeps } from '../server/listen.js';
+import { type ServerDeps, createServerDeps } from '../server/listen.js';
 import type { Operations } from '../observability/operations.js';
 import { flushSentry, initSentry } from '../server/plugins/sentry.js';
 import { trackConnections } from './connection-drain.js';
@@ -22,7 +22,7 @@ export interface WorkerOptions {
   readonly config: Config;
   readonly logger: Logger;
   /** Adds routes or hooks before the app listens (test fixtures; extensions). */
-  readonly configureApp?: (app: FastifyInstance) => Promise<void> | void;
+  readonly configureApp?: (app: FastifyInstance, deps: ServerDeps) => Promise<void> | void;
   readonly channel?: SupervisorChannel;
 }
 
@@ -61,7 +61,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
     operations: runtime.operations,
   };
   const app = await buildApp(deps);
-  await options.configureApp?.(app);
+  await options.configureApp?.(app, base);
   const connections = trackConnections(app.server);
 
   await app.listen({ host: config.host, port: config.port });

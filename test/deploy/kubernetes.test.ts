@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import type { Command } from 'commander';
+import { createProgram } from '../../src/cli/program.js';
 import { buildConfig } from '../../src/config/config.js';
 import { REPO_ROOT, findTool, runCommand } from './run-command.js';
 
@@ -42,8 +44,15 @@ interface PodSpec {
   containers: Container[];
   initContainers?: Container[];
   terminationGracePeriodSeconds?: number;
+  restartPolicy?: string;
   securityContext?: { runAsNonRoot?: boolean; runAsUser?: number };
   volumes?: { name: string; emptyDir?: unknown; persistentVolumeClaim?: { claimName: string } }[];
+}
+interface JobObject extends K8sObject {
+  spec: {
+    backoffLimit?: number;
+    template: { metadata: { labels: Record<string, string> }; spec: PodSpec };
+  };
 }
 interface DeploymentObject extends K8sObject {
   spec: {
@@ -69,6 +78,7 @@ function kustomize(dir: string): K8sObject[] {
 const MODEL_MODULES: Record<string, () => Promise<object>> = {
   v1: () => import('kubernetes-models/v1'),
   'apps/v1': () => import('kubernetes-models/apps/v1'),
+  'batch/v1': () => import('kubernetes-models/batch/v1'),
   'autoscaling/v2': () => import('kubernetes-models/autoscaling/v2'),
   'policy/v1': () => import('kubernetes-models/policy/v1'),
   'networking.k8s.io/v1': () => import('kubernetes-models/networking.k8s.io/v1'),
@@ -94,6 +104,32 @@ function mainContainer(deployment: DeploymentObject): Container {
   const container = deployment.spec.template.spec.containers.find((c) => c.name === 'dashport');
   if (container === undefined) throw new Error('no container named dashport');
   return container;
+}
+
+/**
+ * The dashport CLI command a container runs (`node dist/src/main.js <words…>`), resolved
+ * against the real commander program: its path of subcommands and the options it passes.
+ */
+function cliCommand(container: Container): { path: string[]; options: Record<string, string> } {
+  const [node, main, ...words] = container.command ?? [];
+  expect([node, main], container.name).toEqual(['node', 'dist/src/main.js']);
+  let command: Command = createProgram();
+  const names: string[] = [];
+  const options: Record<string, string> = {};
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] ?? '';
+    if (word.startsWith('--')) {
+      const option = command.options.find((o) => o.long === word);
+      if (option === undefined) throw new Error(`${names.join(' ')} has no option ${word}`);
+      options[word] = option.required || option.optional ? (words[++i] ?? '') : 'true';
+      continue;
+    }
+    const next = command.commands.find((c) => c.name() === word);
+    if (next === undefined) throw new Error(`no command "${[...names, word].join(' ')}"`);
+    command = next;
+    names.push(word);
+  }
+  return { path: names, options };
 }
 
 function configMapData(objects: readonly K8sObject[]): Record<string, string> {
@@ -293,6 +329,7 @@ describe('deploy/k8s/overlays/production', () => {
       'Deployment',
       'HorizontalPodAutoscaler',
       'Ingress',
+      'Job',
       'Namespace',
       'PersistentVolumeClaim',
       'PodDisruptionBudget',
@@ -329,6 +366,64 @@ describe('deploy/k8s/overlays/production', () => {
       'HorizontalPodAutoscaler',
     );
     expect(hpa.spec).toMatchObject({ minReplicas: 3, maxReplicas: 8 });
+  });
+
+  it('builds the cache once in a Job onto the shared volume; the serving pods only wait for it', async () => {
+    const deployment = only<DeploymentObject>(objects, 'Deployment');
+    const job = only<JobObject>(objects, 'Job');
+    const pvc = only<K8sObject & { spec: { accessModes: string[] } }>(
+      objects,
+      'PersistentVolumeClaim',
+    );
+    const pod = deployment.spec.template.spec;
+    const jobPod = job.spec.template.spec;
+    const builder = jobPod.containers[0];
+    if (builder === undefined) throw new Error('the Job has no container');
+    const server = mainContainer(deployment);
+    expect(cliCommand(builder)).toEqual({ path: ['cache', 'build'], options: {} });
+    expect(cliCommand(server)).toEqual({ path: ['serve'], options: {} });
+    // The serving pods wait for the Job rather than build: one init container, `cache status
+    // --wait` with a positive number of seconds, and no container of theirs runs a build.
+    expect((pod.initContainers ?? []).map((c) => c.name)).toEqual(['cache-wait']);
+    const wait = cliCommand(pod.initContainers?.[0] as Container);
+    expect(wait.path).toEqual(['cache', 'status']);
+    expect(Number(wait.options['--wait'])).toBeGreaterThan(0);
+    for (const container of [...pod.containers, ...(pod.initContainers ?? [])])
+      expect(cliCommand(container).path, container.name).not.toContain('build');
+    // Same image, settings and cache dir; both claim the one ReadWriteMany volume.
+    expect(builder.image).toBe(server.image);
+    expect(builder.envFrom).toEqual(server.envFrom);
+    const cacheDir = configMapData(objects).DASHPORT_CACHE_DIR;
+    const claimOf = (spec: PodSpec) =>
+      spec.volumes?.find((v) => v.name === 'cache')?.persistentVolumeClaim?.claimName;
+    expect(claimOf(jobPod)).toBe(pvc.metadata.name);
+    expect(claimOf(pod)).toBe(pvc.metadata.name);
+    expect(pvc.spec.accessModes).toEqual(['ReadWriteMany']);
+    for (const container of [builder, ...pod.containers, ...(pod.initContainers ?? [])]) {
+      const mount = container.volumeMounts?.find((m) => m.mountPath === cacheDir);
+      expect(mount?.name, `${container.name} mounts the cache at ${cacheDir}`).toBe('cache');
+      expect(container.securityContext, container.name).toEqual(server.securityContext);
+    }
+    expect(jobPod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000 });
+    expect(jobPod.restartPolicy).toBe('Never');
+    // The builder's pod is no server: neither the Service nor the PodDisruptionBudget selects it.
+    const jobLabels = job.spec.template.metadata.labels;
+    const service = only<K8sObject & { spec: { selector: Record<string, string> } }>(
+      objects,
+      'Service',
+    );
+    const pdb = only<K8sObject & { spec: { selector: { matchLabels: Record<string, string> } } }>(
+      objects,
+      'PodDisruptionBudget',
+    );
+    for (const selector of [service.spec.selector, pdb.spec.selector.matchLabels]) {
+      const selects = Object.entries(selector).every(([key, value]) => jobLabels[key] === value);
+      expect(selects, JSON.stringify(selector)).toBe(false);
+    }
+    // The validator is real for the Job too.
+    const broken = structuredClone(job);
+    (broken.spec as { backoffLimit: unknown }).backoffLimit = 'twice';
+    await expect(validateObject(broken)).rejects.toThrow(/backoffLimit must be integer/);
   });
 
   it("routes the ingress to the Service with the nginx site's SSE and body settings", () => {

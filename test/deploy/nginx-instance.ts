@@ -26,6 +26,25 @@ export function adaptSite(site: string, listenPort: number, upstreamPort: number
     .replace(UPSTREAM_LINE, `server 127.0.0.1:${upstreamPort} `);
 }
 
+/**
+ * The site in front of several replicas: the upstream's one server line repeated for each
+ * port, its parameters (max_fails, fail_timeout) kept, as an operator scaling out would.
+ */
+export function adaptSiteToReplicas(
+  site: string,
+  listenPort: number,
+  upstreamPorts: readonly number[],
+): string {
+  const [first, ...others] = upstreamPorts;
+  if (first === undefined) throw new Error('at least one upstream port');
+  const lines = adaptSite(site, listenPort, first).split('\n');
+  const index = lines.findIndex((line) => line.includes(`server 127.0.0.1:${first} `));
+  const line = lines[index] ?? '';
+  const copies = others.map((port) => line.replace(`127.0.0.1:${first} `, `127.0.0.1:${port} `));
+  lines.splice(index + 1, 0, ...copies);
+  return lines.join('\n');
+}
+
 /** A folder with nginx.conf that includes `site.conf` inside `http {}`. */
 export interface NginxPrefix {
   readonly dir: string;
