@@ -91,6 +91,11 @@ export async function runWebBench(): Promise<WebBenchResult> {
       '--no-first-run',
       '--disable-quic',
       '--disable-sync',
+      // Chromium 156 (Debian's build of 2026-11-26) opens a hidden WebUI renderer for the
+      // omnibox's AI-mode popup in every new window, i.e. every fresh context: ~400
+      // chrome://resources loads and 0.2-1 s of CPU per visit, taken from the page and the
+      // server on a 2-core machine. A headless page has no omnibox; nothing else is lost.
+      '--disable-features=WebUIOmniboxAimPopup',
     ],
   });
   const results: DashboardBudget[] = [];

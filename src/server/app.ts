@@ -40,6 +40,7 @@ import { eventRoutes } from './routes/events/index.js';
 import { healthRoutes } from './routes/health/index.js';
 import { ingestRoutes } from './routes/ingest/index.js';
 import { registerSignInRoutes } from './routes/oidc/sign-in-routes.js';
+import { createDashboardPagePreload } from './routes/web/page-preload.js';
 import { webRoutes } from './routes/web/index.js';
 import type { RuntimeState } from './runtime-state.js';
 
@@ -215,6 +216,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: deps.logger,
     onSignIn: (outcome) => deps.operations.metrics.signIns.inc({ method: 'oidc', outcome }),
   });
-  await app.register(webRoutes, {});
+  await app.register(webRoutes, {
+    dashboardPagePreload: createDashboardPagePreload(dashboards, authServices.access),
+  });
   return app;
 }

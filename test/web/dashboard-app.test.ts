@@ -118,6 +118,38 @@ describe('home', () => {
   });
 });
 
+/** The page's requests of the dashboards list and of dashboard data, with what started them. */
+const API_REQUESTS = `performance.getEntriesByType('resource')
+  .map((entry) => ({ path: new URL(entry.name).pathname + new URL(entry.name).search, initiator: entry.initiatorType }))
+  .filter((entry) => entry.path === '/api/v1/dashboards' || /^\\/api\\/v1\\/dashboards\\/[^/]+\\/data/.test(entry.path))`;
+
+describe('first requests', () => {
+  it("a dashboard page's list and data requests start with its HTML (Link preloads) and are made once", async () => {
+    await withPage({ viewport: DESKTOP }, async ({ page }) => {
+      await page.goto(`${dashport.url}/dashboards/management-tools?tool=Benchmarking&tab=x`);
+      await waitForPanelsDrawn(page);
+      await expect(page.evaluate(API_REQUESTS)).resolves.toEqual([
+        { path: '/api/v1/dashboards', initiator: 'link' },
+        { path: '/api/v1/dashboards/management-tools/data?tool=Benchmarking', initiator: 'link' },
+      ]);
+      // The app took the preloaded answers: the view shows that tool.
+      await expect(page.getByLabel('Tool', { exact: true }).inputValue()).resolves.toBe(
+        'Benchmarking',
+      );
+    });
+  });
+
+  it('an invalid dashboard preloads the list only (no failing data request)', async () => {
+    await withPage({ viewport: DESKTOP }, async ({ page }) => {
+      await page.goto(`${dashport.url}/dashboards/broken`);
+      await page.locator('[data-dashboard-problems="broken"]').waitFor();
+      await expect(page.evaluate(API_REQUESTS)).resolves.toEqual([
+        { path: '/api/v1/dashboards', initiator: 'link' },
+      ]);
+    });
+  });
+});
+
 describe('example dashboards', () => {
   for (const id of EXAMPLES) {
     it(`${id} draws every panel, light, dark and on a phone`, async () => {

@@ -15,6 +15,7 @@ import type {
   DashboardDefinition,
   DashboardListResponse,
 } from '../../../src/shared/dashboard-types.js';
+import { DASHBOARD_LIST_PATH, dashboardDataPath } from '../../../src/shared/dashboard-data-url.js';
 import { EMBED_TOKEN_HEADER, embedToken, withEmbedToken } from './embed-token.js';
 
 /** A failed request: the HTTP status and, when the server sent one, its JSON error body. */
@@ -96,15 +97,11 @@ export const api = {
     getJson<AggregateResponse>(withQuery(`/api/v1/datasets/${enc(id)}/aggregate`, query), signal),
   rows: (id: string, query: string, signal?: AbortSignal) =>
     getJson<RowsResponse>(withQuery(`/api/v1/datasets/${enc(id)}/rows`, query), signal),
-  dashboards: (signal?: AbortSignal) =>
-    getJson<DashboardListResponse>('/api/v1/dashboards', signal),
+  dashboards: (signal?: AbortSignal) => getJson<DashboardListResponse>(DASHBOARD_LIST_PATH, signal),
   dashboard: (id: string, signal?: AbortSignal) =>
     getJson<DashboardDefinition>(`/api/v1/dashboards/${enc(id)}`, signal),
   dashboardData: (id: string, query: string, signal?: AbortSignal) =>
-    getRevalidated<DashboardDataResponse>(
-      withQuery(`/api/v1/dashboards/${enc(id)}/data`, query),
-      signal,
-    ),
+    getRevalidated<DashboardDataResponse>(dashboardDataPath(id, query), signal),
 };
 
 /** The last answer of each revalidated URL with its ETag (a few views; the newest kept). */

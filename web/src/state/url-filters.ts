@@ -34,18 +34,8 @@ export function effectiveFilterValues(
   return values;
 }
 
-/**
- * The query string of the dashboard data request for this page URL: the declared filters only,
- * in declaration order, so equivalent URLs share one request (and one cache entry).
- */
-export function dataQuery(search: string, filters: readonly DashboardFilter[]): string {
-  const params = new URLSearchParams(search);
-  const out = new URLSearchParams();
-  for (const filter of filters) {
-    for (const value of params.getAll(filter.column)) out.append(filter.column, value);
-  }
-  return out.toString();
-}
+// The data request's query is computed where the server can compute it too (its preload).
+export { dataQuery } from '../../../src/shared/dashboard-data-url.js';
 
 function sameValues(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((value, index) => value === b[index]);

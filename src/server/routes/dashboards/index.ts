@@ -22,6 +22,7 @@ import type {
   DashboardListResponse,
 } from '../../../shared/dashboard-types.js';
 import type { Identity } from '../../../auth/identity.js';
+import { DASHBOARD_LIST_PATH } from '../../../shared/dashboard-data-url.js';
 import type { AccessControl } from '../../../auth/access-control.js';
 import { answerConditional, etagFor } from '../../http-cache.js';
 import { authorize } from '../../plugins/auth.js';
@@ -120,7 +121,7 @@ export async function dashboardRoutes(
   type ById = { Params: { id: string } };
 
   app.get(
-    '/api/v1/dashboards',
+    DASHBOARD_LIST_PATH,
     {
       schema: {
         tags: ['dashboards'],

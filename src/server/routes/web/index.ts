@@ -7,9 +7,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ANONYMOUS } from '../../../auth/identity.js';
 import { PACKAGE_ROOT } from '../../../config/config.js';
 import { UnavailableError } from '../../../errors.js';
+import { type DashboardPagePreload, preloadLinks } from './page-preload.js';
 import { faviconRoutes } from './favicon.js';
 
 /** Where `vite build` writes the app. */
@@ -29,7 +31,12 @@ export const CLIENT_ROUTES = [
 export interface WebRoutesOptions {
   /** The build output (index.html + assets/); defaults to dist/web in the package. */
   readonly root?: string;
+  /** The API requests a dashboard page preloads (page-preload.ts); none without it. */
+  readonly dashboardPagePreload?: DashboardPagePreload;
 }
+
+/** The dashboard page a client route shows, if it is one. */
+const DASHBOARD_PAGE = '/dashboards/:id';
 
 export async function webRoutes(app: FastifyInstance, options: WebRoutesOptions): Promise<void> {
   const root = options.root ?? DEFAULT_WEB_ROOT;
@@ -70,8 +77,22 @@ export async function webRoutes(app: FastifyInstance, options: WebRoutesOptions)
     return reply.sendFile('index.html', { cacheControl: false });
   };
 
+  const preload = options.dashboardPagePreload;
+  const addPreload = (request: FastifyRequest, reply: FastifyReply): void => {
+    if (preload === undefined) return;
+    const { id } = request.params as { id: string };
+    const at = request.url.indexOf('?');
+    // Without the auth plugin (a bare app in tests) there is no identity: anonymous.
+    const identity = (request.identity as typeof request.identity | undefined) ?? ANONYMOUS;
+    const paths = preload(identity, id, at < 0 ? '' : request.url.slice(at));
+    if (paths.length > 0) void reply.header('Link', preloadLinks(paths));
+  };
+
   for (const url of CLIENT_ROUTES) {
-    app.get(url, { schema: { hide: true } }, async (_request, reply) => sendPage(reply));
+    app.get(url, { schema: { hide: true } }, async (request, reply) => {
+      if (url === DASHBOARD_PAGE) addPreload(request, reply);
+      return sendPage(reply);
+    });
   }
   await app.register(faviconRoutes);
 }

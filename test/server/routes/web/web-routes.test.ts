@@ -123,4 +123,34 @@ describe('web routes', () => {
     const html = renderDocs({ info: { title: 'Dashport', version: '1' }, paths: {} });
     expect(html).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml">');
   });
+
+  it('names the preloads of a dashboard page in a Link header, and of no other page', async () => {
+    const preloaded = Fastify();
+    const asked: { id: string; search: string }[] = [];
+    await preloaded.register(webRoutes, {
+      root,
+      dashboardPagePreload: (_identity, id, search) => {
+        asked.push({ id, search });
+        return id === 'sales' ? ['/api/v1/dashboards', '/api/v1/dashboards/sales/data?tool=A'] : [];
+      },
+    });
+    try {
+      const page = await preloaded.inject('/dashboards/sales?tool=A&tab=x');
+      expect(page.statusCode).toBe(200);
+      expect(page.headers['link']).toBe(
+        '</api/v1/dashboards>; rel=preload; as=fetch; crossorigin=anonymous, </api/v1/dashboards/sales/data?tool=A>; rel=preload; as=fetch; crossorigin=anonymous',
+      );
+      expect(asked).toEqual([{ id: 'sales', search: '?tool=A&tab=x' }]);
+      const other = await preloaded.inject('/dashboards/other');
+      expect(other.statusCode).toBe(200);
+      expect(other.headers['link']).toBeUndefined();
+      for (const url of ['/', '/datasets/sales', '/embed/sales']) {
+        const response = await preloaded.inject(url);
+        expect(response.headers['link'], url).toBeUndefined();
+      }
+      expect(asked.map((one) => one.id)).toEqual(['sales', 'other']);
+    } finally {
+      await preloaded.close();
+    }
+  });
 });
