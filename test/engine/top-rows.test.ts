@@ -16,7 +16,6 @@ import type { DatasetSource, ServedDataset } from '../../src/engine/sources/data
 import { createFileSource } from '../../src/engine/sources/file-source.js';
 import { type SqlRunner, answerRows } from '../../src/engine/sources/sql-answers.js';
 import { parseRowsQuery } from '../../src/engine/sql/parse-rows-query.js';
-import type { RawQuery } from '../../src/engine/sql/query-types.js';
 import type { ColumnInfo } from '../../src/shared/api-types.js';
 
 const ROWS = 40_000;
@@ -118,7 +117,9 @@ describe('a page ordered by a column', () => {
           const want = await answerRows(runner, dataset, query);
           // Without a tie-break, rows tied on the order column may come in any order.
           const shown = (rows: readonly (readonly unknown[])[]) =>
-            q.tieBreak ? rows : rows.map((row) => row[COLUMNS.findIndex((c) => c.name === q.column)]);
+            q.tieBreak
+              ? rows
+              : rows.map((row) => row[COLUMNS.findIndex((c) => c.name === q.column)]);
           expect(shown(got.rows), JSON.stringify(raw)).toEqual(shown(want.rows));
         },
       ),

@@ -131,19 +131,15 @@ function specsOf(
     if (y === undefined || type === undefined) return [];
     // A bitmap of y's values per row of the other dimensions; if y is one already, neither.
     const bitmap =
-      dims.has(y) || !BITMAP_TYPES.includes(type)
-        ? []
-        : [makeSpec(panel.dataset, sorted(), [], y)];
+      dims.has(y) || !BITMAP_TYPES.includes(type) ? [] : [makeSpec(panel.dataset, sorted(), [], y)];
     // Or y as one more dimension kept as it is: count the distinct dimension values.
     if (!dims.has(y) && !add(y)) return bitmap;
     if (dims.get(y)?.bucket !== undefined) return bitmap;
     return [makeSpec(panel.dataset, sorted(), []), ...bitmap];
   } else if (MEASURED_AGGS.includes(agg)) {
     const type = panel.y === undefined ? undefined : typeOf(panel.y);
-    if (panel.y === undefined || type === undefined || !MEASURABLE_TYPES.includes(type))
-      return [];
-    if ((agg === 'sum' || agg === 'mean') && type !== 'integer' && type !== 'float')
-      return [];
+    if (panel.y === undefined || type === undefined || !MEASURABLE_TYPES.includes(type)) return [];
+    if ((agg === 'sum' || agg === 'mean') && type !== 'integer' && type !== 'float') return [];
     measures.push(panel.y);
   } else if (agg !== 'count') return [];
   return [makeSpec(panel.dataset, sorted(), measures)];
@@ -157,7 +153,12 @@ export function makeSpec(
 ): RollupSpec {
   const sortedMeasures = [...new Set(measures)].sort();
   // Without `distinct` the digest is the one rollups had before bitmaps: built ones are kept.
-  const identity = [dataset, dimensions, sortedMeasures, ...(distinct === undefined ? [] : [distinct])];
+  const identity = [
+    dataset,
+    dimensions,
+    sortedMeasures,
+    ...(distinct === undefined ? [] : [distinct]),
+  ];
   const key = createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 16);
   return {
     dataset,
