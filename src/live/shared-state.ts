@@ -147,7 +147,7 @@ export async function createSharedState(options: SharedStateOptions): Promise<Sh
   // PostgreSQL first: a `pg.*` id is the database's, as it always was.
   // File datasets answer the aggregates their dashboards' rollups cover from the rollups.
   const fileDatasets = createRollupSource({
-    inner: createFileSource({ catalog, db }),
+    inner: createFileSource({ catalog, db, cacheDir: config.cacheDir }),
     db,
     cacheDir: config.cacheDir,
     ...(options.onRollupLookup === undefined ? {} : { onLookup: options.onRollupLookup }),

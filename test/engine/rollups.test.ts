@@ -23,7 +23,7 @@ import type { RawQuery } from '../../src/engine/sql/query-types.js';
 import type { ShapedAggregate } from '../../src/engine/sql/shape-aggregate.js';
 import type { ColumnInfo } from '../../src/shared/api-types.js';
 
-const ROWS = 20_000;
+const ROWS = 50_000;
 /** Statistics as the cache build records them (rollup sizes are estimated from them). */
 function stats(distinct: number, nulls = 0, min: string | null = null, max: string | null = null) {
   return { count: ROWS, nulls, distinct, min, max, mean: null, std: null, quantiles: null };
@@ -40,7 +40,7 @@ const COLUMNS: ColumnInfo[] = [
   { name: 'country', type: 'string', nullable: false, stats: stats(14) },
   { name: 'frequency', type: 'float', nullable: true, stats: stats(ROWS, 1539) },
   { name: 'power', type: 'integer', nullable: false, stats: stats(1000) },
-  { name: 'callsign', type: 'string', nullable: false, stats: stats(3000) },
+  { name: 'callsign', type: 'string', nullable: true, stats: stats(3000, 1077) },
 ];
 const BANDS = ['160m', '80m', '40m', '20m', '15m', '10m'];
 const MODES = ['CW', 'SSB', 'FT8'];
@@ -92,7 +92,7 @@ beforeAll(async () => {
       ${list(COUNTRIES)}[(1 + hash(i, 3) % ${COUNTRIES.length})::BIGINT] AS country,
       CASE WHEN i % 13 = 0 THEN NULL ELSE round((hash(i, 4) % 100000)::DOUBLE / 7.0, 3) END AS frequency,
       (hash(i, 5) % 1000)::INTEGER AS power,
-      'K' || (hash(i, 6) % 3000)::VARCHAR AS callsign
+      CASE WHEN i % 97 = 0 OR i % 89 = 0 THEN NULL ELSE 'K' || (hash(i, 6) % 3000)::VARCHAR END AS callsign
     FROM range(${ROWS}) r(i)) TO '${parquet}' (FORMAT parquet)`);
   await db.run(`CREATE VIEW spots_base AS SELECT * FROM read_parquet('${parquet}')`);
   const manifest = {
@@ -119,10 +119,12 @@ beforeAll(async () => {
     cacheDir,
     definitions: dashboards.definitions.values(),
     // Small data: let rollups be nearly as large as the table (the default keeps them at
-    // half); the one by callsign would be larger still and is left out.
+    // half); a callsign dimension would be larger still, so the callsigns get a bitmap
+    // (651 groups × 47 words at most).
     maxRowsShare: 0.9,
   });
-  expect(built?.rollups.length).toBeGreaterThanOrEqual(3);
+  expect(built?.rollups.length).toBeGreaterThanOrEqual(4);
+  expect(built?.rollups.some((r) => r.spec.distinct === 'callsign')).toBe(true);
   dataset = {
     id: 'spots',
     version: manifestVersion(manifest),
@@ -208,6 +210,7 @@ const queryArbitrary = fc.record({
     { agg: 'max', y: 'ts' },
     { agg: 'max', y: 'power' },
     { agg: 'distinct', y: 'country' },
+    { agg: 'distinct', y: 'callsign' },
   ),
   bands: fc.option(fc.subarray(BANDS, { minLength: 1 }), { nil: undefined }),
   mode: fc.option(fc.constantFrom(...MODES), { nil: undefined }),
@@ -235,13 +238,15 @@ describe('rollups', () => {
         const { hit } = await both(raw);
         if (hit) hits += 1;
         // The rollups: band × mode × day (measures frequency, power, ts), band × mode × hour
-        // (counts only) and band × country × mode × day (counts only).
+        // (counts only), band × country × mode × day (counts only) and the callsign bitmaps
+        // by band × mode × day.
         const measured = q.measure.agg !== 'count' && q.measure.agg !== 'distinct';
+        const callsigns = q.measure.y === 'callsign';
         const expected =
           raw['bucket'] === 'hour'
             ? q.measure.agg === 'count' && q.group !== 'country'
             : q.group === 'country'
-              ? !measured
+              ? !measured && !callsigns
               : true;
         expect(hit, JSON.stringify(raw)).toBe(expected);
       }),
@@ -252,7 +257,8 @@ describe('rollups', () => {
 
   it('falls back for what no rollup covers', async () => {
     const uncovered: RawQuery[] = [
-      { agg: 'distinct', y: 'callsign' },
+      { agg: 'distinct', y: 'callsign', x: 'ts', bucket: 'hour' },
+      { agg: 'distinct', y: 'callsign', group: 'country' },
       { agg: 'median', y: 'power' },
       { x: 'ts', bucket: 'minute' },
       { 'filter.ts': 'gt.2024-11-05' },
@@ -266,6 +272,14 @@ describe('rollups', () => {
     expect(
       (await both({ 'filter.ts': 'gte.2024-11-05T12:00:00Z', x: 'ts', bucket: 'hour' })).hit,
     ).toBe(true);
+    // The bitmap answers whatever its dimensions cover, "Other" the union of its groups.
+    for (const raw of [
+      { agg: 'distinct', y: 'callsign' },
+      { agg: 'distinct', y: 'callsign', group: 'band', top: '2', 'filter.ts': 'lt.2024-11-09' },
+      { agg: 'distinct', y: 'callsign', x: 'ts', bucket: 'week', group: 'mode' },
+      { agg: 'distinct', y: 'callsign', 'filter.band': 'is.null' },
+    ] as RawQuery[])
+      expect((await both(raw)).hit, JSON.stringify(raw)).toBe(true);
     expect(outcomes).toContain('miss');
     expect(outcomes).toContain('hit');
   }, 60_000);

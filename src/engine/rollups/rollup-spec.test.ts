@@ -77,7 +77,7 @@ describe('deriveRollups', () => {
   const specs = deriveRollups('spots', COLUMNS, [RADIO_SPOTS], { rows: ROWS });
   const shown = specs.map((spec) => ({
     dims: spec.dimensions.map((d) => (d.bucket ? `${d.column}/${d.bucket}` : d.column)).join(','),
-    measures: spec.measures.join(','),
+    measures: spec.distinct === undefined ? spec.measures.join(',') : `distinct ${spec.distinct}`,
   }));
 
   it('derives one rollup per set of dimensions, filters × x × group, measures merged', () => {
@@ -86,15 +86,29 @@ describe('deriveRollups', () => {
         { dims: 'band,mode,ts/day', measures: 'frequency' },
         { dims: 'band,mode,ts/hour', measures: '' },
         { dims: 'band,country,mode,ts/day', measures: '' },
+        { dims: 'band,mode,ts/day', measures: 'distinct callsign' },
       ]),
     );
-    expect(shown).toHaveLength(3);
+    expect(shown).toHaveLength(4);
   });
 
   it('leaves out what no rollup answers, and rollups nearly as large as the table', () => {
-    // The distinct callsigns would need a callsign dimension: 10 × 200k × 5 × 31 rows.
+    // The distinct callsigns as a callsign dimension would be 10 × 200k × 5 × 31 rows: they
+    // get a bitmap instead, 10 × 5 × 31 groups × ⌈200k ÷ 64⌉ words at most.
     expect(shown.some((s) => s.dims.includes('callsign'))).toBe(false);
     expect(estimateRollupRows(specs[0] ?? { dimensions: [] }, COLUMNS, ROWS)).toBeLessThan(ROWS);
+    const bitmap = specs.find((spec) => spec.distinct === 'callsign');
+    expect(estimateRollupRows(bitmap ?? { dimensions: [] }, COLUMNS, ROWS)).toBe(
+      1550 * 3125 + 1550,
+    );
+  });
+
+  it('prefers a distinct column as a dimension, and builds no bitmap nearly as large as the table', () => {
+    // 2M rows: the bitmap's 1550 groups × 3125 words would be above half of them.
+    const small = deriveRollups('spots', COLUMNS, [RADIO_SPOTS], { rows: 2_000_000 });
+    expect(small.some((spec) => spec.distinct !== undefined)).toBe(false);
+    // Countries (66) are a dimension of the rollup the top-countries panel needs anyway.
+    expect(specs.some((spec) => spec.distinct === 'country')).toBe(false);
   });
 
   it('derives nothing for a dataset no panel uses', () => {

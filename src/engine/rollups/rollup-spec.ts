@@ -4,8 +4,12 @@
  * the panel's x (its time bucket, or the column itself) and its group, holding the row count
  * and, per measured column, sum, non-null count, min and max. A time column the date-range
  * filter works on is kept at a day or finer, so every whole-day range still selects whole
- * rollup rows. Panels that no rollup can answer exactly (histograms, raw points, medians,
- * distinct counts of a column that is not a dimension) get none; the base table answers them.
+ * rollup rows. A distinct count of a column is answered from a rollup with that column as one
+ * more dimension when that is small enough, else from a bitmap rollup: per row of the other
+ * dimensions, the set of the column's values as 64-bit words of a bitmap over dense ids
+ * (rollup-sql.ts), so the count under any covered filter is the popcount of the words OR-ed.
+ * Panels that no rollup can answer exactly (histograms, raw points, medians) get none; the
+ * base table answers them.
  */
 import { createHash } from 'node:crypto';
 import type { ColumnInfo, ColumnType } from '../../shared/api-types.js';
@@ -30,6 +34,8 @@ export interface RollupSpec {
   readonly dimensions: readonly RollupDimension[];
   /** Columns measured (sum, count, min, max), sorted. */
   readonly measures: readonly string[];
+  /** A bitmap rollup: the column whose distinct values it keeps (it has no measures). */
+  readonly distinct?: string;
   /** A digest of dimensions and measures: the rollup's file name. */
   readonly key: string;
 }
@@ -64,13 +70,17 @@ function isTime(type: ColumnType): boolean {
   return type === 'date' || type === 'timestamp';
 }
 
-function specOf(
+/** Types a bitmap rollup keeps distinct values of (a float's NaN would need care of its own). */
+const BITMAP_TYPES: readonly ColumnType[] = ['integer', 'string', 'boolean', 'date', 'timestamp'];
+
+/** The rollups that could answer `panel`, preferred first; none when no rollup can. */
+function specsOf(
   definition: DashboardDefinition,
   panel: DashboardPanel,
   columns: readonly ColumnInfo[],
-): RollupSpec | undefined {
-  if (!AGGREGATE_PANEL_TYPES.includes(panel.type)) return undefined;
-  if (panel.bins !== undefined || panel.points !== undefined) return undefined;
+): RollupSpec[] {
+  if (!AGGREGATE_PANEL_TYPES.includes(panel.type)) return [];
+  if (panel.bins !== undefined || panel.points !== undefined) return [];
   const typeOf = (name: string): ColumnType | undefined =>
     columns.find((column) => column.name === name)?.type;
   const agg = panel.agg ?? 'count';
@@ -97,51 +107,70 @@ function specOf(
     if (filter.kind === 'date-range' && isTime(type)) {
       if (type === 'timestamp') add(filter.column, 'day');
       else add(filter.column);
-    } else if (!add(filter.column)) return undefined;
+    } else if (!add(filter.column)) return [];
   }
-  for (const column of Object.keys(panel.where ?? {})) if (!add(column)) return undefined;
+  for (const column of Object.keys(panel.where ?? {})) if (!add(column)) return [];
   if (panel.x !== undefined) {
     const type = typeOf(panel.x);
-    if (type === undefined) return undefined;
+    if (type === undefined) return [];
     if (panel.bucket !== undefined) {
-      if (!isTime(type)) return undefined;
+      if (!isTime(type)) return [];
       const bucket = panel.bucket as TimeBucket;
-      if (!BUCKET_ORDER.includes(bucket)) return undefined;
+      if (!BUCKET_ORDER.includes(bucket)) return [];
       // A date column is already at days; only coarser buckets are worth truncating.
       if (type === 'date' && (FINE_BUCKETS as readonly string[]).includes(bucket)) add(panel.x);
       else add(panel.x, bucket);
-    } else if (!add(panel.x)) return undefined;
+    } else if (!add(panel.x)) return [];
   }
-  if (panel.group !== undefined && !add(panel.group)) return undefined;
+  if (panel.group !== undefined && !add(panel.group)) return [];
   const measures: string[] = [];
+  const sorted = () => [...dims.values()].sort((a, b) => a.column.localeCompare(b.column));
   if (agg === 'distinct') {
-    // Exact only when y is a dimension kept as it is: count the distinct dimension values.
-    if (panel.y === undefined || (!dims.has(panel.y) && !add(panel.y))) return undefined;
-    if (dims.get(panel.y)?.bucket !== undefined) return undefined;
+    const y = panel.y;
+    const type = y === undefined ? undefined : typeOf(y);
+    if (y === undefined || type === undefined) return [];
+    // A bitmap of y's values per row of the other dimensions; if y is one already, neither.
+    const bitmap =
+      dims.has(y) || !BITMAP_TYPES.includes(type) ? [] : [makeSpec(panel.dataset, sorted(), [], y)];
+    // Or y as one more dimension kept as it is: count the distinct dimension values.
+    if (!dims.has(y) && !add(y)) return bitmap;
+    if (dims.get(y)?.bucket !== undefined) return bitmap;
+    return [makeSpec(panel.dataset, sorted(), []), ...bitmap];
   } else if (MEASURED_AGGS.includes(agg)) {
     const type = panel.y === undefined ? undefined : typeOf(panel.y);
-    if (panel.y === undefined || type === undefined || !MEASURABLE_TYPES.includes(type))
-      return undefined;
-    if ((agg === 'sum' || agg === 'mean') && type !== 'integer' && type !== 'float')
-      return undefined;
+    if (panel.y === undefined || type === undefined || !MEASURABLE_TYPES.includes(type)) return [];
+    if ((agg === 'sum' || agg === 'mean') && type !== 'integer' && type !== 'float') return [];
     measures.push(panel.y);
-  } else if (agg !== 'count') return undefined;
-  const dimensions = [...dims.values()].sort((a, b) => a.column.localeCompare(b.column));
-  return makeSpec(panel.dataset, dimensions, measures);
+  } else if (agg !== 'count') return [];
+  return [makeSpec(panel.dataset, sorted(), measures)];
 }
 
 export function makeSpec(
   dataset: string,
   dimensions: readonly RollupDimension[],
   measures: readonly string[],
+  distinct?: string,
 ): RollupSpec {
   const sortedMeasures = [...new Set(measures)].sort();
-  const key = createHash('sha256')
-    .update(JSON.stringify([dataset, dimensions, sortedMeasures]))
-    .digest('hex')
-    .slice(0, 16);
-  return { dataset, dimensions, measures: sortedMeasures, key };
+  // Without `distinct` the digest is the one rollups had before bitmaps: built ones are kept.
+  const identity = [
+    dataset,
+    dimensions,
+    sortedMeasures,
+    ...(distinct === undefined ? [] : [distinct]),
+  ];
+  const key = createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 16);
+  return {
+    dataset,
+    dimensions,
+    measures: sortedMeasures,
+    ...(distinct === undefined ? {} : { distinct }),
+    key,
+  };
 }
+
+/** Bits in one word of a bitmap rollup. */
+export const BITMAP_WORD_BITS = 64;
 
 /** Share of the base table's rows a rollup may have at most: a larger one saves too little. */
 export const DEFAULT_MAX_ROWS_SHARE = 0.5;
@@ -159,15 +188,35 @@ const BUCKET_MS: Readonly<Record<TimeBucket, number>> = {
 /**
  * An upper bound of a rollup's rows from the column statistics: the product of each
  * dimension's distinct values (plus one for NULL), a time bucket's count from the column's
- * range; without statistics a dimension counts as many values as the table has rows.
+ * range; without statistics a dimension counts as many values as the table has rows. A bitmap
+ * rollup has a row per word with a bit set (each of the table's rows sets one bit, so at most
+ * one per row) and the words of a group of the dimensions: the groups × ⌈distinct ÷ 64⌉, plus
+ * a row per group for the rows whose value is NULL.
  */
 export function estimateRollupRows(
-  spec: Pick<RollupSpec, 'dimensions'>,
+  spec: Pick<RollupSpec, 'dimensions' | 'distinct'>,
+  columns: readonly ColumnInfo[],
+  rows: number,
+): number {
+  const groups = estimateGroups(spec.dimensions, columns, rows);
+  if (spec.distinct === undefined) return groups;
+  const values = distinctValues(spec.distinct, columns, rows);
+  const words = Math.ceil(values / BITMAP_WORD_BITS);
+  return Math.min(groups * words, rows) + groups;
+}
+
+function distinctValues(column: string, columns: readonly ColumnInfo[], rows: number): number {
+  const stats = columns.find((c) => c.name === column)?.stats ?? undefined;
+  return stats === undefined || stats === null ? rows : Math.max(1, stats.distinct);
+}
+
+function estimateGroups(
+  dimensions: readonly RollupDimension[],
   columns: readonly ColumnInfo[],
   rows: number,
 ): number {
   let product = 1;
-  for (const dim of spec.dimensions) {
+  for (const dim of dimensions) {
     const stats = columns.find((c) => c.name === dim.column)?.stats ?? undefined;
     let values = rows;
     if (stats !== undefined && stats !== null) {
@@ -185,12 +234,14 @@ export function estimateRollupRows(
 }
 
 function dimensionsKey(spec: RollupSpec): string {
-  return JSON.stringify(spec.dimensions);
+  return JSON.stringify([spec.dimensions, spec.distinct ?? null]);
 }
 
 /**
  * The rollups of `dataset` its dashboards call for, one per distinct set of dimensions (the
- * measures of panels sharing dimensions are merged). `columns`: the dataset's columns.
+ * measures of panels sharing dimensions are merged), each at most `maxRowsShare` of the
+ * table's rows by its estimate: of a panel's candidates the first that is (a distinct count's
+ * dimension rollup before its bitmap one). `columns`: the dataset's columns.
  */
 export function deriveRollups(
   dataset: string,
@@ -203,16 +254,24 @@ export function deriveRollups(
   for (const definition of definitions) {
     for (const panel of definition.panels) {
       if (panel.dataset !== dataset) continue;
-      const spec = specOf(definition, panel, columns);
-      if (spec === undefined || spec.dimensions.length === 0) continue;
-      if (estimateRollupRows(spec, columns, size.rows) > limit) continue;
+      const spec = specsOf(definition, panel, columns).find(
+        (candidate) =>
+          candidate.dimensions.length > 0 &&
+          estimateRollupRows(candidate, columns, size.rows) <= limit,
+      );
+      if (spec === undefined) continue;
       const key = dimensionsKey(spec);
       const existing = byDimensions.get(key);
       byDimensions.set(
         key,
         existing === undefined
           ? spec
-          : makeSpec(dataset, spec.dimensions, [...existing.measures, ...spec.measures]),
+          : makeSpec(
+              dataset,
+              spec.dimensions,
+              [...existing.measures, ...spec.measures],
+              spec.distinct,
+            ),
       );
     }
   }

@@ -3,8 +3,9 @@
  * covers an aggregate query, and the statements answering a covered query from it with the
  * same cells `(x, g, v, n)` the base table gives (src/engine/sql/build-aggregate-sql.ts):
  * counts are sums of the row counts, sums re-added, means sum ÷ count, min and max of the
- * partial extremes, a distinct count of a dimension a count of its distinct values. Groups
- * rank by rows and ties by label, exactly as on the base table.
+ * partial extremes, a distinct count of a dimension a count of its distinct values, and one
+ * of a bitmap rollup's column the popcount of its words OR-ed over the cell. Groups rank by
+ * rows and ties by label, exactly as on the base table.
  */
 import type { ColumnInfo, ColumnType } from '../../shared/api-types.js';
 import { ALL_X, NULL_GROUP, OTHER_GROUP } from '../sql/build-aggregate-sql.js';
@@ -21,10 +22,19 @@ import type {
   TimeBucket,
 } from '../sql/query-types.js';
 import { createSqlParams, type SqlParams } from '../sql/sql-params.js';
-import { type RollupDimension, type RollupSpec, bucketCovers } from './rollup-spec.js';
+import {
+  BITMAP_WORD_BITS,
+  type RollupDimension,
+  type RollupSpec,
+  bucketCovers,
+} from './rollup-spec.js';
 
 /** Rows of the base table in a rollup row. */
 export const COUNT_COLUMN = '__n';
+/** A bitmap rollup's word: which 64 dense ids (NULL: the rows whose value is NULL). */
+export const WORD_COLUMN = '__w';
+/** A bitmap rollup's bits: id `64 × word + i` is among the row's values when bit i is set. */
+export const BITS_COLUMN = '__bits';
 type PartialKind = 'sum' | 'cnt' | 'min' | 'max';
 
 export function partialColumn(partial: PartialKind, index: number): string {
@@ -40,12 +50,18 @@ function partialsOf(type: ColumnType | undefined): PartialKind[] {
   return isNumeric(type) ? ['sum', 'cnt', 'min', 'max'] : ['min', 'max'];
 }
 
-/** `SELECT dims…, count(*), partials… FROM base GROUP BY dims`. */
+/**
+ * `SELECT dims…, count(*), partials… FROM base GROUP BY dims`; for a bitmap rollup, grouped
+ * also by word: each value of its column gets a dense id (the most frequent first, so the high
+ * words of rare values stay empty and are not stored), and a row's value sets bit `id % 64` of
+ * word `id ÷ 64`. Every base row lands in exactly one rollup row, so the counts still add up.
+ */
 export function buildRollupTableSql(
   baseRelation: string,
   spec: RollupSpec,
   columns: readonly ColumnInfo[],
 ): string {
+  if (spec.distinct !== undefined) return buildBitmapTableSql(baseRelation, spec, spec.distinct);
   const dims = spec.dimensions.map((dim) => {
     const name = quoteIdent(dim.column);
     return dim.bucket === undefined
@@ -69,6 +85,32 @@ export function buildRollupTableSql(
   return (
     `SELECT ${[...dims, `count(*) AS ${COUNT_COLUMN}`, ...partials].join(', ')} ` +
     `FROM ${quoteIdent(baseRelation)} GROUP BY ${groupBy}`
+  );
+}
+
+function dimensionSql(dim: RollupDimension, from = ''): string {
+  const name = quoteIdent(dim.column);
+  return dim.bucket === undefined
+    ? `${from}${name} AS ${name}`
+    : `date_trunc('${safeBucket(dim.bucket)}', ${from}${name}) AS ${name}`;
+}
+
+function buildBitmapTableSql(baseRelation: string, spec: RollupSpec, column: string): string {
+  const base = quoteIdent(baseRelation);
+  const value = quoteIdent(column);
+  const dims = spec.dimensions.map((dim) => dimensionSql(dim, 'b.'));
+  const ids =
+    `SELECT ${value} AS v, row_number() OVER (ORDER BY count(*) DESC, ${value}) - 1 AS id ` +
+    `FROM ${base} WHERE ${value} IS NOT NULL GROUP BY ${value}`;
+  const groupBy = [...spec.dimensions.map((_, i) => String(i + 1)), String(dims.length + 1)];
+  return (
+    `WITH ids AS (${ids}) SELECT ${dims.join(', ')}, ` +
+    `CAST(ids.id // ${BITMAP_WORD_BITS} AS BIGINT) AS ${WORD_COLUMN}, ` +
+    `count(*) AS ${COUNT_COLUMN}, ` +
+    // Both operands UBIGINT: with an INTEGER shift DuckDB widens to HUGEINT, which Parquet
+    // would store as a lossy DOUBLE.
+    `CAST(bit_or(CAST(1 AS UBIGINT) << CAST(ids.id % ${BITMAP_WORD_BITS} AS UBIGINT)) AS UBIGINT) AS ${BITS_COLUMN} ` +
+    `FROM ${base} AS b LEFT JOIN ids ON b.${value} = ids.v GROUP BY ${groupBy.join(', ')}`
   );
 }
 
@@ -154,6 +196,8 @@ export function uncoveredReason(
     case 'median':
       return 'median';
     case 'distinct': {
+      if (spec.distinct !== undefined)
+        return q.y === spec.distinct ? undefined : `distinct ${q.y ?? ''}`;
       const y = q.y === undefined ? undefined : dim(q.y);
       return y === undefined || y.bucket !== undefined ? 'distinct' : undefined;
     }
@@ -233,6 +277,13 @@ function parts(
       partials = { select: [`${value} AS p`], fold: `${q.agg}(cells.p)` };
       break;
     case 'distinct':
+      if (spec.distinct !== undefined) {
+        // Folded per word first (bitmapSql): the value is the popcount of the OR-ed words.
+        measure = `, ${WORD_COLUMN} AS w, ${BITS_COLUMN} AS b`;
+        value = 'CAST(coalesce(sum(bit_count(b)), 0) AS DOUBLE)';
+        partials = undefined;
+        break;
+      }
       measure = `, ${quoteIdent(q.y ?? '')} AS y`;
       value = 'CAST(count(DISTINCT y) AS DOUBLE)';
       partials = undefined;
@@ -255,6 +306,8 @@ export function buildRollupAggregateSql(
 ): SqlStatement {
   const params = createSqlParams();
   const { filtered, value, partials } = parts(relation, spec, q, columns, params);
+  if (spec.distinct !== undefined && q.agg === 'distinct')
+    return bitmapSql(filtered, value, q, topGroups, params);
   const n = `CAST(sum(${COUNT_COLUMN}) AS BIGINT)`;
   if (q.group === undefined) {
     const sql = `WITH ${filtered} SELECT x, CAST(NULL AS VARCHAR) AS g, ${value} AS v, ${n} AS n FROM filtered GROUP BY x ORDER BY x NULLS LAST`;
@@ -276,6 +329,34 @@ export function buildRollupAggregateSql(
     'ranked AS (SELECT g, row_number() OVER (ORDER BY sum(n) DESC, g) AS r FROM cells GROUP BY g) ' +
     `SELECT cells.x AS x, CASE WHEN ranked.r <= ${top} THEN cells.g ELSE '${OTHER_GROUP}' END AS g, ` +
     `${partials.fold} AS v, CAST(sum(cells.n) AS BIGINT) AS n FROM cells JOIN ranked ON cells.g = ranked.g ` +
+    'GROUP BY 1, 2 ORDER BY 1 NULLS LAST, 2';
+  return { sql, params: params.values };
+}
+
+/**
+ * A distinct count from a bitmap rollup: each cell's words OR-ed word by word (after the
+ * groups outside the top are relabelled, so "Other" is the union of their values), then the
+ * set bits counted. A cell whose rows all have NULL values has only a NULL word: count 0.
+ */
+function bitmapSql(
+  filtered: string,
+  value: string,
+  q: AggregateQuery,
+  topGroups: readonly string[] | undefined,
+  params: SqlParams,
+): SqlStatement {
+  let label = 'CAST(NULL AS VARCHAR)';
+  if (q.group !== undefined) {
+    const groups = topGroups ?? [];
+    label =
+      groups.length === 0
+        ? `'${OTHER_GROUP}'`
+        : `CASE WHEN g IN (${groups.map((group) => params.add(group)).join(', ')}) THEN g ELSE '${OTHER_GROUP}' END`;
+  }
+  const sql =
+    `WITH ${filtered}, words AS (SELECT x, ${label} AS g, w, sum(${COUNT_COLUMN}) AS ${COUNT_COLUMN}, ` +
+    'bit_or(b) AS b FROM filtered GROUP BY 1, 2, 3) ' +
+    `SELECT x, g, ${value} AS v, CAST(sum(${COUNT_COLUMN}) AS BIGINT) AS n FROM words ` +
     'GROUP BY 1, 2 ORDER BY 1 NULLS LAST, 2';
   return { sql, params: params.values };
 }

@@ -30,7 +30,11 @@ export async function rollupSummaries(
           dimensions: rollup.spec.dimensions
             .map((d) => (d.bucket === undefined ? d.column : `${d.column}/${d.bucket}`))
             .join(', '),
-          measures: rollup.spec.measures.join(', '),
+          // A bitmap rollup's one "measure" is the column it counts distinct values of.
+          measures:
+            rollup.spec.distinct === undefined
+              ? rollup.spec.measures.join(', ')
+              : `distinct ${rollup.spec.distinct}`,
           rows: rollup.rows,
           bytes: rollup.bytes,
           current: datasets[i]?.version === undefined || datasets[i]?.version === list.version,

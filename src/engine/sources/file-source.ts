@@ -8,12 +8,24 @@ import type { Catalog, DatasetEntry } from '../catalog.js';
 import { toScalar } from '../cell.js';
 import type { DuckDb } from '../duckdb.js';
 import { exportArrow, exportParquet } from '../export-rows.js';
-import type { DatasetSource, ServedDataset } from './dataset-source.js';
+import { datasetCacheDir } from '../cache-store.js';
+import type { RowsQuery } from '../sql/query-types.js';
+import type { DatasetSource, RowsPage, ServedDataset } from './dataset-source.js';
 import { type SqlRunner, answerAggregate, answerRows, rowsStatement } from './sql-answers.js';
+import {
+  type RowGroupRange,
+  narrowedQuery,
+  narrowingBounds,
+  narrowingOf,
+  rowGroupRangesSql,
+} from './top-rows.js';
+import path from 'node:path';
 
 export interface FileSourceOptions {
   readonly catalog: Catalog;
   readonly db: DuckDb;
+  /** Where the cache entries' Parquet files are, for their row-group statistics. */
+  readonly cacheDir: string;
 }
 
 export function summarize(entry: DatasetEntry): DatasetSummary {
@@ -47,6 +59,44 @@ export function createFileSource(options: FileSourceOptions): DatasetSource {
       return { columns: result.columns, rows: result.rows.map((row) => row.map(toScalar)) };
     },
   };
+  // Per Parquet file and column: its row groups' ranges (read once from the file's footer).
+  const ranges = new Map<string, Promise<RowGroupRange[]>>();
+
+  function rangesOf(file: string, column: string, type: string): Promise<RowGroupRange[]> {
+    const key = JSON.stringify([file, column]);
+    let found = ranges.get(key);
+    if (found === undefined) {
+      found = db.query(rowGroupRangesSql(file, column, type)).then((result) => {
+        const groups = result.rows.map(([min, max, minValue, maxValue]) => ({
+          min: Number(min),
+          max: Number(max),
+          minValue: minValue === null || minValue === undefined ? null : String(minValue),
+          maxValue: maxValue === null || maxValue === undefined ? null : String(maxValue),
+        }));
+        // A row group without statistics could hold any value: no bound is safe to skip it.
+        return groups.every((g) => Number.isFinite(g.min) && Number.isFinite(g.max)) ? groups : [];
+      });
+      found.catch(() => ranges.delete(key));
+      ranges.set(key, found);
+    }
+    return found;
+  }
+
+  /** The page, read from the last row groups first when that is enough (top-rows.ts). */
+  async function rows(dataset: ServedDataset, query: RowsQuery): Promise<RowsPage> {
+    const narrowing = narrowingOf(query, dataset.columns);
+    const manifest = catalog.has(dataset.id) ? catalog.get(dataset.id).manifest : undefined;
+    if (narrowing !== undefined && manifest !== undefined) {
+      const type = dataset.columns.find((c) => c.name === narrowing.column)?.type ?? '';
+      const file = path.join(datasetCacheDir(options.cacheDir, dataset.id), manifest.parquetFile);
+      const groups = await rangesOf(file, narrowing.column, type).catch(() => []);
+      for (const bound of narrowingBounds(groups, narrowing.direction)) {
+        const page = await answerRows(runner, dataset, narrowedQuery(query, narrowing, bound));
+        if (page.rows.length >= query.limit) return page;
+      }
+    }
+    return answerRows(runner, dataset, query);
+  }
   return {
     kind: 'files',
     has: (id) => catalog.has(id),
@@ -80,7 +130,7 @@ export function createFileSource(options: FileSourceOptions): DatasetSource {
         relation: entry.relation,
       };
     },
-    rows: (dataset, query) => answerRows(runner, dataset, query),
+    rows,
     async *streamRows(dataset, query): AsyncGenerator<CellValue[][]> {
       const statement = rowsStatement(dataset, query, 'duckdb');
       for await (const chunk of db.stream(statement.sql, statement.params)) {
