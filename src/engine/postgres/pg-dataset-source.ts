@@ -4,11 +4,10 @@
  * sample (pg-analyses.ts), Parquet and Arrow exports of a page through DuckDB. The pool,
  * discovery, the outage state and change detection are the PgSource's (pg-source.ts).
  */
-import type { CellValue, ColumnInfo, DatasetSummary } from '../../shared/api-types.js';
+import type { ColumnInfo, DatasetSummary } from '../../shared/api-types.js';
 import type { DuckDb } from '../duckdb.js';
-import { exportPage } from '../export-rows.js';
 import type { DatasetSource, ServedDataset } from '../sources/dataset-source.js';
-import { answerAggregate, answerRows } from '../sources/sql-answers.js';
+import { pgAnswers } from './pg-answers.js';
 import { type PgAnalyses, createPgAnalyses } from './pg-analyses.js';
 import { pgRunner } from './pg-runner.js';
 import type { PgDataset, PgSource } from './pg-source.js';
@@ -94,16 +93,7 @@ export function createPgDatasetSource(options: PgDatasetSourceOptions): DatasetS
         relation: [dataset.relation.schema, dataset.relation.table],
       };
     },
-    rows: (dataset, query) => answerRows(pgRunner(source, dataset.id), dataset, query),
-    // Pages are bounded by the rows limit: one query, one chunk.
-    async *streamRows(dataset, query): AsyncGenerator<CellValue[][]> {
-      yield (await pgSource.rows(dataset, query)).rows;
-    },
-    async exportRows(dataset, query, format) {
-      const page = await pgSource.rows(dataset, query);
-      return exportPage(db, page, new Map(dataset.columns.map((c) => [c.name, c.type])), format);
-    },
-    aggregate: (dataset, query) => answerAggregate(pgRunner(source, dataset.id), dataset, query),
+    ...pgAnswers(db, (id) => pgRunner(source, id)),
     analyses: (dataset) => analyses.get(source.ready(dataset.id)),
   };
   return pgSource;

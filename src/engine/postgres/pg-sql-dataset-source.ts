@@ -15,7 +15,7 @@ import { stat } from 'node:fs/promises';
 import { NotFoundError, UnavailableError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { createStaleWhileRevalidate } from '../../resilience/response-cache-swr.js';
-import type { CellValue, ColumnInfo, DatasetSummary } from '../../shared/api-types.js';
+import type { ColumnInfo, DatasetSummary } from '../../shared/api-types.js';
 import {
   ANALYSIS_SAMPLE_ROWS,
   type Analyses,
@@ -23,13 +23,12 @@ import {
 } from '../compute-analyses.js';
 import type { DatasetSettings } from '../dataset-settings.js';
 import type { DuckDb } from '../duckdb.js';
-import { exportPage } from '../export-rows.js';
 import { loadDatasetSources } from '../load-datasets.js';
 import type { DatasetSource, ServedDataset } from '../sources/dataset-source.js';
-import { answerAggregate, answerRows } from '../sources/sql-answers.js';
 import type { SqlDatasetInput } from '../sql-datasets/build-sql-dataset.js';
 import { planSqlBuilds } from '../sql-datasets/plan-sql-builds.js';
 import { quoteIdent, quoteRelation, subquery } from '../sql/identifiers.js';
+import { pgAnswers } from './pg-answers.js';
 import { isConnectionError, pgReason } from './pg-pool.js';
 import { pgReadOnlyRunner } from './pg-read-only-runner.js';
 import { PG_SOURCE_DEFAULTS, type PgSource } from './pg-source.js';
@@ -386,17 +385,7 @@ export function createPgSqlDatasetSource(options: PgSqlDatasetSourceOptions): Pg
     versionOf,
     updatedAtOf,
     ready,
-    rows: (dataset, query) => answerRows(pgReadOnlyRunner(source, dataset.id), dataset, query),
-    // Pages are bounded by the rows limit: one query, one chunk.
-    async *streamRows(dataset, query): AsyncGenerator<CellValue[][]> {
-      yield (await pgSql.rows(dataset, query)).rows;
-    },
-    async exportRows(dataset, query, format) {
-      const page = await pgSql.rows(dataset, query);
-      return exportPage(db, page, new Map(dataset.columns.map((c) => [c.name, c.type])), format);
-    },
-    aggregate: (dataset, query) =>
-      answerAggregate(pgReadOnlyRunner(source, dataset.id), dataset, query),
+    ...pgAnswers(db, (id) => pgReadOnlyRunner(source, id)),
     async analyses(dataset) {
       const read = await analyses.get(dataset.id, () => sampleAnalyses(dataset.id));
       lastAnalyses.set(dataset.id, read.value);
