@@ -426,10 +426,13 @@ export function expectedAggregate(table: ModelTable, spec: AggregateSpec): Expec
     return spec.group === undefined || top.has(label) ? label : 'other';
   };
 
+  // Without x, one cell over all filtered rows, as SQL's aggregate without GROUP BY.
   const axis =
-    edges === undefined
-      ? [...new Map(placed.map((p) => [cellKey(p.x), p.x])).values()].sort(compareXCells)
-      : edges.slice(0, -1);
+    x === undefined
+      ? ['all']
+      : edges === undefined
+        ? [...new Map(placed.map((p) => [cellKey(p.x), p.x])).values()].sort(compareXCells)
+        : edges.slice(0, -1);
   const cells = new Map<string, Map<string, ModelRow[]>>();
   const totals = new Map<string, number>();
   for (const { row, x: cell } of placed) {

@@ -46,6 +46,27 @@ describe('shapeAggregate', () => {
     });
   });
 
+  it('gives the one cell `all` without x, even over no rows, as SQL does without GROUP BY', () => {
+    expect(shapeAggregate([], query({}))).toEqual({
+      x: ['all'],
+      series: [{ name: 'count', y: [0] }],
+      rowsScanned: 0,
+    });
+    expect(shapeAggregate([], query({ agg: 'mean', y: 'value' })).series).toEqual([
+      { name: 'mean(value)', y: [null] },
+    ]);
+    expect(shapeAggregate([], query({ group: 'band' }))).toEqual({
+      x: ['all'],
+      series: [],
+      rowsScanned: 0,
+    });
+    expect(shapeAggregate([row('all', 7, 3n)], query({ agg: 'sum', y: 'value' }))).toEqual({
+      x: ['all'],
+      series: [{ name: 'sum(value)', y: [7] }],
+      rowsScanned: 3,
+    });
+  });
+
   it('sorts x, converts driver values and sums n', () => {
     const rows = [row(10n, 2n, 2n), row(null, '4', '3'), row(2, 1.5, 1), row(-1, null, 5)];
     expect(shapeAggregate(rows, query({ x: 'n', agg: 'max', y: 'value' }))).toEqual({

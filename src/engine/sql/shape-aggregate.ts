@@ -5,7 +5,7 @@
  */
 import { downsample } from '../../analysis/lttb.js';
 import type { AggregateResponse, AggregateSeries, CellValue } from '../../shared/api-types.js';
-import { NULL_GROUP, OTHER_GROUP } from './build-aggregate-sql.js';
+import { ALL_X, NULL_GROUP, OTHER_GROUP } from './build-aggregate-sql.js';
 import type { AggFunction, AggregateQuery } from './query-types.js';
 
 /** One result row of buildAggregateSql, as a driver returns it. */
@@ -76,6 +76,11 @@ function axisOf(
   q: AggregateQuery,
   binEdges: readonly number[] | undefined,
 ): { x: CellValue[]; indexOf: (value: CellValue) => number } {
+  if (q.x === undefined) {
+    // One value over all filtered rows, as SQL's aggregate without GROUP BY: zero rows are a
+    // count of 0, not an empty chart (a big number must show 0 notes, not nothing).
+    return { x: [ALL_X], indexOf: () => 0 };
+  }
   if (q.bins !== undefined) {
     if (binEdges === undefined) {
       if (rows.length === 0) return { x: [], indexOf: () => -1 };
@@ -135,7 +140,7 @@ function keptIndices(
 
 /**
  * The chart for `rows`: x sorted and unique (with `bins`, every bin's lower edge from
- * `binEdges`), one series per group (largest first, `other` last; one series named after the
+ * `binEdges`; without x, the one cell `all` even over zero rows), one series per group (largest first, `other` last; one series named after the
  * aggregate without a group), a missing cell as 0 for count/sum/distinct and null otherwise.
  */
 export function shapeAggregate(
