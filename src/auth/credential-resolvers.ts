@@ -21,6 +21,7 @@ export function createBasicResolver(
 ): IdentityResolver {
   return {
     name: 'basic',
+    carriedIn: { headers: ['authorization'] },
     async resolve(request) {
       const encoded = authorizationCredentials(request.headers, 'basic');
       if (encoded === undefined) return undefined;
@@ -75,6 +76,7 @@ export function createKeyResolver(options: {
       : digest(options.apiToken);
   return {
     name: 'key',
+    carriedIn: { headers: ['authorization'] },
     async resolve(request) {
       const presented = authorizationCredentials(request.headers, 'bearer');
       if (presented === undefined) return undefined;
@@ -114,6 +116,7 @@ export function createProxyResolver(options: {
 }): IdentityResolver {
   return {
     name: 'proxy',
+    carriedIn: { headers: [options.userHeader] },
     resolve(request) {
       const raw = request.headers[options.userHeader];
       const name = (Array.isArray(raw) ? raw[0] : raw)?.trim();

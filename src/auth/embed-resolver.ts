@@ -47,6 +47,7 @@ export function createEmbedResolver(
   const verified = new Map<string, { identity: EmbedIdentity; expiresAt: number }>();
   return {
     name: 'embed',
+    carriedIn: { headers: [EMBED_TOKEN_HEADER], query: [EMBED_TOKEN_PARAM] },
     async resolve(request) {
       const token = embedTokenOf(request);
       if (token === undefined) return undefined;

@@ -20,9 +20,22 @@ export interface CredentialRequest {
   readonly socket: { readonly remoteAddress?: string | undefined };
 }
 
+/** Where a request carries a resolver's credential: header names (lower case), cookies, query parameters. */
+export interface CredentialPlaces {
+  readonly headers?: readonly string[];
+  readonly cookies?: readonly string[];
+  readonly query?: readonly string[];
+}
+
 export interface IdentityResolver {
   /** For logs and metrics: `session`, `basic`, `key`, `proxy`, `embed`… */
   readonly name: string;
+  /**
+   * Every place its credential can be. A request with none of them is not this resolver's to
+   * recognise, so a request with none of any resolver's is anonymous without resolving it:
+   * the answer lane in front of the router (src/server/lanes/answer-lane.ts) relies on this.
+   */
+  readonly carriedIn: CredentialPlaces;
   /**
    * The identity this credential proves; undefined when the request carries no credential of
    * this kind (the next resolver tries). A credential of this kind that does not check out
@@ -50,6 +63,35 @@ export function resolveIdentity(
     if (result !== undefined) return result;
   }
   return ANONYMOUS;
+}
+
+/** The raw request parts `carriesCredential` looks at: the query as the router parses it. */
+export interface CredentialCarrier {
+  readonly headers: IncomingHttpHeaders;
+  readonly query: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Whether any resolver's credential is on the request (or might be: a cookie header is only
+ * searched for the cookie's name). False means `resolveIdentity` would find it anonymous.
+ */
+export function carriesCredential(
+  resolvers: readonly IdentityResolver[],
+  request: CredentialCarrier,
+): boolean {
+  for (const { carriedIn } of resolvers) {
+    for (const header of carriedIn.headers ?? []) {
+      if (request.headers[header] !== undefined) return true;
+    }
+    const cookie = request.headers.cookie;
+    if (cookie !== undefined && carriedIn.cookies?.some((name) => cookie.includes(name))) {
+      return true;
+    }
+    for (const param of carriedIn.query ?? []) {
+      if (request.query[param] !== undefined) return true;
+    }
+  }
+  return false;
 }
 
 /** The credentials of `Authorization: <scheme> <value>`, scheme case-insensitive. */

@@ -25,6 +25,7 @@ export function createSessionResolver(
   const verified = new Map<string, { identity: UserIdentity; expiresMs: number }>();
   return {
     name: 'session',
+    carriedIn: { cookies: [SESSION_COOKIE] },
     async resolve(request) {
       const token = request.cookies[SESSION_COOKIE];
       if (token === undefined || token === '') return undefined;

@@ -25,7 +25,7 @@ import type { SourceCatalog } from './sources/source-catalog.js';
 import { parseAggregateQuery } from './sql/parse-aggregate-query.js';
 import { parseRowsQuery } from './sql/parse-rows-query.js';
 import type { RawQuery, RowsQuery } from './sql/query-types.js';
-import { aggregateResponse } from './sql/shape-aggregate.js';
+import { type ShapedAggregate, aggregateResponse } from './sql/shape-aggregate.js';
 
 export type { AnalysisKind };
 export const ANALYSIS_KINDS: readonly AnalysisKind[] = [
@@ -54,6 +54,8 @@ export interface ResultKey {
 export interface ResultCache {
   get(key: ResultKey): Promise<unknown>;
   set(key: ResultKey, value: unknown): Promise<void>;
+  /** This process's entry, synchronously; undefined when only a shared layer might hold it. */
+  peek(key: ResultKey): unknown;
 }
 
 export interface DatasetQueriesOptions {
@@ -78,6 +80,13 @@ export interface DatasetQueries {
   /** The page of rows as a Parquet file or an Arrow IPC stream. */
   exportRows(id: string, query: RowsQuery, format: 'parquet' | 'arrow'): Promise<Uint8Array>;
   aggregate(id: string, raw: RawQuery, timings?: QueryTimings): Promise<AggregateResponse>;
+  /**
+   * The answer `aggregate` would give from this process's cache for the query whose
+   * `queryDigest` is `digest`, synchronously, or undefined when it would have to ask Redis or
+   * the engine, or would answer an error (unknown dataset, not ready). Only valid queries are
+   * ever cached, so a hit needs no parsing.
+   */
+  peekAggregate(id: string, digest: string): AggregateResponse | undefined;
   analysis(
     id: string,
     kind: AnalysisKind,
@@ -109,6 +118,7 @@ function localResultCache(): ResultCache {
     async set(key, value) {
       local.set(text(key), { value });
     },
+    peek: (key) => local.get(text(key))?.value,
   };
 }
 
@@ -201,6 +211,24 @@ export function createDatasetQueries(options: DatasetQueriesOptions): DatasetQue
         timed(id, timings, () => source.aggregate(dataset, query)),
       );
       return aggregateResponse(result, timings?.cached ?? false, started, performance.now());
+    },
+    peekAggregate(id, digest) {
+      const started = performance.now();
+      let dataset: ServedDataset;
+      try {
+        dataset = served(id).dataset;
+      } catch {
+        // 404 or 503: the route answers it, with its reason.
+        return undefined;
+      }
+      const key: ResultKey = {
+        dataset: dataset.id,
+        version: dataset.version,
+        kind: 'aggregate',
+        query: digest,
+      };
+      const hit = cache.peek(key) as ShapedAggregate | undefined;
+      return hit && aggregateResponse(hit, true, started, performance.now());
     },
     async analysis(id, kind) {
       const { source, dataset } = served(id);

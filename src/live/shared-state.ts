@@ -97,6 +97,7 @@ export function resultCacheOf(cache: ResponseCache): ResultCache {
       return (await cache.get(key))?.value;
     },
     set: (key, value) => cache.set(key, value),
+    peek: (key) => cache.peek(key)?.value,
   };
 }
 

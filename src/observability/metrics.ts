@@ -45,6 +45,8 @@ export interface DashportMetrics {
   readonly cacheMisses: Counter<'layer'>;
   readonly queryDuration: TrackedHistogram<'dataset'>;
   readonly rateLimited: Counter<'route'>;
+  /** Requests answered in front of the router, by lane (`probe`, `answer`: src/server/lanes). */
+  readonly laneAnswers: Counter<'lane'>;
   /** Sign-in attempts (`POST /auth/login`, HTTP Basic verifications) by method and outcome. */
   readonly signIns: Counter<'method' | 'outcome'>;
   /** Set with BREAKER_STATE_VALUE. */
@@ -121,6 +123,12 @@ export function createMetrics(options: MetricsOptions): DashportMetrics {
       name: 'dashport_rate_limited_requests_total',
       help: 'Requests refused with 429 by the rate limiter, by route pattern.',
       labelNames: ['route'],
+      registers,
+    }),
+    laneAnswers: new Counter({
+      name: 'dashport_lane_answers_total',
+      help: 'Requests answered in front of the router: probe (/health/quick) and answer (cached aggregates). Also counted in dashport_http_requests_total.',
+      labelNames: ['lane'],
       registers,
     }),
     signIns: new Counter({

@@ -66,6 +66,11 @@ export interface ResponseCacheOptions {
 
 export interface ResponseCache {
   get<T>(key: ResponseCacheKey): Promise<CacheLookup<T> | undefined>;
+  /**
+   * This process's entry, synchronously, or undefined (Redis is not asked, and a miss is not
+   * counted: the caller then asks `get`). For answers given in front of the router.
+   */
+  peek<T>(key: ResponseCacheKey): CachedValue<T> | undefined;
   set<T>(key: ResponseCacheKey, value: T): Promise<void>;
   /** The cached value, or `compute()` stored in both layers; one computation per key at a time. */
   getOrCompute<T>(key: ResponseCacheKey, compute: () => Promise<T>): Promise<CacheLookup<T>>;
@@ -192,6 +197,12 @@ export function createResponseCache(options: ResponseCacheOptions = {}): Respons
       const entry = JSON.parse(shared) as CachedValue<T>;
       remember(key, mkey, entry, shared.length);
       return { ...entry, layer: 'redis' as const };
+    },
+    peek<T>(key: ResponseCacheKey) {
+      const local = memory.get(memoryKey(key));
+      if (local === undefined) return undefined;
+      count('memory', 'hit');
+      return local.entry as CachedValue<T>;
     },
     async set<T>(key: ResponseCacheKey, value: T) {
       const entry: CachedValue<T> = { value, storedAt: now() };

@@ -22,15 +22,18 @@ import edge, { createFrameworkErrorHandler } from './plugins/edge.js';
 import embed from './plugins/embed.js';
 import { lazyChildLoggerFactory } from './plugins/lazy-child-logger.js';
 import { serializeJson } from './json-serializer.js';
-import { createRawRequestRecorder } from './plugins/metrics.js';
+import { createLaneRecorder } from './plugins/metrics.js';
 import { requestIdFor } from './plugins/request-id.js';
 import { securityHeaderTable } from './plugins/security-headers.js';
-import { createProbeLane, laneServerFactory } from './probe-lane.js';
+import { type AnswerLaneServices, createAnswerLane } from './lanes/answer-lane.js';
+import { createClientAddress, trustProxyOption } from './lanes/client-address.js';
+import { laneServerFactory } from './lanes/lane-server.js';
+import { createProbeLane } from './lanes/probe-lane.js';
 import { createQuickHealth } from './quick-health.js';
 import { compileValidator } from './validator-compiler.js';
 import { captureServerError } from './plugins/sentry.js';
 import errorHandler from './plugins/error-handler.js';
-import { rateLimitPlugin } from './plugins/rate-limit.js';
+import { createRateLimitGate, rateLimitPlugin } from './plugins/rate-limit.js';
 import serverTiming from './plugins/server-timing.js';
 import { authRoutes } from './routes/auth/index.js';
 import { dashboardRoutes } from './routes/dashboards/index.js';
@@ -60,25 +63,38 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
   const quick = createQuickHealth();
   let closing = false;
-  const lane = createProbeLane({
-    quick,
-    headers: securityHeaderTable(config.isProduction),
-    record: createRawRequestRecorder(deps.operations),
-    // The route answers instead while a draining worker closes connections, while access lines
-    // of probes are wanted (they are at debug), and once the server closes.
-    open: () =>
-      !closing && !deps.operations.closingConnections && !deps.logger.isLevelEnabled('debug'),
-  });
+  const headers = securityHeaderTable(config.isProduction);
+  const trustProxy = trustProxyOption(config.trustProxy);
+  // The routes answer instead while a draining worker closes connections, while debug access
+  // lines are wanted (a lane writes info lines only), and once the server closes.
+  const lanesOpen = (): boolean =>
+    !closing && !deps.operations.closingConnections && !deps.logger.isLevelEnabled('debug');
+  // Set once every route is registered: until then the answer lane passes every request on.
+  const answerLane: { services?: AnswerLaneServices } = {};
+  const lanes = [
+    createProbeLane({
+      quick,
+      headers,
+      record: createLaneRecorder(deps.operations, 'probe'),
+      open: lanesOpen,
+    }),
+    createAnswerLane({
+      headers,
+      record: createLaneRecorder(deps.operations, 'answer'),
+      // CORS headers depend on the Origin and its preflight: @fastify/cors answers those.
+      open: () => lanesOpen() && config.corsOrigins.length === 0,
+      clientAddress: createClientAddress(trustProxy),
+      logger: deps.logger,
+      services: () => answerLane.services,
+    }),
+  ];
   const app = Fastify({
-    serverFactory: laneServerFactory(lane),
+    serverFactory: laneServerFactory(lanes),
     loggerInstance: deps.logger as FastifyBaseLogger,
     // The access-log plugin writes one line per request instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
-    trustProxy:
-      typeof config.trustProxy === 'number'
-        ? (_address: string, hop: number) => hop < (config.trustProxy as number)
-        : config.trustProxy,
+    trustProxy,
     requestIdHeader: false,
     genReqId: requestIdFor,
     childLoggerFactory: lazyChildLoggerFactory,
@@ -122,12 +138,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   const { shared } = deps;
+  // One gate for the plugin and the answer lane: the same counters, windows and headers.
+  const rateLimitGate =
+    shared === undefined
+      ? undefined
+      : createRateLimitGate(config.rateLimit, shared.rateLimitCounters);
   if (shared) {
     const metrics = deps.operations.metrics;
     // Before every route, so its onRequest hook runs ahead of each of them.
     await app.register(rateLimitPlugin, {
       windows: config.rateLimit,
       counters: shared.rateLimitCounters,
+      gate: rateLimitGate,
       onLimited: (request) =>
         metrics.rateLimited.inc({ route: request.routeOptions.url ?? 'unmatched' }),
     });
@@ -219,5 +241,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(webRoutes, {
     dashboardPagePreload: createDashboardPagePreload(dashboards, authServices.access),
   });
+  answerLane.services = {
+    queries: deps.queries,
+    access: authServices.access,
+    resolvers: authServices.resolvers,
+    rateLimit: rateLimitGate,
+  };
   return app;
 }

@@ -12,7 +12,8 @@ export function etagFor(kind: string, version: string, raw: RawQuery): string {
   return `"${versionTag(kind, version)}${queryDigest(raw)}"`;
 }
 
-function matches(header: string | undefined, etag: string): boolean {
+/** Whether an If-None-Match header names `etag` (or `*`). */
+export function conditionalMatches(header: string | undefined, etag: string): boolean {
   if (header === undefined) return false;
   if (header.trim() === '*') return true;
   return header.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === etag);
@@ -35,7 +36,7 @@ export function answerConditional(
   if (lastModified !== undefined && !Number.isNaN(lastModified.getTime())) {
     reply.header('Last-Modified', lastModified.toUTCString());
   }
-  if (matches(request.headers['if-none-match'], etag)) {
+  if (conditionalMatches(request.headers['if-none-match'], etag)) {
     void reply.code(304).send();
     return true;
   }

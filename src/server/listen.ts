@@ -103,14 +103,22 @@ export async function createServerDeps(options: ServerOptions): Promise<ServerDe
       },
     });
   const { metrics } = operations;
+  // Bound once per label: a cached answer counts a hit, and prom-client hashes a label object
+  // on every inc() it is given.
+  const cacheLookups = {
+    hit: { memory: metrics.cacheHits.labels('memory'), redis: metrics.cacheHits.labels('redis') },
+    miss: {
+      memory: metrics.cacheMisses.labels('memory'),
+      redis: metrics.cacheMisses.labels('redis'),
+    },
+  };
   const shared = await createSharedState({
     config,
     logger,
     db,
     catalog: files,
     onQuery: (dataset, ms) => metrics.queryDuration.observe({ dataset }, ms / 1000),
-    onCacheLookup: (layer, outcome) =>
-      (outcome === 'hit' ? metrics.cacheHits : metrics.cacheMisses).inc({ layer }),
+    onCacheLookup: (layer, outcome) => cacheLookups[outcome][layer].inc(),
     onRollupLookup: (_dataset, outcome) =>
       (outcome === 'hit' ? metrics.cacheHits : metrics.cacheMisses).inc({ layer: 'rollup' }),
     watchSources: options.watchSources ?? true,

@@ -14,12 +14,25 @@ export type RawRequestRecorder = (
   seconds: number,
 ) => void;
 
-/** The recorder for requests answered outside Fastify (the probe lane). */
+/** The recorder for requests answered outside Fastify (the lanes). */
 export function createRawRequestRecorder(operations: Operations): RawRequestRecorder {
   const requests = operations.metrics.httpRequestDuration;
   return (method, route, statusCode, seconds) => {
     requests.record(method, route, statusCode, seconds);
     operations.requestsServed += 1;
+  };
+}
+
+/** The recorder of a lane (src/server/lanes): also counts what that lane answered. */
+export function createLaneRecorder(
+  operations: Operations,
+  lane: 'probe' | 'answer',
+): RawRequestRecorder {
+  const record = createRawRequestRecorder(operations);
+  const answered = operations.metrics.laneAnswers.labels(lane);
+  return (method, route, statusCode, seconds) => {
+    record(method, route, statusCode, seconds);
+    answered.inc();
   };
 }
 

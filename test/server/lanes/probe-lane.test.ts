@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TempDir, createTempDir } from '../helpers/temp-dir.js';
-import { type TestApp, createTestApp } from '../helpers/test-app.js';
+import { type TempDir, createTempDir } from '../../helpers/temp-dir.js';
+import { type TestApp, createTestApp } from '../../helpers/test-app.js';
 
 describe('the probe lane in front of the router', () => {
   let test: TestApp;
