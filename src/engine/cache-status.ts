@@ -2,8 +2,8 @@
  * Each dataset's cache state without building anything: fresh (entry matches the sources),
  * stale (sources changed since), missing, or broken (last build failed: file, line, reason).
  *
- * A fifth state, `database`, is for the SQL datasets that run in PostgreSQL: SPEC §10's four
- * states describe a cache entry, and these have none by design (every query runs their
+ * A fifth state, `database`, is for the SQL datasets that run in PostgreSQL (SPEC §10): the
+ * four above describe a cache entry, and these have none by design (every query runs their
  * statement in PostgreSQL), so "missing" would send the operator to build what is never built
  * and `cache status --wait` would wait for it until it timed out. They count as settled. The
  * status does not connect to PostgreSQL: whether the statement prepares there is for
