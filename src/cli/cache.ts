@@ -87,12 +87,13 @@ export async function cacheStatus(
   flags: { json?: boolean; wait?: string },
 ): Promise<void> {
   const { config, logger } = createCliContext(dataDir);
+  const options = { postgres: config.databaseUrl !== undefined };
   const report =
     flags.wait === undefined
-      ? await cacheStatusReport(config.dataDir, config.cacheDir)
+      ? await cacheStatusReport(config.dataDir, config.cacheDir, options)
       : await waitForSettledCache(
           {
-            report: () => cacheStatusReport(config.dataDir, config.cacheDir),
+            report: () => cacheStatusReport(config.dataDir, config.cacheDir, options),
             lockHeld: () => isBuildLockHeld(config.cacheDir),
             sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
             now: () => performance.now(),
@@ -104,12 +105,14 @@ export async function cacheStatus(
           },
           waitMs(flags.wait),
         );
+  // A dataset run in PostgreSQL has no rollups; an entry left from before it read PostgreSQL is not its.
+  const cached = report.filter((entry) => entry.state !== 'database');
   const manifests = await Promise.all(
-    report.map((entry) => readManifest(config.cacheDir, entry.id)),
+    cached.map((entry) => readManifest(config.cacheDir, entry.id)),
   );
   const rollups = await rollupSummaries(
     config.cacheDir,
-    report.map((entry, i) => {
+    cached.map((entry, i) => {
       const manifest = manifests[i];
       return { id: entry.id, version: manifest ? manifestVersion(manifest) : 'missing' };
     }),

@@ -48,7 +48,9 @@ export function createProgram(): Command {
     );
   cache
     .command('status')
-    .description('each dataset: fresh, stale, missing or broken')
+    .description(
+      'each dataset: fresh, stale, missing or broken; database: run in PostgreSQL, not cached',
+    )
     .argument('[data-dir]', 'folder of datasets')
     .option('--json', 'machine-readable output')
     .option(

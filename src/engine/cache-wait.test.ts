@@ -40,6 +40,13 @@ describe('waitForSettledCache', () => {
     expect(looks()).toBe(1);
   });
 
+  it('does not wait for a SQL dataset that runs in PostgreSQL (never cached)', async () => {
+    const { effects, looks } = scripted([{ states: ['fresh', 'database'], lock: false }]);
+    const entries = await waitForSettledCache(effects, 10_000, 1_000);
+    expect(entries.map((e) => e.state)).toEqual(['fresh', 'database']);
+    expect(looks()).toBe(1);
+  });
+
   it('waits while datasets are missing or stale, then while the builder still holds the lock', async () => {
     const { effects, looks, slept } = scripted([
       { states: ['missing', 'missing'], lock: true },
@@ -73,8 +80,10 @@ describe('waitForSettledCache', () => {
 });
 
 describe('pendingEntries', () => {
-  it('keeps what is neither fresh nor broken', () => {
+  it('keeps what is neither fresh, broken nor run in PostgreSQL', () => {
     const entries = [entry('a', 'fresh'), entry('b', 'missing'), entry('c', 'broken')];
-    expect(pendingEntries([...entries, entry('d', 'stale')]).map((e) => e.id)).toEqual(['b', 'd']);
+    expect(
+      pendingEntries([...entries, entry('d', 'stale'), entry('e', 'database')]).map((e) => e.id),
+    ).toEqual(['b', 'd']);
   });
 });

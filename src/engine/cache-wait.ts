@@ -1,13 +1,14 @@
 /**
  * Waiting for a cache that another process builds: the serving pods of a Kubernetes
  * Deployment whose cache a Job builds onto a shared volume (deploy/k8s/overlays/production).
- * The cache is settled when every dataset is fresh or broken (a broken one fails alone; the
- * server serves the others) and no live builder holds the lock — its rollups are written
+ * The cache is settled when every dataset is fresh, broken (a broken one fails alone; the
+ * server serves the others) or runs in PostgreSQL (`database`: never cached, so nothing to
+ * wait for) and no live builder holds the lock — its rollups are written
  * after the dataset's manifest. I/O and the clock are passed in, so the logic is tested with
  * fakes (cache-wait.test.ts).
  */
 import { DashportError } from '../errors.js';
-import type { CacheStatusEntry } from './cache-status.js';
+import type { CacheState, CacheStatusEntry } from './cache-status.js';
 
 export interface CacheWaitEffects {
   readonly report: () => Promise<readonly CacheStatusEntry[]>;
@@ -22,9 +23,12 @@ export interface CacheWaitEffects {
 /** How often to look again: the Job commits dataset by dataset, each taking seconds or more. */
 export const CACHE_WAIT_POLL_MS = 2_000;
 
-/** Datasets that are neither fresh nor broken. */
+/** States a build will not change: nothing to wait for. */
+const SETTLED_STATES: ReadonlySet<CacheState> = new Set(['fresh', 'broken', 'database']);
+
+/** Datasets a build has still to commit (missing or stale). */
 export function pendingEntries(entries: readonly CacheStatusEntry[]): CacheStatusEntry[] {
-  return entries.filter((entry) => entry.state !== 'fresh' && entry.state !== 'broken');
+  return entries.filter((entry) => !SETTLED_STATES.has(entry.state));
 }
 
 /** Resolves with the settled report, or throws DASHPORT_ERR_CACHE once `timeoutMs` passed. */

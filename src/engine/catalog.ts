@@ -22,7 +22,7 @@ import type { DatasetSettings } from './dataset-settings.js';
 import type { DuckDb } from './duckdb.js';
 import { fileKind } from './discover.js';
 import { type DatasetSources, loadDatasetSources } from './load-datasets.js';
-import { planSqlBuilds } from './sql-datasets/plan-sql-builds.js';
+import { sqlOverPostgres } from './sql-datasets/sql-over-postgres.js';
 import { sqlString } from './source-sql.js';
 import { quoteIdent } from './sql/identifiers.js';
 import path from 'node:path';
@@ -158,25 +158,6 @@ export function createCatalog(options: CatalogOptions): Catalog {
     };
   }
 
-  /** The SQL datasets that run in PostgreSQL, each with the failure to show when it is not configured. */
-  async function sqlOverPostgres(sources: DatasetSources): Promise<Map<string, BuildFailure>> {
-    const overPg = new Map<string, BuildFailure>();
-    if (!sources.sources.some((source) => source.kind === 'sql')) return overPg;
-    const plan = await planSqlBuilds(options.db, sources);
-    for (const id of plan.postgres) {
-      const source = sources.sources.find((s) => s.id === id);
-      const ref = plan.inputs.get(id)?.references[0];
-      const line = ref?.line ?? 1;
-      overPg.set(id, {
-        at: new Date().toISOString(),
-        message: `${source?.location ?? id}:${line}: runs in PostgreSQL (it reads "${ref?.id ?? '?'}"), which is not configured (set DATABASE_URL)`,
-        ...(source?.files[0] === undefined ? {} : { file: source.files[0] }),
-        line,
-      });
-    }
-    return overPg;
-  }
-
   const catalog: Catalog = {
     dataDir: options.dataDir,
     async load() {
@@ -193,7 +174,7 @@ export function createCatalog(options: CatalogOptions): Catalog {
         throw error;
       }
       const fresh = new Map<string, DatasetEntry>();
-      const overPg = await sqlOverPostgres(sources);
+      const overPg = await sqlOverPostgres(options.db, sources);
       for (const source of sources.sources) {
         if (overPg.has(source.id)) continue;
         const existing = entries.get(source.id);

@@ -5,7 +5,8 @@
  * READ ONLY transaction (a volatile function), and a setting the statement changes does not
  * outlive it; mixing file and PostgreSQL datasets, an unknown column and an unknown id fail
  * that dataset alone with the file and line; a viewer outside the dataset's groups cannot read
- * it.
+ * it. `dashport cache status` tells such a dataset apart: it runs in PostgreSQL, not cached, so
+ * it is not "missing" and `--wait` does not wait for it.
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -16,6 +17,7 @@ import { formatUsers } from '../../../src/auth/users-file.js';
 import { pgReadOnlyRunner } from '../../../src/engine/postgres/pg-read-only-runner.js';
 import { type PgSource, createPgSource } from '../../../src/engine/postgres/pg-source.js';
 import type { CellValue, DatasetSummary } from '../../../src/shared/api-types.js';
+import { runCli } from '../../helpers/cli.js';
 import {
   type LiveServer,
   makeDataDir,
@@ -82,6 +84,7 @@ JOIN pg.customers c ON c.id = o.customer_id;
 
 let server: LiveServer;
 let dataDir: string;
+let cacheDir: string;
 const ADA = `Basic ${Buffer.from('ada:ada-password').toString('base64')}`;
 const BOB = `Basic ${Buffer.from('bob:bob-password').toString('base64')}`;
 
@@ -143,6 +146,7 @@ beforeAll(async () => {
     'dashport.yaml': 'datasets:\n  joined:\n    access: { groups: [sales] }\n',
   });
   dataDir = dirs.dataDir;
+  cacheDir = dirs.cacheDir;
   const users = path.join(path.dirname(dirs.dataDir), 'users.txt');
   await writeFile(
     users,
@@ -355,11 +359,14 @@ describe('without DATABASE_URL', () => {
       const { datasets: list } = (await (await fetch(`${bare.url}/api/v1/datasets`)).json()) as {
         datasets: DatasetSummary[];
       };
-      expect(list.find((d) => d.id === 'joined')).toMatchObject({
-        state: 'broken',
-        error:
-          'joined.sql:3: runs in PostgreSQL (it reads "pg.orders"), which is not configured (set DATABASE_URL)',
-      });
+      const error =
+        'joined.sql:3: runs in PostgreSQL (it reads "pg.orders"), which is not configured (set DATABASE_URL)';
+      expect(list.find((d) => d.id === 'joined')).toMatchObject({ state: 'broken', error });
+      // `cache status` says the same, and its --wait is settled by it.
+      const status = await cacheStatus(dirs, {}, ['--wait', '5']);
+      expect(status.code).toBe(0);
+      expect(status.entries.get('joined')).toMatchObject({ state: 'broken', error });
+      expect(status.entries.get('local')?.state).toBe('fresh');
     } finally {
       await bare.close();
     }
@@ -422,6 +429,73 @@ describe('the read-only runner', () => {
 });
 
 // Last: these change the data the oracle above was computed from.
+interface StatusEntry {
+  id: string;
+  state: string;
+  rows: number | null;
+  error: string | null;
+}
+
+/** `dashport cache status --json` over a data and cache dir, with `env` on top. */
+async function cacheStatus(
+  dirs: { dataDir: string; cacheDir: string },
+  env: Record<string, string>,
+  extra: readonly string[] = [],
+): Promise<{ code: number | null; entries: Map<string, StatusEntry>; stderr: string }> {
+  const result = await runCli(['cache', 'status', '--json', ...extra, dirs.dataDir], {
+    cwd: path.dirname(dirs.dataDir),
+    env: { DASHPORT_CACHE_DIR: dirs.cacheDir, ...env },
+  });
+  const entries =
+    result.code === 0 ? (JSON.parse(result.stdout) as StatusEntry[]) : ([] as StatusEntry[]);
+  return {
+    code: result.code,
+    entries: new Map(entries.map((entry) => [entry.id, entry])),
+    stderr: result.stderr,
+  };
+}
+
+describe('dashport cache status', () => {
+  it('shows a SQL dataset over PostgreSQL as run in the database, not as a missing cache entry', async () => {
+    const status = await cacheStatus({ dataDir, cacheDir }, { DATABASE_URL: TEST_DATABASE_URL });
+    expect(status.code).toBe(0);
+    // The server serves both from PostgreSQL while the cache holds neither.
+    expect((await datasets()).get('big-orders')?.state).toBe('ready');
+    expect(status.entries.get('joined')).toMatchObject({
+      state: 'database',
+      rows: null,
+      error: null,
+    });
+    expect(status.entries.get('big-orders')).toMatchObject({ state: 'database', rows: null });
+    expect(status.entries.get('local')).toMatchObject({ state: 'fresh', rows: 2 });
+    // Refused before either engine is chosen or for mixing them: a cache build failure as before.
+    expect(status.entries.get('mixed')?.state).toBe('broken');
+    expect(status.entries.get('write-delete')?.state).toBe('broken');
+    expect([...status.entries.values()].filter((entry) => entry.state === 'missing')).toEqual([]);
+  });
+
+  it('says so in the table', async () => {
+    const result = await runCli(['cache', 'status', dataDir], {
+      cwd: path.dirname(dataDir),
+      env: { DASHPORT_CACHE_DIR: cacheDir, DATABASE_URL: TEST_DATABASE_URL },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(
+      /^joined\s+database\s+-\s+-\s+joined\.sql: runs in PostgreSQL, not cached$/m,
+    );
+  });
+
+  it('--wait does not wait for it: the cache is settled', async () => {
+    const status = await cacheStatus({ dataDir, cacheDir }, { DATABASE_URL: TEST_DATABASE_URL }, [
+      '--wait',
+      '5',
+    ]);
+    expect(status.stderr).not.toMatch(/not ready within/);
+    expect(status.code).toBe(0);
+    expect(status.entries.get('joined')?.state).toBe('database');
+  });
+});
+
 describe('changes', () => {
   it('follows a change of the tables it reads: a new version, new answers', async () => {
     const before = await fetch(`${server.url}/api/v1/datasets/joined/rows?limit=1000`, {
