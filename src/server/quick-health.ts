@@ -2,7 +2,7 @@
  * The status /health/quick serves: the last full report's status and timestamp, at most
  * QUICK_HEALTH_TTL_MS old, refreshed by one full check at a time however many probes arrive.
  * Shared by the route (src/server/routes/health) and the probe lane in front of the router
- * (probe-lane.ts), so both answer the same bytes.
+ * (lanes/probe-lane.ts), so both answer the same bytes.
  */
 import { Buffer } from 'node:buffer';
 
