@@ -18,6 +18,7 @@ import { Buffer } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import querystring from 'fast-querystring';
 import type { AccessControl } from '../../auth/access-control.js';
+import { embedTokenOf } from '../../auth/embed-resolver.js';
 import { ANONYMOUS } from '../../auth/identity.js';
 import { type IdentityResolver, carriesCredential } from '../../auth/identity-resolver.js';
 import type { DatasetQueries } from '../../engine/dataset-queries.js';
@@ -218,9 +219,10 @@ export function createAnswerLane(options: AnswerLaneOptions): Lane {
     const prepared = prepare(request.url ?? '', services);
     if (prepared === undefined) return undefined;
     const { id } = prepared;
-    if (
-      carriesCredential(services.resolvers, { headers: request.headers, query: prepared.query })
-    ) {
+    const carrier = { headers: request.headers, query: prepared.query };
+    // An embed token is the route's even where no resolver checks it: without a session
+    // secret the embed plugin refuses it (a link whose locks nothing would apply).
+    if (carriesCredential(services.resolvers, carrier) || embedTokenOf(carrier) !== undefined) {
       return undefined;
     }
     if (!services.access.decide(ANONYMOUS, { kind: 'dataset', id }).allow) return undefined;

@@ -249,3 +249,36 @@ describe('the answer lane and the rate limit', () => {
     );
   });
 });
+
+describe('the answer lane without access control', () => {
+  let temp: TempDir;
+  let test: TestApp;
+  let base: string;
+
+  beforeAll(async () => {
+    temp = await createTempDir('answer-lane-open');
+    const data = path.join(temp.path, 'data');
+    mkdirSync(data, { recursive: true });
+    writeFileSync(path.join(data, 'open.csv'), CSV);
+    test = await createTestApp({ dataDir: data, cacheDir: path.join(temp.path, 'cache') });
+    base = await test.app.listen({ host: '127.0.0.1', port: 0 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await test?.close();
+    await temp?.remove();
+  });
+
+  it('answers anonymous viewers, and leaves embed tokens no secret can check to the route', async () => {
+    expect((await fetch(`${base}${of('open')}`)).status).toBe(200);
+    const before = await laneAnswers(base);
+    expect((await fetch(`${base}${of('open')}`)).status).toBe(200);
+    expect(await laneAnswers(base)).toBe(before + 1);
+    // No DASHPORT_SESSION_SECRET: the embed plugin refuses the token, the lane never sees it.
+    const embedded = await fetch(`${base}${of('open')}&embed_token=anything`);
+    expect(embedded.status).toBe(401);
+    const header = await fetch(`${base}${of('open')}`, { headers: { 'x-dashport-embed': 'x' } });
+    expect(header.status).toBe(401);
+    expect(await laneAnswers(base)).toBe(before + 1);
+  });
+});
