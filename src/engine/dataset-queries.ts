@@ -6,7 +6,6 @@
  * normalized query, so a changed dataset never serves an old answer), the sharing of identical
  * queries in flight, and timings for Server-Timing and metrics are done here, once for all.
  */
-import { LRUCache } from 'lru-cache';
 import type {
   AggregateResponse,
   CellValue,
@@ -18,6 +17,7 @@ import type {
   RowsResponse,
   SummaryAnalysis,
 } from '../shared/api-types.js';
+import { type ResponseCache, createResponseCache } from '../resilience/response-cache.js';
 import { type AnalysisKind, applicableAnalysis } from './compute-analyses.js';
 import { queryDigest } from './query-digest.js';
 import { type ServedDataset, selectedColumns } from './sources/dataset-source.js';
@@ -60,7 +60,7 @@ export interface ResultCache {
 
 export interface DatasetQueriesOptions {
   readonly sources: SourceCatalog;
-  /** Shared response cache (Redis-backed when configured); defaults to an in-process LRU. */
+  /** Shared response cache (Redis-backed when configured); defaults to an in-process one. */
   readonly cache?: ResultCache;
   /** Called after each engine query: dataset id and milliseconds. */
   readonly onQuery?: (dataset: string, ms: number) => void;
@@ -97,34 +97,24 @@ export interface DatasetQueries {
   updatedAtOf(id: string): Date | undefined;
 }
 
-/** In-process result budget when no shared cache is given. */
-const LOCAL_CACHE = { maxEntries: 2000, maxBytes: 64 * 1024 * 1024 } as const;
-
 export function resultKey(kind: string, dataset: ServedDataset, raw: RawQuery): ResultKey {
   return { dataset: dataset.id, version: dataset.version, kind, query: queryDigest(raw) };
 }
 
-function localResultCache(): ResultCache {
-  const local = new LRUCache<string, { value: unknown }>({
-    max: LOCAL_CACHE.maxEntries,
-    maxSize: LOCAL_CACHE.maxBytes,
-    sizeCalculation: (v) => JSON.stringify(v.value).length + 64,
-  });
-  const text = (key: ResultKey) => `${key.kind}:${key.dataset}:${key.version}:${key.query}`;
+/** DatasetQueries' results in a response cache (its keys are the response cache's). */
+export function resultCacheOf(cache: ResponseCache): ResultCache {
   return {
     async get(key) {
-      return local.get(text(key))?.value;
+      return (await cache.get(key))?.value;
     },
-    async set(key, value) {
-      local.set(text(key), { value });
-    },
-    peek: (key) => local.get(text(key))?.value,
+    set: (key, value) => cache.set(key, value),
+    peek: (key) => cache.peek(key)?.value,
   };
 }
 
 export function createDatasetQueries(options: DatasetQueriesOptions): DatasetQueries {
   const { sources } = options;
-  const cache = options.cache ?? localResultCache();
+  const cache = options.cache ?? resultCacheOf(createResponseCache());
 
   async function timed<T>(
     id: string,

@@ -10,8 +10,8 @@ import { buildCache } from '../engine/cache-builder.js';
 import type { Catalog } from '../engine/catalog.js';
 import {
   type DatasetQueries,
-  type ResultCache,
   createDatasetQueries,
+  resultCacheOf,
 } from '../engine/dataset-queries.js';
 import { loadSettings } from '../engine/dataset-settings.js';
 import type { DuckDb } from '../engine/duckdb.js';
@@ -89,17 +89,6 @@ export interface SharedState {
 
 /** Wait this long at start for Redis before serving from the in-process fallbacks. */
 const REDIS_START_WAIT_MS = 1_000;
-
-/** DatasetQueries' results in the response cache (its keys are the response cache's). */
-export function resultCacheOf(cache: ResponseCache): ResultCache {
-  return {
-    async get(key) {
-      return (await cache.get(key))?.value;
-    },
-    set: (key, value) => cache.set(key, value),
-    peek: (key) => cache.peek(key)?.value,
-  };
-}
 
 /** Assembles the shared state; nothing connects before `start()`. */
 export async function createSharedState(options: SharedStateOptions): Promise<SharedState> {

@@ -3,7 +3,6 @@
  * replicas). Keys carry the dataset version, so a changed dataset is never answered from an
  * older entry; `invalidate` frees the old entries of this process at once and Redis lets its
  * own expire. Redis is reached through the breaker: while it is open the LRU alone serves.
- * Concurrent misses of one key share a single computation.
  */
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
@@ -39,8 +38,8 @@ export interface CachedValue<T> {
 }
 
 export interface CacheLookup<T> extends CachedValue<T> {
-  /** Where it came from; `computed` when it was a miss in both layers. */
-  readonly layer: CacheLayer | 'computed';
+  /** The layer that answered. */
+  readonly layer: CacheLayer;
 }
 
 export interface LayerStats {
@@ -72,8 +71,6 @@ export interface ResponseCache {
    */
   peek<T>(key: ResponseCacheKey): CachedValue<T> | undefined;
   set<T>(key: ResponseCacheKey, value: T): Promise<void>;
-  /** The cached value, or `compute()` stored in both layers; one computation per key at a time. */
-  getOrCompute<T>(key: ResponseCacheKey, compute: () => Promise<T>): Promise<CacheLookup<T>>;
   /** Drops this process's entries of `dataset` (every version). */
   invalidate(dataset: string): void;
   stats(): ResponseCacheStats;
@@ -122,7 +119,6 @@ export function createResponseCache(options: ResponseCacheOptions = {}): Respons
     perf: { now },
   });
   const byDataset = new Map<string, Set<string>>();
-  const inflight = new Map<string, Promise<CacheLookup<unknown>>>();
   const counters = {
     memory: { hits: 0, misses: 0 },
     redis: { hits: 0, misses: 0, errors: 0, skipped: 0 },
@@ -209,29 +205,6 @@ export function createResponseCache(options: ResponseCacheOptions = {}): Respons
       const text = JSON.stringify(entry);
       remember(key, memoryKey(key), entry, text.length);
       await writeRedis(key, text);
-    },
-    getOrCompute<T>(key: ResponseCacheKey, compute: () => Promise<T>) {
-      const mkey = memoryKey(key);
-      const pending = inflight.get(mkey);
-      if (pending !== undefined) return pending as Promise<CacheLookup<T>>;
-      const run = (async (): Promise<CacheLookup<T>> => {
-        const found = await cache.get<T>(key);
-        if (found !== undefined) return found;
-        const value = await compute();
-        const storedAt = now();
-        const entry: CachedValue<T> = { value, storedAt };
-        const text = JSON.stringify(entry);
-        remember(key, mkey, entry, text.length);
-        // Not awaited: the response need not wait for the shared copy.
-        void writeRedis(key, text);
-        return { value, storedAt, layer: 'computed' };
-      })();
-      inflight.set(mkey, run);
-      const clear = (): void => {
-        inflight.delete(mkey);
-      };
-      run.then(clear, clear);
-      return run;
     },
     invalidate(dataset) {
       const keys = byDataset.get(dataset);

@@ -58,14 +58,13 @@ describe('Redis breaker under load with a private redis-server', () => {
     let computed = 0;
     app.get('/api/v1/value', async (request) => {
       const query = normalizeQuery(request.query as Record<string, string>);
-      const found = await cache.getOrCompute(
-        { dataset: 'd', version: 'v1', kind: 'value', query },
-        async () => {
-          computed += 1;
-          return { n: query };
-        },
-      );
-      return { value: found.value, layer: found.layer };
+      const key = { dataset: 'd', version: 'v1', kind: 'value', query };
+      const found = await cache.get<{ n: string }>(key);
+      if (found !== undefined) return { value: found.value, layer: found.layer };
+      computed += 1;
+      const value = { n: query };
+      await cache.set(key, value);
+      return { value, layer: 'computed' };
     });
     app.get('/health', async () => ({ redis: await redis.health() }));
     await app.listen({ port: 0, host: '127.0.0.1' });
