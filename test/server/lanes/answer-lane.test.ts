@@ -13,7 +13,7 @@ import { hashPassword } from '../../../src/auth/password-verifier.js';
 import { SESSION_COOKIE, signEmbed } from '../../../src/auth/session-claims.js';
 import { createTokenSigner } from '../../../src/auth/signed-token.js';
 import { formatUsers } from '../../../src/auth/users-file.js';
-import { type TempDir, createTempDir } from '../../helpers/temp-dir.js';
+import { createTempDir } from '../../helpers/temp-dir.js';
 import { type TestApp, createTestApp } from '../../helpers/test-app.js';
 
 const SECRET = 'l'.repeat(40);
@@ -49,6 +49,42 @@ function comparable(headers: Headers | Record<string, unknown>): Record<string, 
   );
 }
 
+interface LaneServer {
+  readonly test: TestApp;
+  readonly base: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The real app over `data/` of a new directory holding `files` (path → text), listening on a
+ * loopback port; `env` is given the directory's path.
+ */
+async function startLaneServer(
+  name: string,
+  files: Readonly<Record<string, string>>,
+  env: (root: string) => Readonly<Record<string, string>> = () => ({}),
+): Promise<LaneServer> {
+  const temp = await createTempDir(name);
+  for (const [file, text] of Object.entries({ 'data/open.csv': CSV, ...files })) {
+    mkdirSync(path.dirname(path.join(temp.path, file)), { recursive: true });
+    writeFileSync(path.join(temp.path, file), text);
+  }
+  const test = await createTestApp({
+    dataDir: path.join(temp.path, 'data'),
+    cacheDir: path.join(temp.path, 'cache'),
+    env: env(temp.path),
+  });
+  const base = await test.app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    test,
+    base,
+    async close() {
+      await test.close();
+      await temp.remove();
+    },
+  };
+}
+
 async function laneAnswers(base: string): Promise<number> {
   const text = await (await fetch(`${base}/metrics`)).text();
   const match = /dashport_lane_answers_total\{lane="answer"\} (\d+)/.exec(text);
@@ -56,51 +92,43 @@ async function laneAnswers(base: string): Promise<number> {
 }
 
 describe('the answer lane with access control', () => {
-  let temp: TempDir;
+  let server: LaneServer;
   let test: TestApp;
   let base: string;
 
   beforeAll(async () => {
-    temp = await createTempDir('answer-lane');
-    const data = path.join(temp.path, 'data');
-    mkdirSync(path.join(data, 'dashboards'), { recursive: true });
-    for (const name of ['finance', 'open']) writeFileSync(path.join(data, `${name}.csv`), CSV);
-    writeFileSync(
-      path.join(data, 'dashport.yaml'),
-      'datasets:\n  finance:\n    access: { groups: [finance] }\n  open:\n    public: true\n',
-    );
-    writeFileSync(
-      path.join(data, 'dashboards', 'status.yaml'),
-      'title: Status\ndataset: open\npublic: true\npanels:\n  - { id: total, type: number, agg: count }\n',
-    );
-    const users = path.join(temp.path, 'users.txt');
-    writeFileSync(
-      users,
-      formatUsers([
-        { name: 'ada', hash: await hashPassword('ada-password'), groups: ['finance'] },
-        { name: 'bob', hash: await hashPassword('bob-password'), groups: ['sales'] },
-      ]),
-    );
-    test = await createTestApp({
-      dataDir: data,
-      cacheDir: path.join(temp.path, 'cache'),
-      env: {
+    const users = formatUsers([
+      { name: 'ada', hash: await hashPassword('ada-password'), groups: ['finance'] },
+      { name: 'bob', hash: await hashPassword('bob-password'), groups: ['sales'] },
+    ]);
+    const started = await startLaneServer(
+      'answer-lane',
+      {
+        'data/finance.csv': CSV,
+        'data/dashport.yaml':
+          'datasets:\n  finance:\n    access: { groups: [finance] }\n  open:\n    public: true\n',
+        'data/dashboards/status.yaml':
+          'title: Status\ndataset: open\npublic: true\npanels:\n  - { id: total, type: number, agg: count }\n',
+        'users.txt': users,
+      },
+      (root) => ({
         NODE_ENV: 'production',
         DASHPORT_AUTH: 'basic,proxy',
         DASHPORT_SESSION_SECRET: SECRET,
-        DASHPORT_USERS_FILE: users,
+        DASHPORT_USERS_FILE: path.join(root, 'users.txt'),
         DASHPORT_PROXY_USER_HEADER: 'X-Forwarded-User',
         DASHPORT_PROXY_GROUPS_HEADER: 'X-Forwarded-Groups',
         // The test client is 127.0.0.1: not a trusted proxy.
         DASHPORT_TRUST_PROXY: '10.0.0.0/8',
-      },
-    });
-    base = await test.app.listen({ host: '127.0.0.1', port: 0 });
+      }),
+    );
+    server = started;
+    test = started.test;
+    base = started.base;
   }, 120_000);
 
   afterAll(async () => {
-    await test?.close();
-    await temp?.remove();
+    await server?.close();
   });
 
   it('answers a cached public aggregate as the route does, 304 included', async () => {
@@ -203,26 +231,18 @@ describe('the answer lane with access control', () => {
 });
 
 describe('the answer lane and the rate limit', () => {
-  let temp: TempDir;
-  let test: TestApp;
+  let server: LaneServer;
   let base: string;
 
   beforeAll(async () => {
-    temp = await createTempDir('answer-lane-limit');
-    const data = path.join(temp.path, 'data');
-    mkdirSync(data, { recursive: true });
-    writeFileSync(path.join(data, 'open.csv'), CSV);
-    test = await createTestApp({
-      dataDir: data,
-      cacheDir: path.join(temp.path, 'cache'),
-      env: { DASHPORT_RATE_LIMIT: '3/minute' },
-    });
-    base = await test.app.listen({ host: '127.0.0.1', port: 0 });
+    server = await startLaneServer('answer-lane-limit', {}, () => ({
+      DASHPORT_RATE_LIMIT: '3/minute',
+    }));
+    base = server.base;
   }, 120_000);
 
   afterAll(async () => {
-    await test?.close();
-    await temp?.remove();
+    await server?.close();
   });
 
   it('takes the same tokens as the route, and leaves the 429 to it', async () => {
@@ -251,22 +271,16 @@ describe('the answer lane and the rate limit', () => {
 });
 
 describe('the answer lane without access control', () => {
-  let temp: TempDir;
-  let test: TestApp;
+  let server: LaneServer;
   let base: string;
 
   beforeAll(async () => {
-    temp = await createTempDir('answer-lane-open');
-    const data = path.join(temp.path, 'data');
-    mkdirSync(data, { recursive: true });
-    writeFileSync(path.join(data, 'open.csv'), CSV);
-    test = await createTestApp({ dataDir: data, cacheDir: path.join(temp.path, 'cache') });
-    base = await test.app.listen({ host: '127.0.0.1', port: 0 });
+    server = await startLaneServer('answer-lane-open', {});
+    base = server.base;
   }, 120_000);
 
   afterAll(async () => {
-    await test?.close();
-    await temp?.remove();
+    await server?.close();
   });
 
   it('answers anonymous viewers, and leaves embed tokens no secret can check to the route', async () => {
