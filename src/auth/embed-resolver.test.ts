@@ -31,12 +31,19 @@ describe('the embed resolver', () => {
   });
 
   it('proves the embed identity of a valid token', async () => {
+    const before = Date.now();
     const token = await signEmbed(signer, 'tools', { tool: 'B' }, 60);
-    expect(await resolver.resolve(request({ 'x-dashport-embed': token }))).toEqual({
+    const identity = await resolver.resolve(request({ 'x-dashport-embed': token }));
+    expect(identity).toEqual({
       kind: 'embed',
       dashboard: 'tools',
       filters: { tool: 'B' },
+      expiresAt: expect.any(Number),
     });
+    // The link's expiry, to the second: an event stream it opened ends then.
+    const expiresAt = (identity as { expiresAt: number }).expiresAt;
+    expect(expiresAt).toBeGreaterThan(before + 58_000);
+    expect(expiresAt).toBeLessThanOrEqual(before + 61_000);
   });
 
   it('refuses a bad token with a 401 that does not repeat it', async () => {

@@ -20,6 +20,8 @@ export interface UserIdentity {
   readonly source: IdentitySource;
   /** Set when the identity came from a session cookie: writes then need a CSRF check. */
   readonly viaCookie: boolean;
+  /** When its credential expires (ms since epoch), for a signed session; a stream ends then. */
+  readonly expiresAt?: number;
 }
 
 /** An API key (or DASHPORT_API_TOKEN, a write key over every dataset). */
@@ -39,6 +41,13 @@ export interface EmbedIdentity {
   readonly dashboard: string;
   /** Filter values the viewer cannot change (`tool=Benchmarking`). */
   readonly filters: Readonly<Record<string, string>>;
+  /** When the link expires (ms since epoch); a stream it opened ends then. */
+  readonly expiresAt?: number;
+}
+
+/** When the credential behind `identity` stops being valid, if it says. */
+export function credentialExpiry(identity: Identity): number | undefined {
+  return identity.kind === 'user' || identity.kind === 'embed' ? identity.expiresAt : undefined;
 }
 
 export type Identity = AnonymousIdentity | UserIdentity | KeyIdentity | EmbedIdentity;

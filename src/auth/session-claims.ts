@@ -33,6 +33,11 @@ export async function signSession(
 }
 
 /** The user of a valid session token, else undefined (forged, tampered, expired). */
+/** `expiresAt` from a verified token's `exp` (seconds), when it has one. */
+function expiryOf(claims: Record<string, unknown>): { expiresAt?: number } {
+  return typeof claims['exp'] === 'number' ? { expiresAt: claims['exp'] * 1000 } : {};
+}
+
 export async function verifySession(
   signer: TokenSigner,
   token: string,
@@ -50,6 +55,7 @@ export async function verifySession(
     groups: Object.freeze([...(groups as string[])]),
     source: 'session',
     viaCookie: true,
+    ...expiryOf(claims),
   });
 }
 
@@ -77,5 +83,10 @@ export async function verifyEmbed(
     if (typeof value !== 'string') return undefined;
     filters[key] = value;
   }
-  return Object.freeze({ kind: 'embed', dashboard: dsh, filters: Object.freeze(filters) });
+  return Object.freeze({
+    kind: 'embed',
+    dashboard: dsh,
+    filters: Object.freeze(filters),
+    ...expiryOf(claims),
+  });
 }

@@ -62,6 +62,7 @@ describe('dashport embed', () => {
       kind: 'embed',
       dashboard: 'tools',
       filters: { tool: 'Benchmarking', source: 'in.(a,b)' },
+      expiresAt: expect.any(Number),
     });
     const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as {
       exp: number;

@@ -2,13 +2,15 @@
  * `GET /api/v1/datasets/{id}/events`: Server-Sent Events of a dataset — `rows` (a batch of new
  * rows: columns, rows, version) and `version` (the data changed otherwise: reload). Resumes
  * after `Last-Event-ID` (header, or `lastEventId` in the query for clients that cannot set
- * headers). The stream bypasses compression and proxy buffering.
+ * headers). The stream bypasses compression and proxy buffering, and ends when its viewer's
+ * access does (stream-access.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { SseHub } from '../../../live/sse-hub.js';
 import { authorize } from '../../plugins/auth.js';
+import { endWhenAccessEnds } from './stream-access.js';
 
 export interface EventRoutesOptions {
   readonly hub: SseHub;
@@ -51,6 +53,12 @@ export async function eventRoutes(
       reply.raw.writeHead(200, headers as Record<string, string | string[] | number>);
       reply.raw.socket?.setNoDelay(true);
       options.hub.attach(id, reply.raw, lastEventId);
+      endWhenAccessEnds({
+        access: request.server.access,
+        identity: request.identity,
+        resource: { kind: 'dataset', id },
+        response: reply.raw,
+      });
     },
   );
 }
