@@ -95,23 +95,34 @@ interface Body {
  * durationMs is rounded to 10 µs, so an answer has two or three distinct bodies: each is
  * written once, not on every request (serializing and measuring it cost more than the rest).
  */
-const bodies = new WeakMap<object, Map<number, Body>>();
+const bodies = new WeakMap<
+  object,
+  { readonly x: object; readonly byDuration: Map<number, Body> }
+>();
+const BODIES_PER_ANSWER = 4;
+const REMEMBERED_BODY_BYTES = 64 * 1024;
 
 function freshBody(answer: AggregateResponse): Body {
   const text = serializeJson(answer);
   return { text, bytes: Buffer.byteLength(text) };
 }
 
+/** A cache entry's body: its frozen `series` and `x` are the same objects on every hit. */
 function bodyOf(answer: AggregateResponse): Body {
-  let byDuration = bodies.get(answer.series);
-  if (byDuration === undefined) {
-    byDuration = new Map();
-    bodies.set(answer.series, byDuration);
+  let known = bodies.get(answer.series);
+  if (known === undefined) {
+    known = { x: answer.x, byDuration: new Map() };
+    bodies.set(answer.series, known);
   }
-  let body = byDuration.get(answer.meta.durationMs);
+  if (known.x !== answer.x) return freshBody(answer);
+  let body = known.byDuration.get(answer.meta.durationMs);
   if (body === undefined) {
     body = freshBody(answer);
-    byDuration.set(answer.meta.durationMs, body);
+    // A few small bodies per answer: a large one, or a slow machine's spread of durations,
+    // must not keep copies of an answer alive beside the cache's own.
+    if (known.byDuration.size < BODIES_PER_ANSWER && body.bytes <= REMEMBERED_BODY_BYTES) {
+      known.byDuration.set(answer.meta.durationMs, body);
+    }
   }
   return body;
 }
@@ -229,7 +240,10 @@ export function createAnswerLane(options: AnswerLaneOptions): Lane {
     const answer = services.queries.peekAggregate(id, prepared.digest);
     if (answer === undefined) return undefined;
     // Only frozen cache entries are remembered by identity: anything else is written afresh.
-    const body = Object.isFrozen(answer.series) ? bodyOf(answer) : freshBody(answer);
+    const body =
+      Object.isFrozen(answer.series) && Object.isFrozen(answer.x)
+        ? bodyOf(answer)
+        : freshBody(answer);
     return { prepared, body, started };
   }
 
