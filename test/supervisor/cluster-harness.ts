@@ -40,7 +40,15 @@ export interface RunningCluster {
   describe(lines?: number): string;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   workerPids(): number[];
-  waitForLog(predicate: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
+  /**
+   * The first line matching `predicate`, waiting for it; from `logs[from]` on, so that a test
+   * that caused an event can skip the same event caused earlier by another test.
+   */
+  waitForLog(
+    predicate: (line: LogLine) => boolean,
+    timeoutMs?: number,
+    from?: number,
+  ): Promise<LogLine>;
   /** A counter or gauge of the cluster-wide /metrics?format=json, 0 when absent. */
   metric(key: string): Promise<number>;
   waitForWorkers(count: number, timeoutMs?: number): Promise<void>;
@@ -169,8 +177,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
       ].join('\n'),
     exited,
     workerPids: () => childPids(pid).filter((p) => commandLine(p).includes('serve')),
-    waitForLog: (predicate, timeoutMs = 30_000) =>
-      until(() => logs.find(predicate), timeoutMs, 'a log line'),
+    waitForLog: (predicate, timeoutMs = 30_000, from = 0) =>
+      until(() => logs.slice(from).find(predicate), timeoutMs, 'a log line'),
     async metric(key) {
       const response = await fetch(`${url}/metrics?format=json`);
       const body = (await response.json()) as {
