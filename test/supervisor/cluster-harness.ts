@@ -94,6 +94,21 @@ export async function sleep(ms: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/**
+ * GET `url`, again on a connection the server closed under the request. While workers recycle,
+ * a keep-alive connection the client reuses can be closed by a worker that is leaving ("other
+ * side closed"); an HTTP/1.1 client retries an idempotent request then, and fetch does not.
+ */
+async function fetchRetryingClosed(url: string, attempts = 3): Promise<Response> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await fetch(url);
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+    }
+  }
+}
+
 /** Poll `check` every 20 ms until it returns a value or the time is up. */
 export async function until<T>(
   check: () => Promise<T | undefined> | T | undefined,
@@ -180,7 +195,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
     waitForLog: (predicate, timeoutMs = 30_000, from = 0) =>
       until(() => logs.slice(from).find(predicate), timeoutMs, 'a log line'),
     async metric(key) {
-      const response = await fetch(`${url}/metrics?format=json`);
+      const response = await fetchRetryingClosed(`${url}/metrics?format=json`);
       const body = (await response.json()) as {
         counters: Record<string, number>;
         gauges: Record<string, number>;
