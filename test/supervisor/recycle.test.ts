@@ -96,10 +96,20 @@ describe('dashport serve: recycling', () => {
     });
     cluster = running;
     onTestFailed(() => console.error(running.describe()));
-    const health = (await (await fetch(`${running.url}/health`)).json()) as {
+    interface Health {
       status: string;
       checks: { memory: { status: string; level: string; limit_bytes: number } };
-    };
+    }
+    // Right after a recycle the replacement is smaller than the worker it replaced, and the
+    // level may read `warning` for a moment: wait for the report that says critical.
+    const health = await until(
+      async () => {
+        const report = (await (await fetch(`${running.url}/health`)).json()) as Health;
+        return report.checks.memory.level === 'critical' ? report : undefined;
+      },
+      30_000,
+      'a critical memory report',
+    );
     expect(health.status).toBe('degraded');
     expect(health.checks.memory).toMatchObject({
       status: 'degraded',
