@@ -29,15 +29,6 @@ export function embedTokenOf(
 /** Verified tokens kept, at most: an embedded page makes many calls with one token. */
 export const EMBED_CACHE_ENTRIES = 1000;
 
-/** The `exp` claim of a token already verified, in milliseconds. */
-function expiryOf(token: string): number {
-  const payload = token.split('.')[1] ?? '';
-  const { exp } = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
-    exp?: unknown;
-  };
-  return typeof exp === 'number' ? exp * 1000 : 0;
-}
-
 export function createEmbedResolver(
   signer: TokenSigner,
   now: () => number = Date.now,
@@ -67,7 +58,8 @@ export function createEmbedResolver(
         const oldest = verified.keys().next();
         if (oldest.done !== true) verified.delete(oldest.value);
       }
-      verified.set(token, { identity, expiresAt: expiryOf(token) });
+      // A token without `exp` is checked every time: 0 is never in the future.
+      verified.set(token, { identity, expiresAt: identity.expiresAt ?? 0 });
       return identity;
     },
   };

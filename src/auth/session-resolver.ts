@@ -9,7 +9,6 @@
  * token is remembered, by its exact text, until it expires: the same text verifies the same
  * way, and its own `exp` still ends it.
  */
-import { decodeJwt } from 'jose';
 import type { UserIdentity } from './identity.js';
 import type { IdentityResolver } from './identity-resolver.js';
 import { SESSION_COOKIE, verifySession } from './session-claims.js';
@@ -37,13 +36,13 @@ export function createSessionResolver(
       }
       const identity = await verifySession(signer, token);
       if (identity === undefined) return undefined;
-      const exp = decodeJwt(token).exp;
-      if (typeof exp === 'number') {
+      const expiresMs = identity.expiresAt;
+      if (expiresMs !== undefined) {
         if (verified.size >= VERIFIED_SESSIONS_MAX) {
           const oldest = verified.keys().next().value;
           if (oldest !== undefined) verified.delete(oldest);
         }
-        verified.set(token, { identity, expiresMs: exp * 1000 });
+        verified.set(token, { identity, expiresMs });
       }
       return identity;
     },
