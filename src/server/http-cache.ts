@@ -12,6 +12,14 @@ export function etagFor(kind: string, version: string, raw: RawQuery): string {
   return `"${versionTag(kind, version)}${queryDigest(raw)}"`;
 }
 
+/**
+ * Cache-Control of a data answer: revalidated every time (`no-cache`) so a new version is seen
+ * at once, and with access control on `private`, so a shared cache never answers another viewer.
+ */
+export function dataCacheControl(accessEnabled: boolean): string {
+  return accessEnabled ? 'private, no-cache' : 'no-cache';
+}
+
 /** Whether an If-None-Match header names `etag` (or `*`). */
 export function conditionalMatches(header: string | undefined, etag: string): boolean {
   if (header === undefined) return false;
@@ -19,11 +27,7 @@ export function conditionalMatches(header: string | undefined, etag: string): bo
   return header.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === etag);
 }
 
-/**
- * Sets the validators and answers 304 when they match; returns true when the reply was sent.
- * Data responses are revalidated every time (`no-cache`) so a new version is seen at once.
- * With access control on they are `private`: a shared cache never answers another viewer.
- */
+/** Sets the validators and answers 304 when they match; returns true when the reply was sent. */
 export function answerConditional(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -31,8 +35,7 @@ export function answerConditional(
   lastModified: Date | undefined,
 ): boolean {
   reply.header('ETag', etag);
-  // With access control on, an answer is for its viewer alone: no shared cache keeps it.
-  reply.header('Cache-Control', request.server.access.enabled ? 'private, no-cache' : 'no-cache');
+  reply.header('Cache-Control', dataCacheControl(request.server.access.enabled));
   if (lastModified !== undefined && !Number.isNaN(lastModified.getTime())) {
     reply.header('Last-Modified', lastModified.toUTCString());
   }

@@ -24,11 +24,12 @@ import { type IdentityResolver, carriesCredential } from '../../auth/identity-re
 import type { DatasetQueries } from '../../engine/dataset-queries.js';
 import type { RawQuery } from '../../engine/sql/query-types.js';
 import type { AggregateResponse } from '../../shared/api-types.js';
-import { type Logger, redactUrlSecrets } from '../../logger.js';
+import type { Logger } from '../../logger.js';
 import type { TakeOutcome } from '../../resilience/lease-limiter.js';
 import { queryDigest } from '../../engine/query-digest.js';
-import { conditionalMatches, etagFor } from '../http-cache.js';
+import { conditionalMatches, dataCacheControl, etagFor } from '../http-cache.js';
 import { serializeJson } from '../json-serializer.js';
+import { accessLine } from '../plugins/access-log.js';
 import type { RawRequestRecorder } from '../plugins/metrics.js';
 import type { RateLimitGate } from '../plugins/rate-limit.js';
 import { requestIdFor } from '../plugins/request-id.js';
@@ -168,23 +169,17 @@ export function createAnswerLane(options: AnswerLaneOptions): Lane {
     response.end(notModified ? undefined : found.body.text);
     options.record('GET', ANSWER_LANE_ROUTE, status, ms / 1000);
     if (!options.logger.isLevelEnabled('info')) return;
-    const url = redactUrlSecrets(request.url ?? '');
-    const durationMs = Math.round(ms * 100) / 100;
-    // The fields and message of the access log's line (plugins/access-log.ts).
-    options.logger.info(
-      {
-        reqId: requestId,
-        method: 'GET',
-        route: ANSWER_LANE_ROUTE,
-        url,
-        status,
-        duration_ms: durationMs,
-        bytes,
-        ip,
-        user_agent: request.headers['user-agent'],
-      },
-      `GET ${url} ${status} ${durationMs}ms`,
-    );
+    const [fields, message] = accessLine({
+      method: 'GET',
+      route: ANSWER_LANE_ROUTE,
+      url: request.url ?? '',
+      status,
+      elapsedMs: ms,
+      bytes,
+      ip,
+      userAgent: request.headers['user-agent'],
+    });
+    options.logger.info({ reqId: requestId, ...fields }, message);
   }
 
   /** The URL parsed for the dataset's current version, or undefined when it is not ours. */
@@ -207,12 +202,7 @@ export function createAnswerLane(options: AnswerLaneOptions): Lane {
     // Fastify's own parser, called as its router calls it: the same query, the same digest.
     const query = (search.length === 0 ? {} : querystring.parse(search)) as RawQuery;
     const etag = etagFor('aggregate', version, query);
-    const validators = [
-      'etag',
-      etag,
-      'cache-control',
-      services.access.enabled ? 'private, no-cache' : 'no-cache',
-    ];
+    const validators = ['etag', etag, 'cache-control', dataCacheControl(services.access.enabled)];
     const updatedAt = services.queries.updatedAtOf(id);
     if (updatedAt !== undefined && !Number.isNaN(updatedAt.getTime())) {
       validators.push('last-modified', updatedAt.toUTCString());

@@ -34,6 +34,38 @@ function round(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
+/** What one access line says of a finished request. */
+export interface AccessLineInput {
+  readonly method: string;
+  readonly route: string;
+  /** As received: secrets in it are redacted here. */
+  readonly url: string;
+  readonly status: number;
+  readonly elapsedMs: number;
+  readonly bytes: number;
+  readonly ip: string | undefined;
+  readonly userAgent: string | undefined;
+}
+
+/** The fields and message of an access line, for the route's hook and for the lanes alike. */
+export function accessLine(input: AccessLineInput): [Record<string, unknown>, string] {
+  const durationMs = round(input.elapsedMs);
+  const url = redactUrlSecrets(input.url);
+  return [
+    {
+      method: input.method,
+      route: input.route,
+      url,
+      status: input.status,
+      duration_ms: durationMs,
+      bytes: input.bytes,
+      ip: input.ip,
+      user_agent: input.userAgent,
+    },
+    `${input.method} ${url} ${input.status} ${durationMs}ms`,
+  ];
+}
+
 /** Writes the access line of a finished request; call it from onResponse. */
 export function createAccessLog(
   quietRoutes: readonly string[] = QUIET_ROUTES,
@@ -53,20 +85,16 @@ export function createAccessLog(
     const level = status >= 500 ? 'error' : quiet.has(route) ? 'debug' : 'info';
     if (!isLevelEnabled(request.log, level)) return;
     const length = Number(reply.getHeader('content-length'));
-    const durationMs = round(reply.elapsedTime);
-    const url = redactUrlSecrets(request.url);
-    request.log[level](
-      {
-        method: request.method,
-        route,
-        url,
-        status,
-        duration_ms: durationMs,
-        bytes: Number.isFinite(length) ? length : written - before,
-        ip: request.ip,
-        user_agent: request.headers['user-agent'],
-      },
-      `${request.method} ${url} ${status} ${durationMs}ms`,
-    );
+    const [fields, message] = accessLine({
+      method: request.method,
+      route,
+      url: request.url,
+      status,
+      elapsedMs: reply.elapsedTime,
+      bytes: Number.isFinite(length) ? length : written - before,
+      ip: request.ip,
+      userAgent: request.headers['user-agent'],
+    });
+    request.log[level](fields, message);
   };
 }
