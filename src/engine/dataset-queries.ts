@@ -98,7 +98,12 @@ export interface DatasetQueries {
 }
 
 export function resultKey(kind: string, dataset: ServedDataset, raw: RawQuery): ResultKey {
-  return { dataset: dataset.id, version: dataset.version, kind, query: queryDigest(raw) };
+  return digestKey(kind, dataset, queryDigest(raw));
+}
+
+/** The key of a query already digested (`queryDigest`). */
+function digestKey(kind: string, dataset: ServedDataset, digest: string): ResultKey {
+  return { dataset: dataset.id, version: dataset.version, kind, query: digest };
 }
 
 /** DatasetQueries' results in a response cache (its keys are the response cache's). */
@@ -211,13 +216,8 @@ export function createDatasetQueries(options: DatasetQueriesOptions): DatasetQue
         // 404 or 503: the route answers it, with its reason.
         return undefined;
       }
-      const key: ResultKey = {
-        dataset: dataset.id,
-        version: dataset.version,
-        kind: 'aggregate',
-        query: digest,
-      };
-      const hit = cache.peek(key) as ShapedAggregate | undefined;
+      const hit = cache.peek(digestKey('aggregate', dataset, digest)) as
+        ShapedAggregate | undefined;
       return hit && aggregateResponse(hit, true, started, performance.now());
     },
     async analysis(id, kind) {

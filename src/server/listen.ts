@@ -105,13 +105,12 @@ export async function createServerDeps(options: ServerOptions): Promise<ServerDe
   const { metrics } = operations;
   // Bound once per label: a cached answer counts a hit, and prom-client hashes a label object
   // on every inc() it is given.
-  const cacheLookups = {
-    hit: { memory: metrics.cacheHits.labels('memory'), redis: metrics.cacheHits.labels('redis') },
-    miss: {
-      memory: metrics.cacheMisses.labels('memory'),
-      redis: metrics.cacheMisses.labels('redis'),
-    },
-  };
+  const layers = (counter: typeof metrics.cacheHits) => ({
+    memory: counter.labels('memory'),
+    redis: counter.labels('redis'),
+    rollup: counter.labels('rollup'),
+  });
+  const cacheLookups = { hit: layers(metrics.cacheHits), miss: layers(metrics.cacheMisses) };
   const shared = await createSharedState({
     config,
     logger,
@@ -119,8 +118,7 @@ export async function createServerDeps(options: ServerOptions): Promise<ServerDe
     catalog: files,
     onQuery: (dataset, ms) => metrics.queryDuration.observe({ dataset }, ms / 1000),
     onCacheLookup: (layer, outcome) => cacheLookups[outcome][layer].inc(),
-    onRollupLookup: (_dataset, outcome) =>
-      (outcome === 'hit' ? metrics.cacheHits : metrics.cacheMisses).inc({ layer: 'rollup' }),
+    onRollupLookup: (_dataset, outcome) => cacheLookups[outcome].rollup.inc(),
     watchSources: options.watchSources ?? true,
     ...(options.rateLimitServer === undefined ? {} : { rateLimitServer: options.rateLimitServer }),
   });
