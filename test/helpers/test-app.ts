@@ -2,6 +2,8 @@
  * The real app over a data dir, for `inject()` tests: config from a test environment, the cache
  * built with the real engine, then `createServerDeps` + `buildApp` as `dashport serve` wires them.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type Config, buildConfig } from '../../src/config/config.js';
 import type { Env } from '../../src/config/parse-env.js';
@@ -9,6 +11,7 @@ import { type BuildReport, buildCache } from '../../src/engine/cache-builder.js'
 import { createLogger } from '../../src/logger.js';
 import { buildApp } from '../../src/server/app.js';
 import { createServerDeps } from '../../src/server/listen.js';
+import { createTempDir } from './temp-dir.js';
 
 export const TEST_VERSION = '0.0.0-test';
 
@@ -74,6 +77,44 @@ export async function createTestApp(options: TestAppOptions): Promise<TestApp> {
     async close() {
       await app.close();
       await deps.close();
+    },
+  };
+}
+
+/** A test app over real HTTP: lanes and streams are only reached through the server. */
+export interface ListeningTestApp {
+  readonly test: TestApp;
+  /** `http://127.0.0.1:<port>`. */
+  readonly base: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The real app over `data/` of a new temporary folder holding `files` (path → text, e.g.
+ * `data/notes.csv`, `users.txt`), listening on a loopback port; `env` is given the folder.
+ */
+export async function startListeningTestApp(
+  name: string,
+  files: Readonly<Record<string, string>>,
+  env: (root: string) => Env = () => ({}),
+): Promise<ListeningTestApp> {
+  const temp = await createTempDir(name);
+  for (const [file, text] of Object.entries(files)) {
+    await mkdir(path.dirname(temp.join(file)), { recursive: true });
+    await writeFile(temp.join(file), text);
+  }
+  const test = await createTestApp({
+    dataDir: temp.join('data'),
+    cacheDir: temp.join('cache'),
+    env: env(temp.path),
+  });
+  const base = await test.app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    test,
+    base,
+    async close() {
+      await test.close();
+      await temp.remove();
     },
   };
 }

@@ -6,15 +6,17 @@
  * left to the route, which refuses it, however many times an allowed viewer filled the cache.
  * `dashport_lane_answers_total{lane="answer"}` tells which requests the lane answered.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../../src/auth/password-verifier.js';
 import { SESSION_COOKIE, signEmbed } from '../../../src/auth/session-claims.js';
 import { createTokenSigner } from '../../../src/auth/signed-token.js';
 import { formatUsers } from '../../../src/auth/users-file.js';
-import { createTempDir } from '../../helpers/temp-dir.js';
-import { type TestApp, createTestApp } from '../../helpers/test-app.js';
+import {
+  type ListeningTestApp,
+  type TestApp,
+  startListeningTestApp,
+} from '../../helpers/test-app.js';
 
 const SECRET = 'l'.repeat(40);
 const CSV = 'day,team,amount\n2024-01-01,a,1\n2024-01-02,b,2\n2024-01-03,a,3\n';
@@ -49,40 +51,13 @@ function comparable(headers: Headers | Record<string, unknown>): Record<string, 
   );
 }
 
-interface LaneServer {
-  readonly test: TestApp;
-  readonly base: string;
-  close(): Promise<void>;
-}
-
-/**
- * The real app over `data/` of a new directory holding `files` (path → text), listening on a
- * loopback port; `env` is given the directory's path.
- */
-async function startLaneServer(
+/** The real app over `files`, the `open` dataset always among them. */
+function startLaneServer(
   name: string,
   files: Readonly<Record<string, string>>,
-  env: (root: string) => Readonly<Record<string, string>> = () => ({}),
-): Promise<LaneServer> {
-  const temp = await createTempDir(name);
-  for (const [file, text] of Object.entries({ 'data/open.csv': CSV, ...files })) {
-    mkdirSync(path.dirname(path.join(temp.path, file)), { recursive: true });
-    writeFileSync(path.join(temp.path, file), text);
-  }
-  const test = await createTestApp({
-    dataDir: path.join(temp.path, 'data'),
-    cacheDir: path.join(temp.path, 'cache'),
-    env: env(temp.path),
-  });
-  const base = await test.app.listen({ host: '127.0.0.1', port: 0 });
-  return {
-    test,
-    base,
-    async close() {
-      await test.close();
-      await temp.remove();
-    },
-  };
+  env?: (root: string) => Readonly<Record<string, string>>,
+): Promise<ListeningTestApp> {
+  return startListeningTestApp(name, { 'data/open.csv': CSV, ...files }, env);
 }
 
 async function laneAnswers(base: string): Promise<number> {
@@ -92,7 +67,7 @@ async function laneAnswers(base: string): Promise<number> {
 }
 
 describe('the answer lane with access control', () => {
-  let server: LaneServer;
+  let server: ListeningTestApp;
   let test: TestApp;
   let base: string;
 
@@ -231,7 +206,7 @@ describe('the answer lane with access control', () => {
 });
 
 describe('the answer lane and the rate limit', () => {
-  let server: LaneServer;
+  let server: ListeningTestApp;
   let base: string;
 
   beforeAll(async () => {
@@ -271,7 +246,7 @@ describe('the answer lane and the rate limit', () => {
 });
 
 describe('the answer lane without access control', () => {
-  let server: LaneServer;
+  let server: ListeningTestApp;
   let base: string;
 
   beforeAll(async () => {

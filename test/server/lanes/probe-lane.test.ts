@@ -1,29 +1,20 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TempDir, createTempDir } from '../../helpers/temp-dir.js';
-import { type TestApp, createTestApp } from '../../helpers/test-app.js';
+import { type ListeningTestApp, startListeningTestApp } from '../../helpers/test-app.js';
 
 describe('the probe lane in front of the router', () => {
-  let test: TestApp;
+  let server: ListeningTestApp;
   let base: string;
-  let temp: TempDir;
 
   beforeAll(async () => {
-    temp = await createTempDir('probe-lane');
-    const dir = temp.path;
-    await mkdir(path.join(dir, 'data'));
-    await writeFile(path.join(dir, 'data', 'notes.csv'), 'tool,n\na,1\nb,2\n');
-    test = await createTestApp({
-      dataDir: path.join(dir, 'data'),
-      cacheDir: path.join(dir, 'cache'),
-      env: { NODE_ENV: 'production' },
-    });
-    base = await test.app.listen({ host: '127.0.0.1', port: 0 });
+    server = await startListeningTestApp(
+      'probe-lane',
+      { 'data/notes.csv': 'tool,n\na,1\nb,2\n' },
+      () => ({ NODE_ENV: 'production' }),
+    );
+    base = server.base;
   });
   afterAll(async () => {
-    await test.close();
-    await temp.remove();
+    await server.close();
   });
 
   const headersOf = (response: Response) =>

@@ -3,52 +3,43 @@
  * cookie closes when the session expires, and the reconnect is refused. Real HTTP: inject()
  * cannot hold a stream open.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE, signSession } from '../../../../src/auth/session-claims.js';
 import { createTokenSigner } from '../../../../src/auth/signed-token.js';
 import { formatUsers } from '../../../../src/auth/users-file.js';
 import { hashPassword } from '../../../../src/auth/password-verifier.js';
-import { type TempDir, createTempDir } from '../../../helpers/temp-dir.js';
-import { type TestApp, createTestApp } from '../../../helpers/test-app.js';
+import { type ListeningTestApp, startListeningTestApp } from '../../../helpers/test-app.js';
 
 const SECRET = 'e'.repeat(40);
 
 describe('an event stream and its viewer’s access', () => {
-  let temp: TempDir;
-  let test: TestApp;
+  let server: ListeningTestApp;
   let base: string;
 
   beforeAll(async () => {
-    temp = await createTempDir('events-access');
-    const data = path.join(temp.path, 'data');
-    mkdirSync(data, { recursive: true });
-    writeFileSync(path.join(data, 'finance.csv'), 'day,amount\n2024-01-01,1\n');
-    writeFileSync(
-      path.join(data, 'dashport.yaml'),
-      'datasets:\n  finance:\n    live: true\n    access: { groups: [finance] }\n',
-    );
-    const users = path.join(temp.path, 'users.txt');
-    writeFileSync(
-      users,
-      formatUsers([{ name: 'ada', hash: await hashPassword('pw'), groups: ['finance'] }]),
-    );
-    test = await createTestApp({
-      dataDir: data,
-      cacheDir: path.join(temp.path, 'cache'),
-      env: {
+    const users = formatUsers([
+      { name: 'ada', hash: await hashPassword('pw'), groups: ['finance'] },
+    ]);
+    server = await startListeningTestApp(
+      'events-access',
+      {
+        'data/finance.csv': 'day,amount\n2024-01-01,1\n',
+        'data/dashport.yaml':
+          'datasets:\n  finance:\n    live: true\n    access: { groups: [finance] }\n',
+        'users.txt': users,
+      },
+      (root) => ({
         DASHPORT_AUTH: 'basic',
         DASHPORT_SESSION_SECRET: SECRET,
-        DASHPORT_USERS_FILE: users,
-      },
-    });
-    base = await test.app.listen({ host: '127.0.0.1', port: 0 });
+        DASHPORT_USERS_FILE: path.join(root, 'users.txt'),
+      }),
+    );
+    base = server.base;
   }, 120_000);
 
   afterAll(async () => {
-    await test?.close();
-    await temp?.remove();
+    await server?.close();
   });
 
   it('ends when the session that opened it expires; the reconnect gets 401', async () => {
